@@ -1,0 +1,83 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mlops-retail/retail-api-edge/internal/stackconfig"
+	"github.com/mlops-retail/retail-api-edge/stacks"
+)
+
+type planFlags struct {
+	stack      string
+	configFile string
+	dir        string
+	output     string
+}
+
+func newPlanCmd() *cobra.Command {
+	f := &planFlags{}
+	cmd := &cobra.Command{
+		Use:   "plan",
+		Short: "Show the resources a stack would create, offline (no cloud account needed)",
+		Long: "plan runs the Pulumi program exactly as `pulumi up` would, but against mocks instead of the engine,\n" +
+			"and prints every resource it would register with its inputs, parent and dependencies.\n" +
+			"Values only AWS can know (account ID, ARNs, hostnames) are placeholders marked \"example\".\n" +
+			"Invalid configuration fails with the same message `pulumi up` gives.",
+		Example: "  edgectl plan --stack demo\n" +
+			"  edgectl plan --stack prod --output json > prod-plan.json\n" +
+			"  edgectl plan --stack mine --config-file ./Pulumi.mine.yaml",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runPlan(cmd, f) },
+	}
+	cmd.Flags().StringVarP(&f.stack, "stack", "s", "demo", "stack name; its settings are read from Pulumi.<stack>.yaml")
+	cmd.Flags().StringVar(&f.configFile, "config-file", "", "read the stack's settings from this file instead")
+	cmd.Flags().StringVar(&f.dir, "dir", "", "project directory (default: the nearest one up from here with a Pulumi.yaml)")
+	cmd.Flags().StringVarP(&f.output, "output", "o", "table", "output format: table or json")
+	return cmd
+}
+
+func runPlan(cmd *cobra.Command, f *planFlags) error {
+	if f.output != "table" && f.output != "json" {
+		return fmt.Errorf("--output must be table or json, got %q", f.output)
+	}
+	dir, err := projectDir(f.dir)
+	if err != nil {
+		return err
+	}
+	st, err := stackconfig.Load(dir, f.stack, f.configFile)
+	if err != nil {
+		return err
+	}
+	p, err := stacks.Plan(st)
+	if err != nil {
+		return err
+	}
+	if f.output == "json" {
+		return p.WriteJSON(cmd.OutOrStdout())
+	}
+	return p.WriteTable(cmd.OutOrStdout())
+}
+
+// projectDir returns dir, or the nearest directory up from the working one that holds Pulumi.yaml.
+func projectDir(dir string) (string, error) {
+	if dir != "" {
+		return dir, nil
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for d := wd; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "Pulumi.yaml")); err == nil {
+			return d, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", errors.New("no Pulumi.yaml here or in any parent directory; run from the project or pass --dir")
+		}
+	}
+}

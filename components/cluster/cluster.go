@@ -1,0 +1,198 @@
+// Package cluster gives the program its one way into Kubernetes: an existing EKS cluster found by
+// name, or a new one created with pulumi-eks.
+//
+// Inputs (Args): cluster name, region, and for a new cluster its size and network.
+// Outputs: Provider (for every Kubernetes resource), AdoptProvider (for objects that may already
+// exist from a manual `kubectl apply`), Name, VpcID, OIDCIssuer.
+// Creates: two `pulumi:providers:kubernetes`; with Create also `eks:index:Cluster` and one
+// `aws:ec2/tag:Tag` per public subnet (`kubernetes.io/role/elb=1`, so load balancers find them).
+package cluster
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/mlops-retail/retail-api-edge/internal/awsres"
+	"github.com/mlops-retail/retail-api-edge/internal/eksres"
+)
+
+// TypeToken is the component's type, fixed for life.
+const TypeToken = "retail-api-edge:cluster:Cluster"
+
+// ELBRoleTag marks the subnets where internet-facing load balancers may be placed.
+const ELBRoleTag = "kubernetes.io/role/elb"
+
+// Args selects or describes the cluster.
+type Args struct {
+	Name        string
+	Region      string
+	AwsProvider pulumi.ProviderResource
+	// Create makes a new cluster with pulumi-eks instead of looking one up.
+	Create bool
+	New    NewClusterArgs
+}
+
+// NewClusterArgs sizes a cluster made with Create.
+type NewClusterArgs struct {
+	KubernetesVersion string
+	InstanceType      string
+	DesiredNodes      int
+	MinNodes          int
+	MaxNodes          int
+	// VpcID and PublicSubnetIDs default to the region's default VPC and its default subnets.
+	VpcID           string
+	PublicSubnetIDs []string
+	Tags            map[string]string
+}
+
+// Cluster is the cluster access component.
+type Cluster struct {
+	pulumi.ResourceState
+
+	Provider      *kubernetes.Provider `pulumi:"-"`
+	AdoptProvider *kubernetes.Provider `pulumi:"-"`
+	Name          pulumi.StringOutput  `pulumi:"name"`
+	VpcID         pulumi.StringOutput  `pulumi:"vpcId"`
+	OIDCIssuer    pulumi.StringOutput  `pulumi:"oidcIssuer"`
+}
+
+func (a *Args) validate() error {
+	switch {
+	case a == nil:
+		return errors.New("cluster: args are required")
+	case a.Name == "":
+		return errors.New("cluster: Name is required")
+	case a.Region == "":
+		return errors.New("cluster: Region is required")
+	case a.Create && a.New.DesiredNodes < 1:
+		return errors.New("cluster: a new cluster needs at least one node")
+	}
+	return nil
+}
+
+// NewCluster looks up or creates the cluster and registers the Kubernetes providers for it.
+func NewCluster(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Cluster, error) {
+	if err := args.validate(); err != nil {
+		return nil, err
+	}
+	c := &Cluster{}
+	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
+		return nil, err
+	}
+	var kubeconfig pulumi.StringOutput
+	var err error
+	if args.Create {
+		kubeconfig, err = c.create(ctx, name, args)
+	} else {
+		kubeconfig, err = c.lookup(ctx, args)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := c.registerProviders(ctx, name, kubeconfig); err != nil {
+		return nil, err
+	}
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"name": c.Name, "vpcId": c.VpcID, "oidcIssuer": c.OIDCIssuer,
+	})
+}
+
+func (c *Cluster) lookup(ctx *pulumi.Context, args *Args) (pulumi.StringOutput, error) {
+	eks, err := awsres.LookupEKSCluster(ctx, args.Name, pulumi.Provider(args.AwsProvider), pulumi.Parent(c))
+	if err != nil {
+		return pulumi.StringOutput{}, fmt.Errorf("looking up EKS cluster %q in %s (is the name and aws:region right, "+
+			"and are AWS credentials set?): %w", args.Name, args.Region, err)
+	}
+	c.Name = pulumi.String(eks.Name).ToStringOutput()
+	c.VpcID = pulumi.String(eks.VpcConfig.VpcID).ToStringOutput()
+	c.OIDCIssuer = pulumi.String(eks.OIDCIssuer()).ToStringOutput()
+	cfg := Kubeconfig(eks.Name, args.Region, eks.Endpoint, eks.CertificateAuthority())
+	return pulumi.String(cfg).ToStringOutput(), nil
+}
+
+func (c *Cluster) create(ctx *pulumi.Context, name string, args *Args) (pulumi.StringOutput, error) {
+	n := args.New
+	aws := []pulumi.InvokeOption{pulumi.Provider(args.AwsProvider), pulumi.Parent(c)}
+	vpcID, subnets, err := network(ctx, n, aws)
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	var tags []pulumi.Resource
+	for i, subnet := range subnets {
+		t, err := awsres.NewTag(ctx, fmt.Sprintf("%s-elb-subnet-%d", name, i), &awsres.TagArgs{
+			ResourceID: pulumi.String(subnet), Key: pulumi.String(ELBRoleTag), Value: pulumi.String("1"),
+		}, pulumi.Parent(c), pulumi.Provider(args.AwsProvider))
+		if err != nil {
+			return pulumi.StringOutput{}, err
+		}
+		tags = append(tags, t)
+	}
+	eks, err := eksres.NewCluster(ctx, name+"-eks", &eksres.ClusterArgs{
+		Name:               pulumi.String(args.Name),
+		Version:            pulumi.String(n.KubernetesVersion),
+		InstanceType:       pulumi.String(n.InstanceType),
+		DesiredCapacity:    pulumi.Int(n.DesiredNodes),
+		MinSize:            pulumi.Int(n.MinNodes),
+		MaxSize:            pulumi.Int(n.MaxNodes),
+		VpcID:              pulumi.String(vpcID),
+		PublicSubnetIDs:    pulumi.ToStringArray(subnets),
+		CreateOidcProvider: pulumi.Bool(true),
+		Tags:               pulumi.ToStringMap(n.Tags),
+	}, pulumi.Parent(c), pulumi.Providers(args.AwsProvider), pulumi.DependsOn(tags))
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	c.Name = pulumi.String(args.Name).ToStringOutput()
+	c.VpcID = pulumi.String(vpcID).ToStringOutput()
+	// The issuer exists only once EKS has made the cluster; read it back after creation.
+	c.OIDCIssuer = eks.KubeconfigJSON.ApplyT(func(string) (string, error) {
+		found, err := awsres.LookupEKSCluster(ctx, args.Name, aws...)
+		if err != nil {
+			return "", err
+		}
+		return found.OIDCIssuer(), nil
+	}).(pulumi.StringOutput)
+	return eks.KubeconfigJSON, nil
+}
+
+// network returns the VPC and public subnets for a new cluster: configured, or the defaults.
+func network(ctx *pulumi.Context, n NewClusterArgs, opts []pulumi.InvokeOption) (string, []string, error) {
+	vpcID, subnets := n.VpcID, n.PublicSubnetIDs
+	var err error
+	if vpcID == "" {
+		if vpcID, err = awsres.LookupDefaultVpcID(ctx, opts...); err != nil {
+			return "", nil, fmt.Errorf("looking up the default VPC (set cluster.vpcId to use another): %w", err)
+		}
+	}
+	if len(subnets) == 0 {
+		if subnets, err = awsres.LookupDefaultSubnetIDs(ctx, vpcID, opts...); err != nil {
+			return "", nil, fmt.Errorf("looking up the default subnets of %s: %w", vpcID, err)
+		}
+	}
+	if len(subnets) < 2 {
+		return "", nil, fmt.Errorf("VPC %s has %d public subnets; load balancers need at least two "+
+			"availability zones (set cluster.publicSubnetIds)", vpcID, len(subnets))
+	}
+	return vpcID, subnets, nil
+}
+
+func (c *Cluster) registerProviders(ctx *pulumi.Context, name string, kubeconfig pulumi.StringOutput) error {
+	var err error
+	c.Provider, err = kubernetes.NewProvider(ctx, name+"-k8s", &kubernetes.ProviderArgs{
+		Kubeconfig: kubeconfig,
+	}, pulumi.Parent(c))
+	if err != nil {
+		return err
+	}
+	// Upsert adopts an object that already exists (a Service from `kubectl apply`) instead of
+	// failing. It is kept to this second provider: on the strict one, an accidental rename would
+	// create-then-delete the same object.
+	c.AdoptProvider, err = kubernetes.NewProvider(ctx, name+"-k8s-adopt", &kubernetes.ProviderArgs{
+		Kubeconfig:            kubeconfig,
+		UpsertExistingObjects: pulumi.Bool(true),
+	}, pulumi.Parent(c))
+	return err
+}

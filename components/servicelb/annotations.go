@@ -1,0 +1,79 @@
+package servicelb
+
+import (
+	"maps"
+	"slices"
+	"strconv"
+)
+
+// Flavour is the kind of AWS load balancer behind a LoadBalancer Service.
+type Flavour string
+
+// Flavours. NLB is handled by the AWS Load Balancer Controller when it is installed (its
+// webhook claims new LoadBalancer Services) and by the in-tree cloud provider otherwise.
+const (
+	NLB     Flavour = "nlb"
+	Classic Flavour = "classic"
+)
+
+// Prefix of every AWS load balancer annotation on a Service.
+const Prefix = "service.beta.kubernetes.io/aws-load-balancer-"
+
+// HealthCheck is the load balancer's HTTP health check of the app.
+type HealthCheck struct {
+	Path               string
+	Port               int // the Service's targetPort: pods are checked directly
+	IntervalSeconds    int
+	TimeoutSeconds     int
+	HealthyThreshold   int
+	UnhealthyThreshold int
+}
+
+// LoadBalancer holds the typed settings of an Option A load balancer.
+type LoadBalancer struct {
+	Flavour     Flavour
+	HealthCheck HealthCheck
+	// Tags go onto the load balancer itself (it is created by a controller, not by Pulumi).
+	Tags map[string]string
+}
+
+// Annotations turns the settings into the Service annotations. Every setting is explicit, so the
+// result does not depend on which controller picks the Service up: the in-tree provider defaults
+// to internet-facing, the AWS Load Balancer Controller to internal.
+func (lb LoadBalancer) Annotations() map[string]string {
+	hc := lb.HealthCheck
+	a := map[string]string{
+		Prefix + "scheme":                          "internet-facing",
+		Prefix + "healthcheck-protocol":            "http",
+		Prefix + "healthcheck-path":                hc.Path,
+		Prefix + "healthcheck-port":                strconv.Itoa(hc.Port),
+		Prefix + "healthcheck-interval":            strconv.Itoa(hc.IntervalSeconds),
+		Prefix + "healthcheck-timeout":             strconv.Itoa(hc.TimeoutSeconds),
+		Prefix + "healthcheck-healthy-threshold":   strconv.Itoa(hc.HealthyThreshold),
+		Prefix + "healthcheck-unhealthy-threshold": strconv.Itoa(hc.UnhealthyThreshold),
+		// In-tree spelling, then the controller's: both honour only their own.
+		Prefix + "cross-zone-load-balancing-enabled": "true",
+		Prefix + "attributes":                        "load_balancing.cross_zone.enabled=true",
+	}
+	if lb.Flavour == NLB {
+		a[Prefix+"type"] = "nlb"
+		// With the controller: register pod IPs, not node ports (no extra hop, real pod health).
+		a[Prefix+"nlb-target-type"] = "ip"
+	}
+	if len(lb.Tags) > 0 {
+		a[Prefix+"additional-resource-tags"] = joinTags(lb.Tags)
+	}
+	return a
+}
+
+// joinTags renders tags as the controllers expect: k1=v1,k2=v2 in key order.
+func joinTags(tags map[string]string) string {
+	out := ""
+	for _, k := range slices.Sorted(maps.Keys(tags)) {
+		if out != "" {
+			out += ","
+		}
+		out += k + "=" + tags[k]
+	}
+	return out
+}

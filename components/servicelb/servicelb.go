@@ -1,0 +1,121 @@
+// Package servicelb owns the app's Kubernetes Service in both exposures: type LoadBalancer with
+// explicit AWS annotations in Option A, ClusterIP behind the ALB in Option B. Keeping it one
+// resource with one name means switching options updates the Service in place.
+//
+// Inputs (Args): namespace, name, selector, ports, and LoadBalancer settings (nil = ClusterIP).
+// Outputs: ServiceName, Namespace, Hostname (the load balancer's DNS name; "" for ClusterIP).
+// Creates: one `kubernetes:core/v1:Service`, adopting a same-named one that already exists.
+package servicelb
+
+import (
+	"errors"
+	"fmt"
+
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// TypeToken is the component's type, fixed for life.
+const TypeToken = "retail-api-edge:servicelb:AppService"
+
+// PatchForce lets server-side apply take over fields another manager (kubectl) owns.
+const PatchForce = "pulumi.com/patchForce"
+
+// Args describes the Service.
+type Args struct {
+	Namespace  string
+	Name       string
+	Selector   map[string]string
+	Port       int
+	TargetPort int
+	// LoadBalancer makes the Service type LoadBalancer; nil keeps it ClusterIP.
+	LoadBalancer *LoadBalancer
+	// SourceRanges limits who may reach the load balancer (CIDRs); empty means everyone.
+	SourceRanges []string
+	Labels       map[string]string
+}
+
+// AppService is the app Service component.
+type AppService struct {
+	pulumi.ResourceState
+
+	ServiceName pulumi.StringOutput `pulumi:"serviceName"`
+	Namespace   pulumi.StringOutput `pulumi:"namespace"`
+	Hostname    pulumi.StringOutput `pulumi:"hostname"`
+}
+
+func (a *Args) validate() error {
+	switch {
+	case a == nil:
+		return errors.New("servicelb: args are required")
+	case a.Namespace == "" || a.Name == "":
+		return errors.New("servicelb: Namespace and Name are required")
+	case len(a.Selector) == 0:
+		return errors.New("servicelb: Selector must not be empty")
+	case a.Port < 1 || a.Port > 65535 || a.TargetPort < 1 || a.TargetPort > 65535:
+		return fmt.Errorf("servicelb: ports must be 1-65535, got %d->%d", a.Port, a.TargetPort)
+	case a.LoadBalancer == nil && len(a.SourceRanges) > 0:
+		return errors.New("servicelb: SourceRanges need a LoadBalancer")
+	case a.LoadBalancer != nil && a.LoadBalancer.Flavour != NLB && a.LoadBalancer.Flavour != Classic:
+		return fmt.Errorf("servicelb: unknown load balancer flavour %q", a.LoadBalancer.Flavour)
+	}
+	return nil
+}
+
+// NewAppService registers the Service. Pass the provider that adopts existing objects.
+func NewAppService(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*AppService, error) {
+	if err := args.validate(); err != nil {
+		return nil, err
+	}
+	s := &AppService{}
+	if err := ctx.RegisterComponentResource(TypeToken, name, s, opts...); err != nil {
+		return nil, err
+	}
+	svc, err := corev1.NewService(ctx, name+"-svc", &corev1.ServiceArgs{
+		Metadata: metav1.ObjectMetaArgs{
+			Name:        pulumi.String(args.Name),
+			Namespace:   pulumi.String(args.Namespace),
+			Labels:      pulumi.ToStringMap(args.Labels),
+			Annotations: pulumi.ToStringMap(args.annotations()),
+		},
+		Spec: args.spec(),
+	}, pulumi.Parent(s))
+	if err != nil {
+		return nil, err
+	}
+	s.ServiceName = svc.Metadata.Name().Elem()
+	s.Namespace = svc.Metadata.Namespace().Elem()
+	s.Hostname = svc.Status.LoadBalancer().Ingress().Index(pulumi.Int(0)).Hostname().Elem()
+	return s, ctx.RegisterResourceOutputs(s, pulumi.Map{
+		"serviceName": s.ServiceName, "namespace": s.Namespace, "hostname": s.Hostname,
+	})
+}
+
+func (a *Args) annotations() map[string]string {
+	out := map[string]string{PatchForce: "true"}
+	if a.LoadBalancer != nil {
+		for k, v := range a.LoadBalancer.Annotations() {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func (a *Args) spec() corev1.ServiceSpecArgs {
+	spec := corev1.ServiceSpecArgs{
+		Type:     pulumi.String("ClusterIP"),
+		Selector: pulumi.ToStringMap(a.Selector),
+		Ports: corev1.ServicePortArray{corev1.ServicePortArgs{
+			Name:       pulumi.String("http"),
+			Protocol:   pulumi.String("TCP"),
+			Port:       pulumi.Int(a.Port),
+			TargetPort: pulumi.Int(a.TargetPort),
+		}},
+	}
+	if a.LoadBalancer != nil {
+		spec.Type = pulumi.String("LoadBalancer")
+		spec.LoadBalancerSourceRanges = pulumi.ToStringArray(a.SourceRanges)
+	}
+	return spec
+}

@@ -1,0 +1,126 @@
+// Package plan runs a Pulumi program offline, under pulumi.WithMocks, and records what it would
+// register: every resource with its inputs, parent and dependencies, and the stack outputs.
+// Lookups and provider-computed outputs get placeholder values (placeholders.go).
+package plan
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
+)
+
+// Program is a Pulumi program that also returns its stack outputs.
+type Program func(ctx *pulumi.Context) (pulumi.Map, error)
+
+// Options name the stack and give its configuration.
+type Options struct {
+	Project string
+	Stack   string
+	// Config is the stack's configuration as the engine passes it: full keys, string values.
+	Config map[string]string
+	// SecretKeys lists the config keys that are secrets.
+	SecretKeys []string
+	// Region is used for placeholder ARNs and hostnames ("us-east-1" if empty).
+	Region string
+}
+
+// Resource is one registration.
+type Resource struct {
+	URN          string
+	Type         string
+	Name         string
+	Parent       string
+	Provider     string
+	Custom       bool
+	Dependencies []string
+	Inputs       resource.PropertyMap
+}
+
+// Plan is the desired state of a stack.
+type Plan struct {
+	Project   string
+	Stack     string
+	Resources []Resource // sorted by URN
+	Outputs   map[string]Output
+}
+
+// Output is one stack output.
+type Output struct {
+	Value  any
+	Secret bool
+}
+
+// ProgramError is the program's own failure (e.g. invalid configuration), as `pulumi up` reports it.
+type ProgramError struct{ Err error }
+
+func (e *ProgramError) Error() string { return e.Err.Error() }
+func (e *ProgramError) Unwrap() error { return e.Err }
+
+// Run executes program offline and returns what it would register.
+func Run(opts Options, program Program) (*Plan, error) {
+	region := opts.Region
+	if region == "" {
+		region = "us-east-1"
+	}
+	m := &mocks{project: opts.Project, stack: opts.Stack, region: region}
+	var outputs pulumi.Map
+	var programErr error
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		outputs, programErr = program(ctx)
+		return programErr
+	}, pulumi.WithMocks(opts.Project, opts.Stack, m), withConfig(opts.Config, opts.SecretKeys))
+	if programErr != nil {
+		return nil, &ProgramError{Err: programErr}
+	}
+	if err != nil {
+		return nil, err
+	}
+	p := &Plan{Project: opts.Project, Stack: opts.Stack, Resources: m.resources, Outputs: map[string]Output{}}
+	slices.SortFunc(p.Resources, func(a, b Resource) int { return cmp.Compare(a.URN, b.URN) })
+	for _, name := range slices.Sorted(maps.Keys(outputs)) {
+		out, err := internals.UnsafeAwaitOutput(context.Background(), pulumi.ToOutput(outputs[name]))
+		if err != nil {
+			return nil, fmt.Errorf("stack output %q: %w", name, err)
+		}
+		if !out.Known {
+			return nil, errors.New("stack output " + name + " is unknown offline: give its source a placeholder")
+		}
+		p.Outputs[name] = Output{Value: out.Value, Secret: out.Secret}
+	}
+	return p, nil
+}
+
+func withConfig(cfg map[string]string, secretKeys []string) pulumi.RunOption {
+	return func(info *pulumi.RunInfo) {
+		info.Config = cfg
+		info.ConfigSecretKeys = secretKeys
+	}
+}
+
+// Find returns the resources of the given type, in URN order.
+func (p *Plan) Find(typ string) []Resource {
+	var out []Resource
+	for _, r := range p.Resources {
+		if r.Type == typ {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// ByURN returns the resource with the given URN.
+func (p *Plan) ByURN(urn string) (Resource, bool) {
+	for _, r := range p.Resources {
+		if r.URN == urn {
+			return r, true
+		}
+	}
+	return Resource{}, false
+}

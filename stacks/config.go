@@ -1,0 +1,71 @@
+// Package stacks turns a stack's configuration into the program: Decode reads and validates the
+// typed Config (defaults in defaults.go), Deploy wires the components for Option A or B, and Run
+// is what `pulumi up` executes.
+package stacks
+
+// Project is the Pulumi project name and the namespace of this program's config keys.
+const Project = "retail-api-edge"
+
+// Exposure selects how the API is published.
+type Exposure string
+
+// Exposures.
+const (
+	// ExposeService is Option A: the app Service becomes type LoadBalancer.
+	ExposeService Exposure = "service"
+	// ExposeIngress is Option B: AWS Load Balancer Controller and an ALB Ingress.
+	ExposeIngress Exposure = "ingress"
+)
+
+// Config is everything a stack can set, already defaulted and validated.
+type Config struct {
+	Stack    string            `json:"-"`
+	Region   string            `json:"-"` // aws:region
+	Exposure Exposure          `json:"exposure"`
+	Cluster  ClusterConfig     `json:"cluster"`
+	App      AppConfig         `json:"app"`
+	Service  ServiceConfig     `json:"service"`
+	Health   HealthCheckConfig `json:"healthCheck"`
+	Tags     map[string]string `json:"tags"`
+}
+
+// ClusterConfig is the `cluster` object: an existing cluster by name, or Create a new one.
+type ClusterConfig struct {
+	Name              string   `json:"name"`
+	Create            bool     `json:"create"`
+	KubernetesVersion string   `json:"kubernetesVersion"`
+	InstanceType      string   `json:"instanceType"`
+	DesiredNodes      int      `json:"desiredNodes"`
+	MinNodes          int      `json:"minNodes"`
+	MaxNodes          int      `json:"maxNodes"`
+	VpcID             string   `json:"vpcId"`
+	PublicSubnetIDs   []string `json:"publicSubnetIds"`
+}
+
+// AppConfig is the `app` object: where the API runs and, optionally, how to deploy it.
+type AppConfig struct {
+	Namespace   string            `json:"namespace"`
+	ServiceName string            `json:"serviceName"`
+	Selector    map[string]string `json:"selector"`
+	Port        int               `json:"port"`
+	TargetPort  int               `json:"targetPort"`
+	HealthPath  string            `json:"healthPath"`
+	// Image, when set, makes the program deploy the API as well (Deployment + PDB).
+	Image          string `json:"image"`
+	Replicas       int    `json:"replicas"`
+	DeploymentName string `json:"deploymentName"`
+}
+
+// ServiceConfig is the `service` object: Option A's load balancer.
+type ServiceConfig struct {
+	LoadBalancer string   `json:"loadBalancer"`
+	SourceRanges []string `json:"sourceRanges"`
+}
+
+// HealthCheckConfig is the `healthCheck` object: how load balancers probe the app's health path.
+type HealthCheckConfig struct {
+	IntervalSeconds    int `json:"intervalSeconds"`
+	TimeoutSeconds     int `json:"timeoutSeconds"`
+	HealthyThreshold   int `json:"healthyThreshold"`
+	UnhealthyThreshold int `json:"unhealthyThreshold"`
+}

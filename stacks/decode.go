@@ -1,0 +1,171 @@
+package stacks
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/agext/levenshtein"
+)
+
+// RegionKey is the AWS provider's region setting, which this program also reads.
+const RegionKey = "aws:region"
+
+// ConfigError is a configuration problem: Key is the full config key, e.g. "retail-api-edge:app.port".
+type ConfigError struct {
+	Key string
+	Msg string
+}
+
+func (e *ConfigError) Error() string { return e.Key + ": " + e.Msg }
+
+func keyErr(key, format string, args ...any) error {
+	return &ConfigError{Key: key, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Decode builds the stack's Config from its raw configuration, as the engine passes it: full keys
+// ("retail-api-edge:app") to strings, objects JSON-encoded. Unknown keys under this project's
+// namespace and bad values are errors; all of them are reported together, each naming its key.
+func Decode(stack string, raw map[string]string) (*Config, error) {
+	cfg := Defaults()
+	cfg.Stack = stack
+	var errs []error
+	var userTags map[string]string
+	targets := map[string]any{
+		"exposure": &cfg.Exposure, "cluster": &cfg.Cluster, "app": &cfg.App,
+		"service": &cfg.Service, "healthCheck": &cfg.Health, "tags": &userTags,
+	}
+	for _, key := range slices.Sorted(maps.Keys(raw)) {
+		name, ours := strings.CutPrefix(key, Project+":")
+		if !ours {
+			continue // other packages' settings (aws:, kubernetes:) are theirs to check
+		}
+		dst, known := targets[name]
+		if !known {
+			errs = append(errs, unknownKey(key, name, slices.Sorted(maps.Keys(targets))))
+			continue
+		}
+		if err := decodeValue(key, raw[key], dst); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	cfg.Region = raw[RegionKey]
+	if cfg.App.Selector == nil {
+		cfg.App.Selector = defaultSelector()
+	}
+	cfg.Tags = defaultTags(stack)
+	maps.Copy(cfg.Tags, userTags)
+	if len(errs) == 0 {
+		errs = cfg.validate()
+	}
+	if len(errs) > 0 {
+		return nil, newInvalid(errs)
+	}
+	return &cfg, nil
+}
+
+// InvalidConfig lists every configuration problem found; its message is one block a user can read.
+type InvalidConfig struct{ Problems []error }
+
+func newInvalid(errs []error) error { return &InvalidConfig{Problems: errs} }
+
+func (e *InvalidConfig) Error() string {
+	if len(e.Problems) == 1 {
+		return "invalid configuration: " + e.Problems[0].Error()
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "invalid configuration (%d problems):", len(e.Problems))
+	for _, p := range e.Problems {
+		b.WriteString("\n  - " + p.Error())
+	}
+	return b.String()
+}
+
+// Unwrap lets errors.As find each ConfigError.
+func (e *InvalidConfig) Unwrap() []error { return e.Problems }
+
+func decodeValue(key, value string, dst any) error {
+	if s, ok := dst.(*Exposure); ok { // the one plain string key
+		*s = Exposure(value)
+		return nil
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(value), &fields); err != nil || fields == nil {
+		return keyErr(key, "must be an object (a YAML mapping of keys to values), got %q", value)
+	}
+	if allowed := jsonFields(dst); allowed != nil {
+		for _, k := range slices.Sorted(maps.Keys(fields)) {
+			if !slices.Contains(allowed, k) {
+				return unknownKey(key+"."+k, k, allowed)
+			}
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader([]byte(value)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return keyErr(key+"."+te.Field, "must be %s, got %s", typeName(te.Type), te.Value)
+		}
+		return keyErr(key, "%v", err)
+	}
+	return nil
+}
+
+// jsonFields lists the keys a struct target accepts (nil for a map target, which takes any key).
+func jsonFields(dst any) []string {
+	t := reflect.TypeOf(dst).Elem()
+	if t.Kind() != reflect.Struct {
+		return nil
+	}
+	var names []string
+	for i := range t.NumField() {
+		if f := t.Field(i); f.Tag.Get("json") != "-" {
+			tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			names = append(names, tag)
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+func typeName(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		return "a whole number"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.String:
+		return "a string"
+	case reflect.Slice:
+		return "a list"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	default:
+		return t.String()
+	}
+}
+
+func unknownKey(key, name string, allowed []string) error {
+	msg := fmt.Sprintf("unknown key %q; allowed keys: %s", name, strings.Join(allowed, ", "))
+	if near := closest(name, allowed); near != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", near)
+	}
+	return &ConfigError{Key: key, Msg: msg}
+}
+
+// closest returns the allowed name within two edits of name (case-insensitively), if any.
+func closest(name string, allowed []string) string {
+	best, bestDist := "", 3
+	for _, a := range allowed {
+		if d := levenshtein.Distance(strings.ToLower(name), strings.ToLower(a), nil); d < bestDist {
+			best, bestDist = a, d
+		}
+	}
+	return best
+}

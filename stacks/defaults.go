@@ -1,0 +1,40 @@
+package stacks
+
+// Defaults is the one place where default values live; README's config reference lists them.
+func Defaults() Config {
+	return Config{
+		Exposure: ExposeService,
+		Cluster: ClusterConfig{
+			Name:              "mlops-retail-cluster",
+			KubernetesVersion: "1.33",
+			InstanceType:      "t3.medium",
+			DesiredNodes:      2,
+			MinNodes:          2,
+			MaxNodes:          3,
+		},
+		App: AppConfig{
+			Namespace:      "mlops",
+			ServiceName:    "retail-api-svc",
+			Port:           80,
+			TargetPort:     8000,
+			HealthPath:     "/health",
+			Replicas:       2,
+			DeploymentName: "retail-api",
+		},
+		Service: ServiceConfig{LoadBalancer: "nlb"},
+		Health: HealthCheckConfig{
+			IntervalSeconds:    15,
+			TimeoutSeconds:     5,
+			HealthyThreshold:   2,
+			UnhealthyThreshold: 2,
+		},
+	}
+}
+
+// defaultSelector is applied when app.selector is not set (a map cannot be decoded over).
+func defaultSelector() map[string]string { return map[string]string{"app": "retail-api"} }
+
+// defaultTags go on every AWS resource; `tags` entries are added to them, and may override.
+func defaultTags(stack string) map[string]string {
+	return map[string]string{"project": Project, "stack": stack, "managed-by": "pulumi"}
+}

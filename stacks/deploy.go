@@ -1,0 +1,117 @@
+package stacks
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/mlops-retail/retail-api-edge/components/cluster"
+	"github.com/mlops-retail/retail-api-edge/components/servicelb"
+	"github.com/mlops-retail/retail-api-edge/components/workload"
+	"github.com/mlops-retail/retail-api-edge/internal/awsres"
+)
+
+// AppName names the components that carry the app (Service, workload). It is part of their URNs:
+// changing it would replace them, so it is fixed.
+const AppName = "retail-api"
+
+// Deploy registers the resources for cfg and returns the stack outputs.
+func Deploy(ctx *pulumi.Context, cfg *Config) (pulumi.Map, error) {
+	aws, err := awsres.NewProvider(ctx, "aws", cfg.Region, cfg.Tags)
+	if err != nil {
+		return nil, err
+	}
+	cl, err := cluster.NewCluster(ctx, "cluster", clusterArgs(cfg, aws))
+	if err != nil {
+		return nil, err
+	}
+	adopt := pulumi.Provider(cl.AdoptProvider)
+	if cfg.App.Image != "" {
+		if _, err := workload.NewWorkload(ctx, AppName, workloadArgs(cfg), adopt); err != nil {
+			return nil, err
+		}
+	}
+	svc, err := servicelb.NewAppService(ctx, AppName, serviceArgs(cfg), adopt)
+	if err != nil {
+		return nil, err
+	}
+	return outputs(cfg, cl.Name, svc.Hostname), nil
+}
+
+func clusterArgs(cfg *Config, aws pulumi.ProviderResource) *cluster.Args {
+	c := cfg.Cluster
+	return &cluster.Args{
+		Name: c.Name, Region: cfg.Region, AwsProvider: aws, Create: c.Create,
+		New: cluster.NewClusterArgs{
+			KubernetesVersion: c.KubernetesVersion, InstanceType: c.InstanceType,
+			DesiredNodes: c.DesiredNodes, MinNodes: c.MinNodes, MaxNodes: c.MaxNodes,
+			VpcID: c.VpcID, PublicSubnetIDs: c.PublicSubnetIDs, Tags: cfg.Tags,
+		},
+	}
+}
+
+func workloadArgs(cfg *Config) *workload.Args {
+	a := cfg.App
+	return &workload.Args{
+		Namespace: a.Namespace, Name: a.DeploymentName, Labels: a.Selector, Image: a.Image,
+		Replicas: a.Replicas, Port: a.TargetPort, HealthPath: a.HealthPath,
+	}
+}
+
+func serviceArgs(cfg *Config) *servicelb.Args {
+	a := cfg.App
+	args := &servicelb.Args{
+		Namespace: a.Namespace, Name: a.ServiceName, Selector: a.Selector,
+		Port: a.Port, TargetPort: a.TargetPort,
+		Labels: map[string]string{"app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": Project},
+	}
+	if cfg.Exposure == ExposeService {
+		args.SourceRanges = cfg.Service.SourceRanges
+		args.LoadBalancer = &servicelb.LoadBalancer{
+			Flavour:     servicelb.Flavour(cfg.Service.LoadBalancer),
+			HealthCheck: healthCheck(cfg),
+			Tags:        cfg.Tags,
+		}
+	}
+	return args
+}
+
+func healthCheck(cfg *Config) servicelb.HealthCheck {
+	h := cfg.Health
+	return servicelb.HealthCheck{
+		Path: cfg.App.HealthPath, Port: cfg.App.TargetPort,
+		IntervalSeconds: h.IntervalSeconds, TimeoutSeconds: h.TimeoutSeconds,
+		HealthyThreshold: h.HealthyThreshold, UnhealthyThreshold: h.UnhealthyThreshold,
+	}
+}
+
+// outputs are what a user needs after `pulumi up`: where the API is and how to check it.
+func outputs(cfg *Config, clusterName, hostname pulumi.StringOutput) pulumi.Map {
+	a := cfg.App
+	base := hostname.ApplyT(func(h string) string { return baseURL("http", h, a.Port) }).(pulumi.StringOutput)
+	path := func(p string) pulumi.StringOutput { return pulumi.Sprintf("%s%s", base, p) }
+	return pulumi.Map{
+		"exposure":             pulumi.String(string(cfg.Exposure)),
+		"clusterName":          clusterName,
+		"namespace":            pulumi.String(a.Namespace),
+		"serviceName":          pulumi.String(a.ServiceName),
+		"loadBalancerHostname": hostname,
+		"url":                  base,
+		"healthUrl":            path(a.HealthPath),
+		"docsUrl":              path("/docs"),
+		"predictUrl":           path("/predict"),
+		"checkCommands": pulumi.StringArray{
+			pulumi.Sprintf("aws eks update-kubeconfig --name %s --region %s", clusterName, cfg.Region),
+			pulumi.Sprintf("kubectl -n %s get svc %s -o wide", a.Namespace, a.ServiceName),
+			pulumi.Sprintf("kubectl -n %s get endpoints %s", a.Namespace, a.ServiceName),
+			pulumi.Sprintf("curl -f %s", path(a.HealthPath)),
+		},
+	}
+}
+
+func baseURL(scheme, host string, port int) string {
+	if (scheme == "http" && port == 80) || (scheme == "https" && port == 443) {
+		return fmt.Sprintf("%s://%s", scheme, host)
+	}
+	return fmt.Sprintf("%s://%s:%d", scheme, host, port)
+}

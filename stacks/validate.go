@@ -1,0 +1,168 @@
+package stacks
+
+import (
+	"fmt"
+	"maps"
+	"net/netip"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+var (
+	regionRe       = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$`)
+	eksNameRe      = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$`)
+	k8sVersionRe   = regexp.MustCompile(`^1\.\d{2}$`)
+	instanceTypeRe = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
+	vpcIDRe        = regexp.MustCompile(`^vpc-[0-9a-f]{8}([0-9a-f]{9})?$`)
+	subnetIDRe     = regexp.MustCompile(`^subnet-[0-9a-f]{8}([0-9a-f]{9})?$`)
+	dns1123LabelRe = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+	dns1035LabelRe = regexp.MustCompile(`^[a-z]([-a-z0-9]*[a-z0-9])?$`)
+	labelValueRe   = regexp.MustCompile(`^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$`)
+	labelKeyNameRe = regexp.MustCompile(`^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$`)
+	imageRe        = regexp.MustCompile(`^[a-z0-9][a-zA-Z0-9._/:@-]*$`)
+)
+
+// Limits enforced here are AWS's and Kubernetes' own, so a bad value fails in preview, not at
+// the end of a 10-minute `pulumi up`.
+const (
+	maxNodes       = 100
+	maxReplicas    = 50
+	maxAWSTags     = 50
+	minLBHealthInt = 5
+	maxLBHealthInt = 300
+)
+
+// validator collects problems, each against its full key.
+type validator struct{ errs []error }
+
+func (v *validator) check(ok bool, key, format string, args ...any) {
+	if !ok {
+		v.errs = append(v.errs, keyErr(key, format, args...))
+	}
+}
+
+func k(name string) string { return Project + ":" + name }
+
+func (c *Config) validate() []error {
+	v := &validator{}
+	v.check(c.Region != "", RegionKey, "is required (e.g. `pulumi config set aws:region us-east-1`)")
+	v.check(c.Region == "" || regionRe.MatchString(c.Region), RegionKey, "%q is not an AWS region name (like us-east-1)", c.Region)
+	v.check(c.Exposure == ExposeService || c.Exposure == ExposeIngress, k("exposure"),
+		"must be %q (Option A: Service of type LoadBalancer) or %q (Option B: ALB Ingress), got %q",
+		ExposeService, ExposeIngress, c.Exposure)
+	v.check(c.Exposure != ExposeIngress, k("exposure"),
+		"%q (Option B) is not supported yet; use %q", ExposeIngress, ExposeService)
+	c.Cluster.validate(v)
+	c.App.validate(v)
+	c.Service.validate(v)
+	c.Health.validate(v, c.Service.LoadBalancer)
+	validateTags(v, c.Tags)
+	return v.errs
+}
+
+func (c *ClusterConfig) validate(v *validator) {
+	v.check(eksNameRe.MatchString(c.Name), k("cluster.name"),
+		"%q is not a valid EKS cluster name (1-100 letters, digits, - or _, starting with a letter or digit)", c.Name)
+	if !c.Create {
+		v.check(c.VpcID == "" && len(c.PublicSubnetIDs) == 0, k("cluster.vpcId"),
+			"vpcId and publicSubnetIds only apply with cluster.create: true (an existing cluster brings its own network)")
+		return
+	}
+	v.check(k8sVersionRe.MatchString(c.KubernetesVersion), k("cluster.kubernetesVersion"),
+		"must look like 1.33, got %q", c.KubernetesVersion)
+	v.check(instanceTypeRe.MatchString(c.InstanceType), k("cluster.instanceType"),
+		"must be an EC2 instance type like t3.medium, got %q", c.InstanceType)
+	v.check(c.MinNodes >= 1 && c.MinNodes <= c.DesiredNodes && c.DesiredNodes <= c.MaxNodes && c.MaxNodes <= maxNodes,
+		k("cluster.desiredNodes"), "need 1 <= minNodes <= desiredNodes <= maxNodes <= %d, got %d <= %d <= %d",
+		maxNodes, c.MinNodes, c.DesiredNodes, c.MaxNodes)
+	v.check(c.VpcID == "" || vpcIDRe.MatchString(c.VpcID), k("cluster.vpcId"), "%q is not a VPC ID (vpc-...)", c.VpcID)
+	v.check(len(c.PublicSubnetIDs) == 0 || c.VpcID != "", k("cluster.publicSubnetIds"),
+		"needs cluster.vpcId (the VPC those subnets belong to)")
+	v.check(c.VpcID == "" || len(c.PublicSubnetIDs) >= 2, k("cluster.publicSubnetIds"),
+		"with cluster.vpcId, list at least two public subnets in different availability zones")
+	for i, s := range c.PublicSubnetIDs {
+		v.check(subnetIDRe.MatchString(s), fmt.Sprintf("%s[%d]", k("cluster.publicSubnetIds"), i), "%q is not a subnet ID (subnet-...)", s)
+	}
+}
+
+func (a *AppConfig) validate(v *validator) {
+	v.check(len(a.Namespace) <= 63 && dns1123LabelRe.MatchString(a.Namespace), k("app.namespace"),
+		"%q is not a Kubernetes namespace name (lower-case letters, digits and -, at most 63)", a.Namespace)
+	v.check(len(a.ServiceName) <= 63 && dns1035LabelRe.MatchString(a.ServiceName), k("app.serviceName"),
+		"%q is not a Kubernetes Service name (lower-case letters, digits and -, starting with a letter, at most 63)", a.ServiceName)
+	v.check(len(a.Selector) > 0, k("app.selector"), "must have at least one label, or the Service selects no pods")
+	for _, key := range slices.Sorted(maps.Keys(a.Selector)) {
+		val := a.Selector[key]
+		v.check(validLabelKey(key), k("app.selector"), "%q is not a valid label key", key)
+		v.check(len(val) <= 63 && labelValueRe.MatchString(val), k("app.selector."+key), "%q is not a valid label value", val)
+	}
+	validPort(v, "app.port", a.Port)
+	validPort(v, "app.targetPort", a.TargetPort)
+	v.check(strings.HasPrefix(a.HealthPath, "/") && !strings.ContainsAny(a.HealthPath, " \t?#") && len(a.HealthPath) <= 1024,
+		k("app.healthPath"), "must be a URL path starting with / (no spaces, query or fragment), got %q", a.HealthPath)
+	if a.Image == "" {
+		return
+	}
+	v.check(imageRe.MatchString(a.Image), k("app.image"), "%q is not a container image reference", a.Image)
+	v.check(a.Replicas >= 2 && a.Replicas <= maxReplicas, k("app.replicas"),
+		"must be between 2 (one per zone, for availability) and %d, got %d", maxReplicas, a.Replicas)
+	v.check(len(a.DeploymentName) <= 63 && dns1123LabelRe.MatchString(a.DeploymentName), k("app.deploymentName"),
+		"%q is not a Kubernetes object name", a.DeploymentName)
+}
+
+func validPort(v *validator, key string, p int) {
+	v.check(p >= 1 && p <= 65535, k(key), "must be a port between 1 and 65535, got %d", p)
+}
+
+func validLabelKey(key string) bool {
+	prefix, name, hasPrefix := strings.Cut(key, "/")
+	if !hasPrefix {
+		name, prefix = prefix, ""
+	}
+	if hasPrefix && (prefix == "" || len(prefix) > 253) {
+		return false
+	}
+	return len(name) <= 63 && labelKeyNameRe.MatchString(name)
+}
+
+func (s *ServiceConfig) validate(v *validator) {
+	v.check(s.LoadBalancer == "nlb" || s.LoadBalancer == "classic", k("service.loadBalancer"),
+		"must be \"nlb\" (Network Load Balancer) or \"classic\" (Classic Load Balancer), got %q", s.LoadBalancer)
+	for i, cidr := range s.SourceRanges {
+		key := fmt.Sprintf("%s[%d]", k("service.sourceRanges"), i)
+		p, err := netip.ParsePrefix(cidr)
+		if err != nil {
+			v.check(false, key, "%q is not a CIDR block like 203.0.113.0/24", cidr)
+			continue
+		}
+		v.check(p == p.Masked(), key, "%q has host bits set; did you mean %q?", cidr, p.Masked().String())
+	}
+}
+
+func (h *HealthCheckConfig) validate(v *validator, lb string) {
+	maxTimeout := 120
+	if lb == "classic" {
+		maxTimeout = 60
+	}
+	v.check(h.IntervalSeconds >= minLBHealthInt && h.IntervalSeconds <= maxLBHealthInt, k("healthCheck.intervalSeconds"),
+		"must be between %d and %d, got %d", minLBHealthInt, maxLBHealthInt, h.IntervalSeconds)
+	v.check(h.TimeoutSeconds >= 2 && h.TimeoutSeconds <= maxTimeout, k("healthCheck.timeoutSeconds"),
+		"must be between 2 and %d, got %d", maxTimeout, h.TimeoutSeconds)
+	v.check(h.TimeoutSeconds < h.IntervalSeconds, k("healthCheck.timeoutSeconds"),
+		"must be less than healthCheck.intervalSeconds (%d), got %d", h.IntervalSeconds, h.TimeoutSeconds)
+	v.check(h.HealthyThreshold >= 2 && h.HealthyThreshold <= 10, k("healthCheck.healthyThreshold"),
+		"must be between 2 and 10, got %d", h.HealthyThreshold)
+	v.check(h.UnhealthyThreshold >= 2 && h.UnhealthyThreshold <= 10, k("healthCheck.unhealthyThreshold"),
+		"must be between 2 and 10, got %d", h.UnhealthyThreshold)
+}
+
+func validateTags(v *validator, tags map[string]string) {
+	v.check(len(tags) <= maxAWSTags, k("tags"), "AWS allows at most %d tags per resource, got %d", maxAWSTags, len(tags))
+	for _, key := range slices.Sorted(maps.Keys(tags)) {
+		val := tags[key]
+		v.check(key != "" && len(key) <= 128 && !strings.HasPrefix(strings.ToLower(key), "aws:"), k("tags."+key),
+			"tag keys must be 1-128 characters and must not start with aws:")
+		v.check(len(val) <= 256, k("tags."+key), "tag values must be at most 256 characters")
+	}
+}
