@@ -110,11 +110,41 @@ func decodeValue(key, value string, dst any) error {
 	if err := dec.Decode(dst); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			return keyErr(key+"."+te.Field, "must be %s, got %s", typeName(te.Type), te.Value)
+			return keyErr(typeErrorKey(key, te.Field, []byte(value)), "must be %s, got %s", typeName(te.Type), te.Value)
 		}
 		return keyErr(key, "%v", err)
 	}
 	return nil
+}
+
+// typeErrorKey names the key of a wrongly typed value. encoding/json reports the path of the
+// struct field only, so for a map (selector, tags) it finds the offending entry itself.
+func typeErrorKey(key, field string, value []byte) string {
+	if field != "" {
+		key += "." + field
+	}
+	obj := value
+	for part := range strings.SplitSeq(field, ".") {
+		if part == "" {
+			continue
+		}
+		var m map[string]json.RawMessage
+		if json.Unmarshal(obj, &m) != nil {
+			return key
+		}
+		obj = m[part]
+	}
+	var entries map[string]json.RawMessage
+	if json.Unmarshal(obj, &entries) != nil {
+		return key
+	}
+	for _, k := range slices.Sorted(maps.Keys(entries)) {
+		var s string
+		if json.Unmarshal(entries[k], &s) != nil {
+			return key + "." + k
+		}
+	}
+	return key
 }
 
 // jsonFields lists the keys a struct target accepts (nil for a map target, which takes any key).

@@ -10,6 +10,7 @@ package servicelb
 import (
 	"errors"
 	"fmt"
+	"maps"
 
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
@@ -86,7 +87,7 @@ func NewAppService(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.
 	}
 	s.ServiceName = svc.Metadata.Name().Elem()
 	s.Namespace = svc.Metadata.Namespace().Elem()
-	s.Hostname = svc.Status.LoadBalancer().Ingress().Index(pulumi.Int(0)).Hostname().Elem()
+	s.Hostname = svc.Status.ApplyT(hostname).(pulumi.StringOutput)
 	return s, ctx.RegisterResourceOutputs(s, pulumi.Map{
 		"serviceName": s.ServiceName, "namespace": s.Namespace, "hostname": s.Hostname,
 	})
@@ -95,9 +96,7 @@ func NewAppService(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.
 func (a *Args) annotations() map[string]string {
 	out := map[string]string{PatchForce: "true"}
 	if a.LoadBalancer != nil {
-		for k, v := range a.LoadBalancer.Annotations() {
-			out[k] = v
-		}
+		maps.Copy(out, a.LoadBalancer.Annotations())
 	}
 	return out
 }
@@ -118,4 +117,12 @@ func (a *Args) spec() corev1.ServiceSpecArgs {
 		spec.LoadBalancerSourceRanges = pulumi.ToStringArray(a.SourceRanges)
 	}
 	return spec
+}
+
+// hostname is the load balancer's DNS name once AWS has made it; "" for ClusterIP.
+func hostname(st *corev1.ServiceStatus) string {
+	if st == nil || st.LoadBalancer == nil || len(st.LoadBalancer.Ingress) == 0 || st.LoadBalancer.Ingress[0].Hostname == nil {
+		return ""
+	}
+	return *st.LoadBalancer.Ingress[0].Hostname
 }

@@ -38,6 +38,7 @@ type Resource struct {
 	Name         string
 	Parent       string
 	Provider     string
+	Version      string // provider plugin version the registration asks for
 	Custom       bool
 	Dependencies []string
 	Inputs       resource.PropertyMap
@@ -63,7 +64,8 @@ type ProgramError struct{ Err error }
 func (e *ProgramError) Error() string { return e.Err.Error() }
 func (e *ProgramError) Unwrap() error { return e.Err }
 
-// Run executes program offline and returns what it would register.
+// Run executes program offline and returns what it would register. When the program fails, the
+// plan holds what it registered before failing, and the error is a *ProgramError.
 func Run(opts Options, program Program) (*Plan, error) {
 	region := opts.Region
 	if region == "" {
@@ -76,14 +78,14 @@ func Run(opts Options, program Program) (*Plan, error) {
 		outputs, programErr = program(ctx)
 		return programErr
 	}, pulumi.WithMocks(opts.Project, opts.Stack, m), withConfig(opts.Config, opts.SecretKeys))
-	if programErr != nil {
-		return nil, &ProgramError{Err: programErr}
-	}
-	if err != nil {
-		return nil, err
-	}
 	p := &Plan{Project: opts.Project, Stack: opts.Stack, Resources: m.resources, Outputs: map[string]Output{}}
 	slices.SortFunc(p.Resources, func(a, b Resource) int { return cmp.Compare(a.URN, b.URN) })
+	if programErr != nil {
+		return p, &ProgramError{Err: programErr}
+	}
+	if err != nil {
+		return p, err
+	}
 	for _, name := range slices.Sorted(maps.Keys(outputs)) {
 		out, err := internals.UnsafeAwaitOutput(context.Background(), pulumi.ToOutput(outputs[name]))
 		if err != nil {
@@ -123,4 +125,28 @@ func (p *Plan) ByURN(urn string) (Resource, bool) {
 		}
 	}
 	return Resource{}, false
+}
+
+// Value returns the plain input at path (map keys), or nil when absent: tests read inputs with it.
+func (r Resource) Value(path ...string) any {
+	var v any = PlainMap(r.Inputs)
+	for _, key := range path {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[key]
+	}
+	return v
+}
+
+// Children returns the resources whose parent is urn.
+func (p *Plan) Children(urn string) []Resource {
+	var out []Resource
+	for _, r := range p.Resources {
+		if r.Parent == urn {
+			out = append(out, r)
+		}
+	}
+	return out
 }

@@ -33,6 +33,7 @@ type DocResource struct {
 	Name         string         `json:"name"`
 	Parent       string         `json:"parent"`
 	Provider     string         `json:"provider,omitempty"`
+	Version      string         `json:"version,omitempty"`
 	Dependencies []string       `json:"dependencies"`
 	Inputs       map[string]any `json:"inputs"`
 }
@@ -46,7 +47,7 @@ func (p *Plan) Document() Document {
 			deps = []string{}
 		}
 		d.Resources = append(d.Resources, DocResource{
-			URN: r.URN, Type: r.Type, Name: r.Name, Parent: r.Parent, Provider: r.Provider,
+			URN: r.URN, Type: r.Type, Name: r.Name, Parent: r.Parent, Provider: r.Provider, Version: r.Version,
 			Dependencies: deps, Inputs: PlainMap(r.Inputs),
 		})
 	}

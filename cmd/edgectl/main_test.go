@@ -1,0 +1,113 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func edgectl(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	root := newRoot(&out, &errOut)
+	root.SetArgs(args)
+	err := root.Execute()
+	return out.String(), errOut.String(), err
+}
+
+func TestPlanDemoTable(t *testing.T) {
+	out, _, err := edgectl(t, "plan", "--stack", "demo", "--dir", "../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"kubernetes:core/v1:Service", "retail-api-svc",
+		"service.beta.kubernetes.io/aws-load-balancer-scheme: \"internet-facing\"",
+		"service.beta.kubernetes.io/aws-load-balancer-healthcheck-path: \"/health\"",
+		"healthUrl:",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("plan output lacks %q", want)
+		}
+	}
+}
+
+func TestPlanJSONIsStable(t *testing.T) {
+	a, _, err := edgectl(t, "plan", "--stack", "demo", "--dir", "../..", "-o", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _, _ := edgectl(t, "plan", "--stack", "demo", "--dir", "../..", "-o", "json")
+	if a != b {
+		t.Fatal("same input must give byte-identical output")
+	}
+	var doc struct {
+		Stack     string
+		Project   string
+		Resources []struct {
+			URN, Type, Name, Parent string
+			Dependencies            []string
+			Inputs                  map[string]any
+		}
+		Outputs map[string]any
+	}
+	if err := json.Unmarshal([]byte(a), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Stack != "demo" || doc.Project != "retail-api-edge" || len(doc.Resources) == 0 || doc.Outputs["url"] == nil {
+		t.Errorf("unexpected document: %+v", doc)
+	}
+}
+
+func TestPlanErrors(t *testing.T) {
+	dir := t.TempDir()
+	copyFile(t, "../../Pulumi.yaml", filepath.Join(dir, "Pulumi.yaml"))
+	bad := filepath.Join(dir, "Pulumi.bad.yaml")
+	if err := os.WriteFile(bad, []byte("config:\n  aws:region: us-east-1\n  retail-api-edge:app:\n    port: 99999\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"invalid config names the key", []string{"plan", "--dir", dir, "--stack", "bad"}, "retail-api-edge:app.port: must be a port between 1 and 65535, got 99999"},
+		{"config file flag", []string{"plan", "--dir", dir, "--stack", "x", "--config-file", bad}, "retail-api-edge:app.port"},
+		{"unknown stack", []string{"plan", "--dir", dir, "--stack", "nope"}, `no settings for stack "nope"`},
+		{"bad output", []string{"plan", "--dir", dir, "-o", "yaml"}, "--output must be table or json"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := edgectl(t, tt.args...)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("want error containing %q, got %v", tt.want, err)
+			}
+			if strings.Contains(err.Error(), "goroutine") {
+				t.Error("no stack traces for users")
+			}
+		})
+	}
+}
+
+func TestHelpOnEveryCommand(t *testing.T) {
+	root := newRoot(&bytes.Buffer{}, &bytes.Buffer{})
+	for _, c := range root.Commands() {
+		if c.Short == "" || (c.Runnable() && c.Example == "") {
+			t.Errorf("command %q needs a short help and an example", c.Name())
+		}
+	}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

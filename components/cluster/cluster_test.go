@@ -1,0 +1,152 @@
+package cluster
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/mlops-retail/retail-api-edge/internal/awsres"
+	"github.com/mlops-retail/retail-api-edge/internal/eksres"
+	"github.com/mlops-retail/retail-api-edge/internal/plan"
+)
+
+func planCluster(t *testing.T, args *Args) *plan.Plan {
+	t.Helper()
+	p, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
+		aws, err := awsres.NewProvider(ctx, "aws", "us-east-1", nil)
+		if err != nil {
+			return nil, err
+		}
+		args.AwsProvider = aws
+		c, err := NewCluster(ctx, "cluster", args)
+		if err != nil {
+			return nil, err
+		}
+		return pulumi.Map{"vpcId": c.VpcID, "oidcIssuer": c.OIDCIssuer, "name": c.Name}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func providers(t *testing.T, p *plan.Plan) (strict, adopt plan.Resource) {
+	t.Helper()
+	for _, r := range p.Find("pulumi:providers:kubernetes") {
+		switch r.Name {
+		case "cluster-k8s":
+			strict = r
+		case "cluster-k8s-adopt":
+			adopt = r
+		}
+	}
+	if strict.URN == "" || adopt.URN == "" {
+		t.Fatalf("want both Kubernetes providers named from the component, got %+v", p.Find("pulumi:providers:kubernetes"))
+	}
+	return strict, adopt
+}
+
+func TestExistingCluster(t *testing.T) {
+	p := planCluster(t, &Args{Name: "mlops-retail-cluster", Region: "eu-west-1"})
+	comp := p.Find(TypeToken)[0]
+	strict, adopt := providers(t, p)
+	var kubeconfig map[string]any
+	if err := json.Unmarshal([]byte(strict.Value("kubeconfig").(string)), &kubeconfig); err != nil {
+		t.Fatalf("kubeconfig is not JSON: %v", err)
+	}
+	exec := kubeconfig["users"].([]any)[0].(map[string]any)["user"].(map[string]any)["exec"].(map[string]any)
+	args := strings.Join(toStrings(exec["args"].([]any)), " ")
+	checks := []struct {
+		name string
+		ok   bool
+	}{
+		{"providers are children of the component", strict.Parent == comp.URN && adopt.Parent == comp.URN},
+		{"only the adopting provider upserts", strict.Value("upsertExistingObjects") == nil && adopt.Value("upsertExistingObjects") == true},
+		{"both providers use the same kubeconfig", strict.Value("kubeconfig") == adopt.Value("kubeconfig")},
+		{"token from aws eks get-token", exec["command"] == "aws" && args == "eks get-token --cluster-name mlops-retail-cluster --region eu-west-1 --output json"},
+		{"no cluster is created", len(p.Find(eksres.Token)) == 0 && len(p.Find(awsres.TagToken)) == 0},
+		{"VPC from the cluster", p.Outputs["vpcId"].Value == plan.VpcID},
+		{"OIDC issuer from the cluster", strings.HasPrefix(p.Outputs["oidcIssuer"].Value.(string), "https://oidc.eks.")},
+	}
+	for _, c := range checks {
+		if !c.ok {
+			t.Errorf("%s", c.name)
+		}
+	}
+}
+
+func TestNewCluster(t *testing.T) {
+	p := planCluster(t, &Args{Name: "demo-cluster", Region: "us-east-1", Create: true, New: NewClusterArgs{
+		KubernetesVersion: "1.33", InstanceType: "t3.medium", DesiredNodes: 2, MinNodes: 2, MaxNodes: 3,
+		Tags: map[string]string{"owner": "me"},
+	}})
+	comp := p.Find(TypeToken)[0]
+	eks := p.Find(eksres.Token)
+	tags := p.Find(awsres.TagToken)
+	if len(eks) != 1 || len(tags) != len(plan.SubnetIDs) {
+		t.Fatalf("want one EKS cluster and one tag per default subnet, got %d and %d", len(eks), len(tags))
+	}
+	c := eks[0]
+	var tagged []string
+	for _, tag := range tags {
+		tagged = append(tagged, tag.Value("resourceId").(string))
+		if tag.Value("key") != ELBRoleTag || tag.Value("value") != "1" || tag.Parent != comp.URN {
+			t.Errorf("subnet tag %s: %v", tag.Name, tag.Inputs)
+		}
+		if !slices.Contains(c.Dependencies, tag.URN) {
+			t.Errorf("the cluster must wait for subnet tag %s", tag.Name)
+		}
+	}
+	subnets := toStrings(c.Value("publicSubnetIds").([]any))
+	checks := []struct {
+		name string
+		ok   bool
+	}{
+		{"cluster is a child of the component", c.Parent == comp.URN && c.Name == "cluster-eks"},
+		{"OIDC provider for IRSA", c.Value("createOidcProvider") == true},
+		{"name", c.Value("name") == "demo-cluster"},
+		{"size", c.Value("desiredCapacity") == float64(2) && c.Value("minSize") == float64(2) && c.Value("maxSize") == float64(3)},
+		{"default VPC", c.Value("vpcId") == plan.VpcID},
+		{"default subnets, all tagged", slices.Equal(subnets, plan.SubnetIDs) && slices.Equal(tagged, plan.SubnetIDs)},
+		{"tags", c.Value("tags", "owner") == "me"},
+	}
+	for _, ch := range checks {
+		if !ch.ok {
+			t.Errorf("%s: %v", ch.name, c.Inputs)
+		}
+	}
+	providers(t, p)
+}
+
+func TestInvalidArgs(t *testing.T) {
+	for name, a := range map[string]*Args{
+		"no name":    {Region: "us-east-1"},
+		"no region":  {Name: "x"},
+		"no nodes":   {Name: "x", Region: "us-east-1", Create: true},
+		"one subnet": {Name: "x", Region: "us-east-1", Create: true, New: NewClusterArgs{DesiredNodes: 1, VpcID: "vpc-1", PublicSubnetIDs: []string{"subnet-1"}}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			p, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
+				_, err := NewCluster(ctx, "c", a)
+				return nil, err
+			})
+			if err == nil {
+				t.Fatal("want an error")
+			}
+			if len(p.Find(eksres.Token)) != 0 || len(p.Find("pulumi:providers:kubernetes")) != 0 {
+				t.Error("nothing may be created from invalid args")
+			}
+		})
+	}
+}
+
+func toStrings(in []any) []string {
+	out := make([]string, len(in))
+	for i, v := range in {
+		out[i], _ = v.(string)
+	}
+	return out
+}

@@ -1,0 +1,39 @@
+package servicelb
+
+import "testing"
+
+func TestAnnotations(t *testing.T) {
+	hc := HealthCheck{Path: "/health", Port: 8000, IntervalSeconds: 15, TimeoutSeconds: 5, HealthyThreshold: 2, UnhealthyThreshold: 3}
+	tests := []struct {
+		name    string
+		lb      LoadBalancer
+		key     string
+		want    string // "" means the annotation must be absent
+		present bool
+	}{
+		{"internet-facing, whichever controller", LoadBalancer{Flavour: NLB, HealthCheck: hc}, "scheme", "internet-facing", true},
+		{"HTTP health check", LoadBalancer{Flavour: NLB, HealthCheck: hc}, "healthcheck-protocol", "http", true},
+		{"health check path", LoadBalancer{Flavour: NLB, HealthCheck: hc}, "healthcheck-path", "/health", true},
+		{"health check on the pod port", LoadBalancer{Flavour: NLB, HealthCheck: hc}, "healthcheck-port", "8000", true},
+		{"health check interval", LoadBalancer{Flavour: NLB, HealthCheck: hc}, "healthcheck-interval", "15", true},
+		{"health check timeout", LoadBalancer{Flavour: NLB, HealthCheck: hc}, "healthcheck-timeout", "5", true},
+		{"healthy threshold", LoadBalancer{Flavour: NLB, HealthCheck: hc}, "healthcheck-healthy-threshold", "2", true},
+		{"unhealthy threshold", LoadBalancer{Flavour: NLB, HealthCheck: hc}, "healthcheck-unhealthy-threshold", "3", true},
+		{"cross-zone, in-tree spelling", LoadBalancer{Flavour: Classic, HealthCheck: hc}, "cross-zone-load-balancing-enabled", "true", true},
+		{"cross-zone, controller spelling", LoadBalancer{Flavour: NLB, HealthCheck: hc}, "attributes", "load_balancing.cross_zone.enabled=true", true},
+		{"NLB type", LoadBalancer{Flavour: NLB, HealthCheck: hc}, "type", "nlb", true},
+		{"NLB targets pods by IP", LoadBalancer{Flavour: NLB, HealthCheck: hc}, "nlb-target-type", "ip", true},
+		{"classic has no type annotation", LoadBalancer{Flavour: Classic, HealthCheck: hc}, "type", "", false},
+		{"classic has no NLB target type", LoadBalancer{Flavour: Classic, HealthCheck: hc}, "nlb-target-type", "", false},
+		{"tags sorted k=v", LoadBalancer{Flavour: NLB, HealthCheck: hc, Tags: map[string]string{"b": "2", "a": "1"}}, "additional-resource-tags", "a=1,b=2", true},
+		{"no tags, no annotation", LoadBalancer{Flavour: NLB, HealthCheck: hc}, "additional-resource-tags", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := tt.lb.Annotations()[Prefix+tt.key]
+			if ok != tt.present || got != tt.want {
+				t.Errorf("%s%s = %q (present %v), want %q (present %v)", Prefix, tt.key, got, ok, tt.want, tt.present)
+			}
+		})
+	}
+}

@@ -1,0 +1,121 @@
+package servicelb
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/mlops-retail/retail-api-edge/internal/plan"
+)
+
+func args(lb *LoadBalancer) *Args {
+	return &Args{
+		Namespace: "mlops", Name: "retail-api-svc", Selector: map[string]string{"app": "retail-api"},
+		Port: 80, TargetPort: 8000, LoadBalancer: lb, Labels: map[string]string{"team": "mlops"},
+	}
+}
+
+func nlb() *LoadBalancer {
+	return &LoadBalancer{Flavour: NLB, HealthCheck: HealthCheck{Path: "/health", Port: 8000,
+		IntervalSeconds: 15, TimeoutSeconds: 5, HealthyThreshold: 2, UnhealthyThreshold: 2}}
+}
+
+func planService(t *testing.T, a *Args) (*plan.Plan, *AppService) {
+	t.Helper()
+	var svc *AppService
+	p, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
+		var err error
+		svc, err = NewAppService(ctx, "retail-api", a)
+		if err != nil {
+			return nil, err
+		}
+		return pulumi.Map{"hostname": svc.Hostname}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, svc
+}
+
+func TestLoadBalancerService(t *testing.T) {
+	a := args(nlb())
+	a.SourceRanges = []string{"203.0.113.0/24"}
+	p, _ := planService(t, a)
+	comps, svcs := p.Find(TypeToken), p.Find("kubernetes:core/v1:Service")
+	if len(comps) != 1 || len(svcs) != 1 {
+		t.Fatalf("want one component and one Service, got %d and %d", len(comps), len(svcs))
+	}
+	s := svcs[0]
+	port := s.Value("spec", "ports").([]any)[0].(map[string]any)
+	checks := []struct {
+		name      string
+		got, want any
+	}{
+		{"child named from the component", s.Name, "retail-api-svc"},
+		{"parented to the component", s.Parent, comps[0].URN},
+		{"Kubernetes name", s.Value("metadata", "name"), "retail-api-svc"},
+		{"namespace", s.Value("metadata", "namespace"), "mlops"},
+		{"type", s.Value("spec", "type"), "LoadBalancer"},
+		{"port", port["port"], float64(80)},
+		{"targetPort", port["targetPort"], float64(8000)},
+		{"protocol", port["protocol"], "TCP"},
+		{"selector", s.Value("spec", "selector", "app"), "retail-api"},
+		{"source ranges", s.Value("spec", "loadBalancerSourceRanges").([]any)[0], "203.0.113.0/24"},
+		{"scheme", s.Value("metadata", "annotations", Prefix+"scheme"), "internet-facing"},
+		{"health path", s.Value("metadata", "annotations", Prefix+"healthcheck-path"), "/health"},
+		{"adopts an existing Service", s.Value("metadata", "annotations", PatchForce), "true"},
+		{"labels", s.Value("metadata", "labels", "team"), "mlops"},
+		{"hostname output", p.Outputs["hostname"].Value, "retail-api-svc-example.elb.us-east-1.amazonaws.com"},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s: got %v, want %v", c.name, c.got, c.want)
+		}
+	}
+}
+
+func TestClusterIPServiceHasNoLoadBalancerAnnotations(t *testing.T) {
+	p, _ := planService(t, args(nil))
+	s := p.Find("kubernetes:core/v1:Service")[0]
+	if s.Value("spec", "type") != "ClusterIP" {
+		t.Errorf("type = %v, want ClusterIP", s.Value("spec", "type"))
+	}
+	for k := range s.Value("metadata", "annotations").(map[string]any) {
+		if strings.HasPrefix(k, Prefix) {
+			t.Errorf("ClusterIP Service must not carry %s", k)
+		}
+	}
+	if p.Outputs["hostname"].Value != "" {
+		t.Errorf("ClusterIP hostname = %v, want empty", p.Outputs["hostname"].Value)
+	}
+}
+
+func TestInvalidArgsRegisterNothing(t *testing.T) {
+	bad := []struct {
+		name   string
+		mutate func(*Args)
+	}{
+		{"no selector", func(a *Args) { a.Selector = nil }},
+		{"port 0", func(a *Args) { a.Port = 0 }},
+		{"target port too high", func(a *Args) { a.TargetPort = 70000 }},
+		{"source ranges without LB", func(a *Args) { a.LoadBalancer = nil; a.SourceRanges = []string{"0.0.0.0/0"} }},
+		{"unknown flavour", func(a *Args) { a.LoadBalancer.Flavour = "alb" }},
+	}
+	for _, tt := range bad {
+		t.Run(tt.name, func(t *testing.T) {
+			a := args(nlb())
+			tt.mutate(a)
+			p, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
+				_, err := NewAppService(ctx, "x", a)
+				return nil, err
+			})
+			if err == nil {
+				t.Fatal("want an error")
+			}
+			if len(p.Resources) != 0 {
+				t.Errorf("registered %d resources before failing", len(p.Resources))
+			}
+		})
+	}
+}

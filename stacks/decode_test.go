@@ -1,0 +1,163 @@
+package stacks
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// base is the smallest valid configuration.
+func base() map[string]string { return map[string]string{RegionKey: "us-east-1"} }
+
+func with(kv ...string) map[string]string {
+	raw := base()
+	for i := 0; i+1 < len(kv); i += 2 {
+		raw[kv[i]] = kv[i+1]
+	}
+	return raw
+}
+
+func TestDefaults(t *testing.T) {
+	cfg, err := Decode("demo", base())
+	if err != nil {
+		t.Fatal(err)
+	}
+	checks := []struct {
+		name      string
+		got, want any
+	}{
+		{"exposure", cfg.Exposure, ExposeService},
+		{"cluster", cfg.Cluster.Name, "mlops-retail-cluster"},
+		{"namespace", cfg.App.Namespace, "mlops"},
+		{"service", cfg.App.ServiceName, "retail-api-svc"},
+		{"selector", cfg.App.Selector["app"], "retail-api"},
+		{"port", cfg.App.Port, 80},
+		{"targetPort", cfg.App.TargetPort, 8000},
+		{"healthPath", cfg.App.HealthPath, "/health"},
+		{"loadBalancer", cfg.Service.LoadBalancer, "nlb"},
+		{"interval", cfg.Health.IntervalSeconds, 15},
+		{"tag project", cfg.Tags["project"], Project},
+		{"tag stack", cfg.Tags["stack"], "demo"},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s: got %v, want %v", c.name, c.got, c.want)
+		}
+	}
+}
+
+func TestDecodeMergesObjectsOverDefaults(t *testing.T) {
+	cfg, err := Decode("s", with(k("app"), `{"port": 8080, "selector": {"tier": "api"}}`, k("tags"), `{"owner": "me", "stack": "x"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.App.Port != 8080 || cfg.App.TargetPort != 8000 || cfg.App.Namespace != "mlops" {
+		t.Errorf("unset app keys must keep defaults: %+v", cfg.App)
+	}
+	if len(cfg.App.Selector) != 1 || cfg.App.Selector["tier"] != "api" {
+		t.Errorf("a given selector replaces the default one, got %v", cfg.App.Selector)
+	}
+	if cfg.Tags["owner"] != "me" || cfg.Tags["stack"] != "x" || cfg.Tags["project"] != Project {
+		t.Errorf("user tags add to and override defaults, got %v", cfg.Tags)
+	}
+}
+
+// TestInvalidConfig lists what a new user gets wrong; each must fail naming the key, with a hint.
+func TestInvalidConfig(t *testing.T) {
+	tests := []struct {
+		name string
+		raw  map[string]string
+		key  string // the full key the message must start with
+		hint string // a fragment of the explanation
+	}{
+		{"no region", map[string]string{}, "aws:region", "is required"},
+		{"bad region", with(RegionKey, "US East"), "aws:region", "not an AWS region"},
+		{"typo top-level key", with(k("exposre"), "service"), k("exposre"), `did you mean "exposure"`},
+		{"unknown top-level key", with(k("foo"), "1"), k("foo"), "allowed keys: app, cluster"},
+		{"typo nested key", with(k("app"), `{"nmespace": "x"}`), k("app.nmespace"), `did you mean "namespace"`},
+		{"wrong case nested key", with(k("app"), `{"Port": 80}`), k("app.Port"), `did you mean "port"`},
+		{"object given a string", with(k("app"), "mlops"), k("app"), "must be an object"},
+		{"port as string", with(k("app"), `{"port": "80"}`), k("app.port"), "must be a whole number, got string"},
+		{"port as float", with(k("app"), `{"port": 80.5}`), k("app.port"), "must be a whole number"},
+		{"port out of range", with(k("app"), `{"port": 70000}`), k("app.port"), "between 1 and 65535, got 70000"},
+		{"port zero", with(k("app"), `{"targetPort": 0}`), k("app.targetPort"), "between 1 and 65535, got 0"},
+		{"negative port", with(k("app"), `{"port": -1}`), k("app.port"), "got -1"},
+		{"bad exposure", with(k("exposure"), "nodeport"), k("exposure"), `must be "service"`},
+		{"option B not yet", with(k("exposure"), "ingress"), k("exposure"), "not supported yet"},
+		{"bad lb flavour", with(k("service"), `{"loadBalancer": "alb"}`), k("service.loadBalancer"), `must be "nlb"`},
+		{"malformed CIDR", with(k("service"), `{"sourceRanges": ["10.0.0.0/33"]}`), k("service.sourceRanges[0]"), "not a CIDR"},
+		{"CIDR not a list", with(k("service"), `{"sourceRanges": "10.0.0.0/8"}`), k("service.sourceRanges"), "must be a list"},
+		{"CIDR with host bits", with(k("service"), `{"sourceRanges": ["0.0.0.0/0", "10.1.2.3/8"]}`), k("service.sourceRanges[1]"), `did you mean "10.0.0.0/8"`},
+		{"bad namespace", with(k("app"), `{"namespace": "MLOps"}`), k("app.namespace"), "not a Kubernetes namespace"},
+		{"bad service name", with(k("app"), `{"serviceName": "9svc"}`), k("app.serviceName"), "starting with a letter"},
+		{"empty selector", with(k("app"), `{"selector": {}}`), k("app.selector"), "at least one label"},
+		{"bad selector value", with(k("app"), `{"selector": {"app": "a b"}}`), k("app.selector.app"), "not a valid label value"},
+		{"selector value not string", with(k("app"), `{"selector": {"app": 1}}`), k("app.selector.app"), "must be a string"},
+		{"health path without slash", with(k("app"), `{"healthPath": "health"}`), k("app.healthPath"), "starting with /"},
+		{"one replica", with(k("app"), `{"image": "repo/api:1", "replicas": 1}`), k("app.replicas"), "between 2"},
+		{"bad image", with(k("app"), `{"image": "has space"}`), k("app.image"), "not a container image"},
+		{"bad cluster name", with(k("cluster"), `{"name": "-x"}`), k("cluster.name"), "not a valid EKS cluster name"},
+		{"create as string", with(k("cluster"), `{"create": "yes"}`), k("cluster.create"), "must be true or false"},
+		{"nodes out of order", with(k("cluster"), `{"create": true, "minNodes": 3, "desiredNodes": 2}`), k("cluster.desiredNodes"), "minNodes <= desiredNodes"},
+		{"bad k8s version", with(k("cluster"), `{"create": true, "kubernetesVersion": "v1.30"}`), k("cluster.kubernetesVersion"), "1.33"},
+		{"vpc without create", with(k("cluster"), `{"vpcId": "vpc-0123456789abcdef0"}`), k("cluster.vpcId"), "only apply with cluster.create"},
+		{"bad vpc id", with(k("cluster"), `{"create": true, "vpcId": "vpc-1"}`), k("cluster.vpcId"), "not a VPC ID"},
+		{"vpc with one subnet", with(k("cluster"), `{"create": true, "vpcId": "vpc-0123456789abcdef0", "publicSubnetIds": ["subnet-0123456789abcdef0"]}`), k("cluster.publicSubnetIds"), "at least two"},
+		{"bad subnet id", with(k("cluster"), `{"create": true, "vpcId": "vpc-0123456789abcdef0", "publicSubnetIds": ["subnet-0123456789abcdef0", "sub-2"]}`), k("cluster.publicSubnetIds[1]"), "not a subnet ID"},
+		{"timeout >= interval", with(k("healthCheck"), `{"intervalSeconds": 5, "timeoutSeconds": 5}`), k("healthCheck.timeoutSeconds"), "less than"},
+		{"interval too long", with(k("healthCheck"), `{"intervalSeconds": 301}`), k("healthCheck.intervalSeconds"), "between 5 and 300"},
+		{"threshold too high", with(k("healthCheck"), `{"healthyThreshold": 11}`), k("healthCheck.healthyThreshold"), "between 2 and 10"},
+		{"classic timeout", with(k("service"), `{"loadBalancer": "classic"}`, k("healthCheck"), `{"intervalSeconds": 100, "timeoutSeconds": 61}`), k("healthCheck.timeoutSeconds"), "between 2 and 60"},
+		{"aws tag prefix", with(k("tags"), `{"aws:owner": "x"}`), k("tags.aws:owner"), "must not start with aws:"},
+		{"tag value not string", with(k("tags"), `{"owner": 3}`), k("tags.owner"), "must be a string"},
+		{"tags a list", with(k("tags"), `["a"]`), k("tags"), "must be an object"},
+		{"null object", with(k("app"), `null`), k("app"), "must be an object"},
+		{"broken JSON", with(k("cluster"), `{"name": `), k("cluster"), "must be an object"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Decode("s", tt.raw)
+			if err == nil {
+				t.Fatal("want an error, got none")
+			}
+			var ce *ConfigError
+			if !errors.As(err, &ce) {
+				t.Fatalf("want a ConfigError, got %T: %v", err, err)
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, tt.key+": ") || !strings.Contains(msg, tt.hint) {
+				t.Errorf("message must name %q and say %q, got:\n%s", tt.key, tt.hint, msg)
+			}
+			if strings.Contains(msg, "json:") || strings.Contains(msg, "goroutine") {
+				t.Errorf("message leaks internals: %s", msg)
+			}
+		})
+	}
+}
+
+func TestAllProblemsAreReportedTogetherInKeyOrder(t *testing.T) {
+	_, err := Decode("s", with(k("zzz"), "1", k("aaa"), "2"))
+	var inv *InvalidConfig
+	if !errors.As(err, &inv) || len(inv.Problems) != 2 {
+		t.Fatalf("want two problems, got %v", err)
+	}
+	if !strings.HasPrefix(inv.Problems[0].Error(), k("aaa")) {
+		t.Errorf("problems must be in key order, got %v", inv.Problems)
+	}
+}
+
+func TestOtherNamespacesAreLeftToTheirProviders(t *testing.T) {
+	if _, err := Decode("s", with("aws:profile", "dev", "kubernetes:context", "x")); err != nil {
+		t.Fatalf("keys of other packages must not be rejected: %v", err)
+	}
+}
+
+// FuzzDecodeNeverPanics feeds arbitrary values to every key: errors are fine, panics are not.
+func FuzzDecodeNeverPanics(f *testing.F) {
+	for _, seed := range []string{`{"port": 1e99}`, `{"selector": null}`, `[]`, `"x"`, `{"a":{"b":1}}`} {
+		f.Add("app", seed)
+	}
+	f.Fuzz(func(t *testing.T, key, value string) {
+		_, _ = Decode("s", with(k(key), value, k("cluster"), value, k("tags"), value))
+	})
+}

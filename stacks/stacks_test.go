@@ -1,0 +1,144 @@
+package stacks
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mlops-retail/retail-api-edge/components/cluster"
+	"github.com/mlops-retail/retail-api-edge/components/servicelb"
+	"github.com/mlops-retail/retail-api-edge/components/workload"
+	"github.com/mlops-retail/retail-api-edge/internal/plan"
+	"github.com/mlops-retail/retail-api-edge/internal/stackconfig"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden plans in testdata/")
+
+// plannedStacks are the repository's stacks that plan today, each with a golden JSON plan.
+var plannedStacks = []string{"demo"}
+
+func TestGoldenPlans(t *testing.T) {
+	for _, stack := range plannedStacks {
+		t.Run(stack, func(t *testing.T) {
+			st, err := stackconfig.Load("..", stack, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := Plan(st)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got bytes.Buffer
+			if err := p.WriteJSON(&got); err != nil {
+				t.Fatal(err)
+			}
+			golden := filepath.Join("testdata", stack+".plan.json")
+			if *update {
+				if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run `go test ./stacks -update` to create it)", err)
+			}
+			if !bytes.Equal(got.Bytes(), want) {
+				t.Errorf("plan of %s differs from %s; review and run `go test ./stacks -update`:\n%s", stack, golden, got.String())
+			}
+		})
+	}
+}
+
+func TestProdWaitsForOptionB(t *testing.T) {
+	st, err := stackconfig.Load("..", "prod", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Plan(st)
+	if err == nil || !strings.Contains(err.Error(), k("exposure")) {
+		t.Fatalf("prod (Option B) must fail with a config error naming the key until it is built, got %v", err)
+	}
+	if len(p.Resources) != 0 {
+		t.Errorf("invalid config registered %d resources", len(p.Resources))
+	}
+}
+
+func planOf(t *testing.T, raw map[string]string) *plan.Plan {
+	t.Helper()
+	p, err := Plan(&stackconfig.Stack{Project: Project, Stack: "test", Config: raw})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestOptionAWiring(t *testing.T) {
+	tests := []struct {
+		name  string
+		raw   map[string]string
+		check func(t *testing.T, p *plan.Plan)
+	}{
+		{"service is adopted, not created blind", base(), func(t *testing.T, p *plan.Plan) {
+			svc := p.Find("kubernetes:core/v1:Service")[0]
+			if !strings.HasSuffix(svc.Provider, "::cluster-k8s-adopt") {
+				t.Errorf("the Service must use the adopting provider, got %q", svc.Provider)
+			}
+		}},
+		{"classic load balancer", with(k("service"), `{"loadBalancer": "classic"}`), func(t *testing.T, p *plan.Plan) {
+			svc := p.Find("kubernetes:core/v1:Service")[0]
+			if _, ok := svc.Value("metadata", "annotations").(map[string]any)[servicelb.Prefix+"type"]; ok {
+				t.Error("a classic ELB must not be annotated as NLB")
+			}
+		}},
+		{"no image, no workload", base(), func(t *testing.T, p *plan.Plan) {
+			if len(p.Find(workload.TypeToken)) != 0 {
+				t.Error("the API must not be deployed unless app.image is set")
+			}
+		}},
+		{"image deploys the API", with(k("app"), `{"image": "example.com/api:1", "replicas": 3}`), func(t *testing.T, p *plan.Plan) {
+			dep := p.Find("kubernetes:apps/v1:Deployment")
+			if len(dep) != 1 || dep[0].Value("spec", "replicas") != float64(3) {
+				t.Fatalf("want one Deployment with 3 replicas, got %v", dep)
+			}
+		}},
+		{"tags reach the provider and the load balancer", with(k("tags"), `{"owner": "team-x"}`), func(t *testing.T, p *plan.Plan) {
+			aws := p.Find("pulumi:providers:aws")[0]
+			svc := p.Find("kubernetes:core/v1:Service")[0]
+			if aws.Value("defaultTags", "tags", "owner") != "team-x" {
+				t.Errorf("provider default tags: %v", aws.Inputs)
+			}
+			if !strings.Contains(svc.Value("metadata", "annotations", servicelb.Prefix+"additional-resource-tags").(string), "owner=team-x") {
+				t.Error("the load balancer must carry the tags too")
+			}
+		}},
+		{"new cluster", with(k("cluster"), `{"create": true, "name": "demo"}`), func(t *testing.T, p *plan.Plan) {
+			if len(p.Find("eks:index:Cluster")) != 1 || len(p.Find(cluster.TypeToken)) != 1 {
+				t.Error("cluster.create must create an EKS cluster")
+			}
+		}},
+		{"outputs", base(), func(t *testing.T, p *plan.Plan) {
+			want := map[string]string{
+				"healthUrl":  "http://retail-api-svc-example.elb.us-east-1.amazonaws.com/health",
+				"docsUrl":    "http://retail-api-svc-example.elb.us-east-1.amazonaws.com/docs",
+				"predictUrl": "http://retail-api-svc-example.elb.us-east-1.amazonaws.com/predict",
+				"exposure":   "service",
+			}
+			for name, v := range want {
+				if p.Outputs[name].Value != v {
+					t.Errorf("output %s = %v, want %v", name, p.Outputs[name].Value, v)
+				}
+			}
+		}},
+		{"non-80 port in URL", with(k("app"), `{"port": 8080}`), func(t *testing.T, p *plan.Plan) {
+			if got := p.Outputs["url"].Value; got != "http://retail-api-svc-example.elb.us-east-1.amazonaws.com:8080" {
+				t.Errorf("url = %v", got)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { tt.check(t, planOf(t, tt.raw)) })
+	}
+}
