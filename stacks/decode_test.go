@@ -157,7 +157,7 @@ func FuzzDecodeNeverPanics(f *testing.F) {
 	for _, seed := range []string{`{"port": 1e99}`, `{"selector": null}`, `[]`, `"x"`, `{"a":{"b":1}}`} {
 		f.Add("app", seed)
 	}
-	f.Fuzz(func(t *testing.T, key, value string) {
+	f.Fuzz(func(_ *testing.T, key, value string) {
 		_, _ = Decode("s", with(k(key), value, k("cluster"), value, k("tags"), value))
 	})
 }

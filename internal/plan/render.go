@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -113,14 +114,18 @@ func Plain(v resource.PropertyValue) any {
 // WriteTable writes the plan for people: the resource tree, then each custom resource's inputs,
 // then the stack outputs.
 func (p *Plan) WriteTable(w io.Writer) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "Stack %s (project %s): %d resources. AWS-side values are placeholders (account %s, *example*).\n\n",
+	var tree, b bytes.Buffer
+	fmt.Fprintf(&tree, "Stack %s (project %s): %d resources. AWS-side values are placeholders (account %s, *example*).\n\n",
 		p.Stack, p.Project, len(p.Resources), AccountID)
-	fmt.Fprintln(tw, "TYPE\tNAME\tDEPENDS ON")
+	tree.WriteString("TYPE\tNAME\tDEPENDS ON\n")
 	p.walk("", 0, func(r Resource, depth int) {
 		indent := strings.Repeat("  ", depth)
-		fmt.Fprintf(tw, "%s%s\t%s\t%s\n", indent, r.Type, r.Name, strings.Join(p.names(r.Dependencies), ", "))
+		fmt.Fprintf(&tree, "%s%s\t%s\t%s\n", indent, r.Type, r.Name, strings.Join(p.names(r.Dependencies), ", "))
 	})
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	if _, err := tw.Write(tree.Bytes()); err != nil {
+		return err
+	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
@@ -128,19 +133,20 @@ func (p *Plan) WriteTable(w io.Writer) error {
 		if !r.Custom || len(r.Inputs) == 0 {
 			continue
 		}
-		fmt.Fprintf(w, "\n%s %s\n", r.Type, r.Name)
+		fmt.Fprintf(&b, "\n%s %s\n", r.Type, r.Name)
 		for _, line := range flatten("", Plain(resource.NewObjectProperty(r.Inputs))) {
-			fmt.Fprintf(w, "    %s\n", line)
+			fmt.Fprintf(&b, "    %s\n", line)
 		}
 	}
-	fmt.Fprintln(w, "\nOutputs")
+	b.WriteString("\nOutputs\n")
 	outputs := p.Document().Outputs
 	for _, name := range slices.Sorted(maps.Keys(outputs)) {
 		for _, line := range flatten(name, outputs[name]) {
-			fmt.Fprintf(w, "    %s\n", line)
+			fmt.Fprintf(&b, "    %s\n", line)
 		}
 	}
-	return nil
+	_, err := w.Write(b.Bytes())
+	return err
 }
 
 // walk visits the resources as a tree: each parent before its children, siblings in URN order.
