@@ -19,14 +19,16 @@ const (
 
 // Config is everything a stack can set, already defaulted and validated.
 type Config struct {
-	Stack    string            `json:"-"`
-	Region   string            `json:"-"` // aws:region
-	Exposure Exposure          `json:"exposure"`
-	Cluster  ClusterConfig     `json:"cluster"`
-	App      AppConfig         `json:"app"`
-	Service  ServiceConfig     `json:"service"`
-	Health   HealthCheckConfig `json:"healthCheck"`
-	Tags     map[string]string `json:"tags"`
+	Stack      string            `json:"-"`
+	Region     string            `json:"-"` // aws:region
+	Exposure   Exposure          `json:"exposure"`
+	Cluster    ClusterConfig     `json:"cluster"`
+	App        AppConfig         `json:"app"`
+	Service    ServiceConfig     `json:"service"`
+	Controller ControllerConfig  `json:"controller"`
+	Ingress    IngressConfig     `json:"ingress"`
+	Health     HealthCheckConfig `json:"healthCheck"`
+	Tags       map[string]string `json:"tags"`
 }
 
 // ClusterConfig is the `cluster` object: an existing cluster by name, or Create a new one.
@@ -40,6 +42,9 @@ type ClusterConfig struct {
 	MaxNodes          int      `json:"maxNodes"`
 	VpcID             string   `json:"vpcId"`
 	PublicSubnetIDs   []string `json:"publicSubnetIds"`
+	// CreateOIDCProvider lets the stack create the IAM OIDC provider of an existing cluster that
+	// has none (Option B's controller role needs it).
+	CreateOIDCProvider bool `json:"createOidcProvider"`
 }
 
 // AppConfig is the `app` object: where the API runs and, optionally, how to deploy it.
@@ -60,6 +65,30 @@ type AppConfig struct {
 type ServiceConfig struct {
 	LoadBalancer string   `json:"loadBalancer"`
 	SourceRanges []string `json:"sourceRanges"`
+}
+
+// ControllerConfig is the `controller` object: the AWS Load Balancer Controller of Option B.
+type ControllerConfig struct {
+	// Chart is the chart name in Repository, or a local chart directory when Repository is "".
+	Chart          string `json:"chart"`
+	ChartVersion   string `json:"chartVersion"`
+	Repository     string `json:"repository"`
+	Namespace      string `json:"namespace"`
+	ServiceAccount string `json:"serviceAccount"`
+	Replicas       int    `json:"replicas"`
+	// PolicyVersion names the controller release whose official IAM policy is granted.
+	PolicyVersion string `json:"policyVersion"`
+	// DefaultSSLPolicy replaces the controller's own default (ELBSecurityPolicy-2016-08).
+	DefaultSSLPolicy string `json:"defaultSSLPolicy"`
+}
+
+// IngressConfig is the `ingress` object: Option B's ALB.
+type IngressConfig struct {
+	Name               string `json:"name"`
+	LoadBalancerName   string `json:"loadBalancerName"`
+	SuccessCodes       string `json:"successCodes"`
+	IdleTimeoutSeconds int    `json:"idleTimeoutSeconds"`
+	DeletionProtection bool   `json:"deletionProtection"`
 }
 
 // HealthCheckConfig is the `healthCheck` object: how load balancers probe the app's health path.

@@ -39,6 +39,7 @@ func Decode(stack string, raw map[string]string) (*Config, error) {
 	targets := map[string]any{
 		"exposure": &cfg.Exposure, "cluster": &cfg.Cluster, "app": &cfg.App,
 		"service": &cfg.Service, "healthCheck": &cfg.Health, "tags": &userTags,
+		"controller": &cfg.Controller, "ingress": &cfg.Ingress,
 	}
 	for _, key := range slices.Sorted(maps.Keys(raw)) {
 		name, ours := strings.CutPrefix(key, Project+":")

@@ -22,6 +22,21 @@ func Defaults() Config {
 			DeploymentName: "retail-api",
 		},
 		Service: ServiceConfig{LoadBalancer: "nlb"},
+		Controller: ControllerConfig{
+			Chart:            "aws-load-balancer-controller",
+			ChartVersion:     "3.5.0",
+			Repository:       "https://aws.github.io/eks-charts",
+			Namespace:        "kube-system",
+			ServiceAccount:   "aws-load-balancer-controller",
+			Replicas:         2,
+			PolicyVersion:    "v3.5.0",
+			DefaultSSLPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
+		},
+		Ingress: IngressConfig{
+			Name:               "retail-api",
+			SuccessCodes:       "200",
+			IdleTimeoutSeconds: 60,
+		},
 		Health: HealthCheckConfig{
 			IntervalSeconds:    15,
 			TimeoutSeconds:     5,

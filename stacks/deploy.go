@@ -35,13 +35,24 @@ func Deploy(ctx *pulumi.Context, cfg *Config) (pulumi.Map, error) {
 	if err != nil {
 		return nil, err
 	}
-	return outputs(cfg, cl.Name, svc.Hostname), nil
+	if cfg.Exposure == ExposeService {
+		return outputs(cfg, cl.Name, svc.Hostname), nil
+	}
+	hostname, roleArn, err := optionB(ctx, cfg, cl, aws, svc.ServiceName)
+	if err != nil {
+		return nil, err
+	}
+	out := outputs(cfg, cl.Name, hostname)
+	out["albHostname"] = hostname
+	out["controllerRoleArn"] = roleArn
+	return out, nil
 }
 
 func clusterArgs(cfg *Config, aws pulumi.ProviderResource) *cluster.Args {
 	c := cfg.Cluster
 	return &cluster.Args{
 		Name: c.Name, Region: cfg.Region, AwsProvider: aws, Create: c.Create,
+		NeedOIDC: cfg.Exposure == ExposeIngress, CreateOIDCProvider: c.CreateOIDCProvider, Partition: partition(cfg.Region),
 		New: cluster.NewClusterArgs{
 			KubernetesVersion: c.KubernetesVersion, InstanceType: c.InstanceType,
 			DesiredNodes: c.DesiredNodes, MinNodes: c.MinNodes, MaxNodes: c.MaxNodes,
@@ -86,9 +97,14 @@ func healthCheck(cfg *Config) servicelb.HealthCheck {
 }
 
 // outputs are what a user needs after `pulumi up`: where the API is and how to check it.
+// hostname is the NLB's (Option A) or the ALB's (Option B, which listens on port 80).
 func outputs(cfg *Config, clusterName, hostname pulumi.StringOutput) pulumi.Map {
 	a := cfg.App
-	base := hostname.ApplyT(func(h string) string { return baseURL("http", h, a.Port) }).(pulumi.StringOutput)
+	port, object := a.Port, "svc "+a.ServiceName
+	if cfg.Exposure == ExposeIngress {
+		port, object = 80, "ingress "+cfg.Ingress.Name
+	}
+	base := hostname.ApplyT(func(h string) string { return baseURL("http", h, port) }).(pulumi.StringOutput)
 	path := func(p string) pulumi.StringOutput { return pulumi.Sprintf("%s%s", base, p) }
 	return pulumi.Map{
 		"exposure":             pulumi.String(string(cfg.Exposure)),
@@ -102,7 +118,7 @@ func outputs(cfg *Config, clusterName, hostname pulumi.StringOutput) pulumi.Map 
 		"predictUrl":           path("/predict"),
 		"checkCommands": pulumi.StringArray{
 			pulumi.Sprintf("aws eks update-kubeconfig --name %s --region %s", clusterName, cfg.Region),
-			pulumi.Sprintf("kubectl -n %s get svc %s -o wide", a.Namespace, a.ServiceName),
+			pulumi.Sprintf("kubectl -n %s get %s -o wide", a.Namespace, object),
 			pulumi.Sprintf("kubectl -n %s get endpoints %s", a.Namespace, a.ServiceName),
 			pulumi.Sprintf("curl -f %s", path(a.HealthPath)),
 		},

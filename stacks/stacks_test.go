@@ -5,12 +5,17 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/mlops-retail/retail-api-edge/components/cluster"
 	"github.com/mlops-retail/retail-api-edge/components/servicelb"
 	"github.com/mlops-retail/retail-api-edge/components/workload"
+	"github.com/mlops-retail/retail-api-edge/internal/awsres"
+	"github.com/mlops-retail/retail-api-edge/internal/helmres"
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
 	"github.com/mlops-retail/retail-api-edge/internal/stackconfig"
 )
@@ -18,7 +23,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden plans in testdata/")
 
 // plannedStacks are the repository's stacks that plan today, each with a golden JSON plan.
-var plannedStacks = []string{"demo"}
+var plannedStacks = []string{"demo", "prod"}
 
 func TestGoldenPlans(t *testing.T) {
 	for _, stack := range plannedStacks {
@@ -49,20 +54,6 @@ func TestGoldenPlans(t *testing.T) {
 				t.Errorf("plan of %s differs from %s; review and run `go test ./stacks -update`:\n%s", stack, golden, got.String())
 			}
 		})
-	}
-}
-
-func TestProdWaitsForOptionB(t *testing.T) {
-	st, err := stackconfig.Load("..", "prod", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := Plan(st)
-	if err == nil || !strings.Contains(err.Error(), k("exposure")) {
-		t.Fatalf("prod (Option B) must fail with a config error naming the key until it is built, got %v", err)
-	}
-	if len(p.Resources) != 0 {
-		t.Errorf("invalid config registered %d resources", len(p.Resources))
 	}
 }
 
@@ -140,5 +131,81 @@ func TestOptionAWiring(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.check(t, planOf(t, tt.raw)) })
+	}
+}
+
+func TestOptionBWiring(t *testing.T) {
+	p := planOf(t, with(k("exposure"), "ingress"))
+	one := func(typ string) plan.Resource {
+		t.Helper()
+		rs := p.Find(typ)
+		if len(rs) != 1 {
+			t.Fatalf("want one %s, got %d", typ, len(rs))
+		}
+		return rs[0]
+	}
+	ing := one("kubernetes:networking.k8s.io/v1:Ingress")
+	rel := one(helmres.Token)
+	svc := one("kubernetes:core/v1:Service")
+	// Each edge is a step of the cleanup runbook: pulumi destroy deletes in reverse.
+	edges := []struct {
+		from plan.Resource
+		to   string
+	}{
+		{ing, helmres.Token},
+		{ing, "kubernetes:core/v1:Service"},
+		{rel, awsres.RoleToken},
+		{rel, awsres.RolePolicyAttachmentToken},
+		{rel, "kubernetes:core/v1:ServiceAccount"},
+	}
+	for _, e := range edges {
+		if to := one(e.to); !slices.Contains(e.from.Dependencies, to.URN) {
+			t.Errorf("%s must depend on %s", e.from.Type, e.to)
+		}
+	}
+	if svc.Value("spec", "type") != "ClusterIP" {
+		t.Errorf("Option B must not bill a second load balancer: Service type %v", svc.Value("spec", "type"))
+	}
+	if !strings.HasSuffix(ing.Provider, "::cluster-k8s") || !strings.HasSuffix(rel.Provider, "::cluster-k8s") {
+		t.Errorf("controller and Ingress use the strict provider, got %q and %q", rel.Provider, ing.Provider)
+	}
+	if p.Outputs["url"].Value != "http://k8s-mlops-retail-api-example.us-east-1.elb.amazonaws.com" ||
+		p.Outputs["controllerRoleArn"].Value != "arn:aws:iam::123456789012:role/lb-controller-irsa-role-example" {
+		t.Errorf("outputs: %v", p.Outputs)
+	}
+}
+
+// TestSwitchingKeepsTheServiceURN: A and B must own the same Service resource, so switching
+// updates it in place (LoadBalancer <-> ClusterIP) instead of deleting the live Service.
+func TestSwitchingKeepsTheServiceURN(t *testing.T) {
+	a := planOf(t, base()).Find("kubernetes:core/v1:Service")[0]
+	b := planOf(t, with(k("exposure"), "ingress")).Find("kubernetes:core/v1:Service")[0]
+	if a.URN != b.URN {
+		t.Errorf("Service URN differs between options:\n A %s\n B %s", a.URN, b.URN)
+	}
+}
+
+func TestMissingOIDCProvider(t *testing.T) {
+	run := func(raw map[string]string) (*plan.Plan, error) {
+		return plan.Run(plan.Options{
+			Project: Project, Stack: "test", Config: raw,
+			FailingLookups: map[string]string{awsres.GetOpenIDConnectProviderToken: "NoSuchEntity: OpenIDConnect provider not found"},
+		}, func(ctx *pulumi.Context) (pulumi.Map, error) { return RunWith(ctx, raw) })
+	}
+	_, err := run(with(k("exposure"), "ingress"))
+	if err == nil || !strings.Contains(err.Error(), "associate-iam-oidc-provider") || !strings.Contains(err.Error(), "cluster.createOidcProvider") {
+		t.Fatalf("want a message that says how to enable the OIDC provider, got %v", err)
+	}
+	p, err := run(with(k("exposure"), "ingress", k("cluster"), `{"createOidcProvider": true}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	prov := p.Find(awsres.OpenIDConnectProviderToken)
+	role := p.Find(awsres.RoleToken)
+	if len(prov) != 1 || len(role) != 1 || !slices.Contains(role[0].Dependencies, prov[0].URN) {
+		t.Fatal("with createOidcProvider the stack creates the provider and the role trusts it")
+	}
+	if prov[0].Value("clientIdLists").([]any)[0] != "sts.amazonaws.com" {
+		t.Errorf("provider audience: %v", prov[0].Inputs)
 	}
 }

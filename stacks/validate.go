@@ -21,7 +21,14 @@ var (
 	labelValueRe   = regexp.MustCompile(`^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$`)
 	labelKeyNameRe = regexp.MustCompile(`^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$`)
 	imageRe        = regexp.MustCompile(`^[a-z0-9][a-zA-Z0-9._/:@-]*$`)
+	semverRe       = regexp.MustCompile(`^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$`)
+	sslPolicyRe    = regexp.MustCompile(`^ELBSecurityPolicy-[A-Za-z0-9-]+$`)
+	lbNameRe       = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?$`)
+	successCodesRe = regexp.MustCompile(`^[1-5]\d\d([,-][1-5]\d\d)*$`)
 )
+
+// supportedPolicyVersions are the controller releases whose IAM policy this program carries.
+var supportedPolicyVersions = []string{"v3.5.0"}
 
 // Limits enforced here are AWS's and Kubernetes' own, so a bad value fails in preview, not at
 // the end of a 10-minute `pulumi up`.
@@ -51,11 +58,11 @@ func (c *Config) validate() []error {
 	v.check(c.Exposure == ExposeService || c.Exposure == ExposeIngress, k("exposure"),
 		"must be %q (Option A: Service of type LoadBalancer) or %q (Option B: ALB Ingress), got %q",
 		ExposeService, ExposeIngress, c.Exposure)
-	v.check(c.Exposure != ExposeIngress, k("exposure"),
-		"%q (Option B) is not supported yet; use %q", ExposeIngress, ExposeService)
 	c.Cluster.validate(v)
 	c.App.validate(v)
 	c.Service.validate(v)
+	c.Controller.validate(v)
+	c.Ingress.validate(v)
 	c.Health.validate(v, c.Service.LoadBalancer)
 	validateTags(v, c.Tags)
 	return v.errs
@@ -165,4 +172,34 @@ func validateTags(v *validator, tags map[string]string) {
 			"tag keys must be 1-128 characters and must not start with aws:")
 		v.check(len(val) <= 256, k("tags."+key), "tag values must be at most 256 characters")
 	}
+}
+
+func (c *ControllerConfig) validate(v *validator) {
+	v.check(c.Chart != "", k("controller.chart"), "must name the chart (or a local chart directory)")
+	v.check(semverRe.MatchString(c.ChartVersion), k("controller.chartVersion"),
+		"must be an exact chart version like 3.5.0 (pinned, so upgrades are deliberate), got %q", c.ChartVersion)
+	v.check(c.Repository == "" || strings.HasPrefix(c.Repository, "https://") || strings.HasPrefix(c.Repository, "oci://"),
+		k("controller.repository"), "must be an https:// or oci:// chart repository, or empty for a local chart, got %q", c.Repository)
+	v.check(len(c.Namespace) <= 63 && dns1123LabelRe.MatchString(c.Namespace), k("controller.namespace"),
+		"%q is not a Kubernetes namespace name", c.Namespace)
+	v.check(len(c.ServiceAccount) <= 253 && dns1123LabelRe.MatchString(c.ServiceAccount), k("controller.serviceAccount"),
+		"%q is not a Kubernetes service account name", c.ServiceAccount)
+	v.check(c.Replicas >= 1 && c.Replicas <= 10, k("controller.replicas"),
+		"must be between 1 and 10 (2 keeps the webhook available during node drains), got %d", c.Replicas)
+	v.check(slices.Contains(supportedPolicyVersions, c.PolicyVersion), k("controller.policyVersion"),
+		"must be one of %v (the IAM policies this program carries), got %q", supportedPolicyVersions, c.PolicyVersion)
+	v.check(sslPolicyRe.MatchString(c.DefaultSSLPolicy), k("controller.defaultSSLPolicy"),
+		"must be an ELB security policy name like ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09, got %q", c.DefaultSSLPolicy)
+}
+
+func (i *IngressConfig) validate(v *validator) {
+	v.check(len(i.Name) <= 253 && dns1123LabelRe.MatchString(i.Name), k("ingress.name"),
+		"%q is not a Kubernetes object name", i.Name)
+	v.check(i.LoadBalancerName == "" || (lbNameRe.MatchString(i.LoadBalancerName) && !strings.HasPrefix(i.LoadBalancerName, "internal-")),
+		k("ingress.loadBalancerName"),
+		"must be at most 32 letters, digits and hyphens, not starting or ending with a hyphen, got %q", i.LoadBalancerName)
+	v.check(successCodesRe.MatchString(i.SuccessCodes), k("ingress.successCodes"),
+		"must be HTTP codes like 200, 200,204 or 200-299, got %q", i.SuccessCodes)
+	v.check(i.IdleTimeoutSeconds >= 1 && i.IdleTimeoutSeconds <= 4000, k("ingress.idleTimeoutSeconds"),
+		"must be between 1 and 4000, got %d", i.IdleTimeoutSeconds)
 }

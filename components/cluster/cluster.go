@@ -3,14 +3,16 @@
 //
 // Inputs (Args): cluster name, region, and for a new cluster its size and network.
 // Outputs: Provider (for every Kubernetes resource), AdoptProvider (for objects that may already
-// exist from a manual `kubectl apply`), Name, VpcID, OIDCIssuer.
+// exist from a manual `kubectl apply`), Name, VpcID, OIDCIssuer, OIDCProviderArn (with NeedOIDC).
 // Creates: two `pulumi:providers:kubernetes`; with Create also `eks:index:Cluster` and one
-// `aws:ec2/tag:Tag` per public subnet (`kubernetes.io/role/elb=1`, so load balancers find them).
+// `aws:ec2/tag:Tag` per public subnet (`kubernetes.io/role/elb=1`, so load balancers find them);
+// with CreateOIDCProvider, the cluster's IAM OIDC provider when it has none.
 package cluster
 
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -33,6 +35,12 @@ type Args struct {
 	// Create makes a new cluster with pulumi-eks instead of looking one up.
 	Create bool
 	New    NewClusterArgs
+	// NeedOIDC resolves the cluster's IAM OIDC provider, which IRSA roles trust.
+	NeedOIDC bool
+	// CreateOIDCProvider creates that provider for an existing cluster that has none.
+	CreateOIDCProvider bool
+	// Partition is the AWS partition of Region ("aws", "aws-cn", "aws-us-gov").
+	Partition string
 }
 
 // NewClusterArgs sizes a cluster made with Create.
@@ -57,6 +65,8 @@ type Cluster struct {
 	Name          pulumi.StringOutput  `pulumi:"name"`
 	VpcID         pulumi.StringOutput  `pulumi:"vpcId"`
 	OIDCIssuer    pulumi.StringOutput  `pulumi:"oidcIssuer"`
+	// OIDCProviderArn is set with Args.NeedOIDC.
+	OIDCProviderArn pulumi.StringOutput `pulumi:"oidcProviderArn"`
 }
 
 func (a *Args) validate() error {
@@ -78,7 +88,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Res
 	if err := args.validate(); err != nil {
 		return nil, err
 	}
-	c := &Cluster{}
+	c := &Cluster{OIDCProviderArn: pulumi.String("").ToStringOutput()}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, err
 	}
@@ -87,7 +97,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Res
 	if args.Create {
 		kubeconfig, err = c.create(ctx, name, args)
 	} else {
-		kubeconfig, err = c.lookup(ctx, args)
+		kubeconfig, err = c.lookup(ctx, name, args)
 	}
 	if err != nil {
 		return nil, err
@@ -96,11 +106,11 @@ func NewCluster(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Res
 		return nil, err
 	}
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{
-		"name": c.Name, "vpcId": c.VpcID, "oidcIssuer": c.OIDCIssuer,
+		"name": c.Name, "vpcId": c.VpcID, "oidcIssuer": c.OIDCIssuer, "oidcProviderArn": c.OIDCProviderArn,
 	})
 }
 
-func (c *Cluster) lookup(ctx *pulumi.Context, args *Args) (pulumi.StringOutput, error) {
+func (c *Cluster) lookup(ctx *pulumi.Context, name string, args *Args) (pulumi.StringOutput, error) {
 	eks, err := awsres.LookupEKSCluster(ctx, args.Name, pulumi.Provider(args.AwsProvider), pulumi.Parent(c))
 	if err != nil {
 		return pulumi.StringOutput{}, fmt.Errorf("looking up EKS cluster %q in %s (is the name and aws:region right, "+
@@ -109,8 +119,38 @@ func (c *Cluster) lookup(ctx *pulumi.Context, args *Args) (pulumi.StringOutput, 
 	c.Name = pulumi.String(eks.Name).ToStringOutput()
 	c.VpcID = pulumi.String(eks.VpcConfig.VpcID).ToStringOutput()
 	c.OIDCIssuer = pulumi.String(eks.OIDCIssuer()).ToStringOutput()
+	if args.NeedOIDC {
+		if c.OIDCProviderArn, err = c.existingOIDCProvider(ctx, name, args, eks.OIDCIssuer()); err != nil {
+			return pulumi.StringOutput{}, err
+		}
+	}
 	cfg := Kubeconfig(eks.Name, args.Region, eks.Endpoint, eks.CertificateAuthority())
 	return pulumi.String(cfg).ToStringOutput(), nil
+}
+
+// existingOIDCProvider finds the IAM OIDC provider of an existing cluster, or creates it when the
+// user opted in. Without one, no IRSA role can be assumed, so this fails early with the fix.
+func (c *Cluster) existingOIDCProvider(ctx *pulumi.Context, name string, args *Args, issuer string) (pulumi.StringOutput, error) {
+	if issuer == "" {
+		return pulumi.StringOutput{}, fmt.Errorf("EKS cluster %q reports no OIDC issuer; IRSA needs one", args.Name)
+	}
+	arn, err := awsres.LookupOpenIDConnectProviderArn(ctx, issuer, pulumi.Provider(args.AwsProvider), pulumi.Parent(c))
+	if err == nil {
+		return pulumi.String(arn).ToStringOutput(), nil
+	}
+	if !args.CreateOIDCProvider {
+		return pulumi.StringOutput{}, fmt.Errorf("EKS cluster %q has no IAM OIDC provider for %s, which the load balancer "+
+			"controller's role needs. Create it with `eksctl utils associate-iam-oidc-provider --cluster %s --region %s --approve`, "+
+			"or set retail-api-edge:cluster.createOidcProvider: true to let this stack create (and later delete) it. Lookup error: %w",
+			args.Name, issuer, args.Name, args.Region, err)
+	}
+	p, err := awsres.NewOpenIDConnectProvider(ctx, name+"-oidc", &awsres.OpenIDConnectProviderArgs{
+		URL: pulumi.String(issuer), ClientIDLists: pulumi.ToStringArray([]string{"sts.amazonaws.com"}),
+	}, pulumi.Parent(c), pulumi.Provider(args.AwsProvider))
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	return p.Arn, nil
 }
 
 func (c *Cluster) create(ctx *pulumi.Context, name string, args *Args) (pulumi.StringOutput, error) {
@@ -155,6 +195,16 @@ func (c *Cluster) create(ctx *pulumi.Context, name string, args *Args) (pulumi.S
 		}
 		return found.OIDCIssuer(), nil
 	}).(pulumi.StringOutput)
+	if args.NeedOIDC {
+		// pulumi-eks made the provider (createOidcProvider); its ARN follows from account and issuer.
+		who, err := awsres.LookupCallerIdentity(ctx, aws...)
+		if err != nil {
+			return pulumi.StringOutput{}, err
+		}
+		c.OIDCProviderArn = c.OIDCIssuer.ApplyT(func(issuer string) string {
+			return OIDCProviderArn(args.Partition, who.AccountID, issuer)
+		}).(pulumi.StringOutput)
+	}
 	return eks.KubeconfigJSON, nil
 }
 
@@ -195,4 +245,9 @@ func (c *Cluster) registerProviders(ctx *pulumi.Context, name string, kubeconfig
 		UpsertExistingObjects: pulumi.Bool(true),
 	}, pulumi.Parent(c))
 	return err
+}
+
+// OIDCProviderArn is the ARN IAM gives the OIDC provider of an issuer URL.
+func OIDCProviderArn(partition, account, issuerURL string) string {
+	return fmt.Sprintf("arn:%s:iam::%s:oidc-provider/%s", partition, account, strings.TrimPrefix(issuerURL, "https://"))
 }

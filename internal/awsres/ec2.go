@@ -59,6 +59,5 @@ func (TagArgs) ElementType() reflect.Type { return reflect.TypeOf((*tagArgs)(nil
 // NewTag registers `aws:ec2/tag:Tag`.
 func NewTag(ctx *pulumi.Context, name string, args *TagArgs, opts ...pulumi.ResourceOption) (*Tag, error) {
 	var t Tag
-	err := ctx.RegisterResource(TagToken, name, args, &t, withVersion(opts)...)
-	return &t, err
+	return &t, register(ctx, TagToken, name, args, &t, opts)
 }

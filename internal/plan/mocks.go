@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"errors"
 	"maps"
 	"slices"
 	"strings"
@@ -15,6 +16,7 @@ import (
 // with placeholders. Registrations arrive concurrently, hence the mutex.
 type mocks struct {
 	project, stack, region string
+	failing                map[string]string
 
 	mu        sync.Mutex
 	resources []Resource
@@ -23,6 +25,9 @@ type mocks struct {
 var _ pulumi.MockResourceMonitor = (*mocks)(nil)
 
 func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	if msg, ok := m.failing[args.Token]; ok {
+		return nil, errors.New(msg)
+	}
 	return m.invokeResult(args.Token, args.Args)
 }
 

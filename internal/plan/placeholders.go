@@ -43,6 +43,11 @@ func (m *mocks) invokeResult(token string, args resource.PropertyMap) (resource.
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"accountId": AccountID, "arn": fmt.Sprintf("arn:aws:iam::%s:user/example", AccountID), "userId": "AIDAEXAMPLE",
 		}), nil
+	case "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider":
+		url := strings.TrimPrefix(args["url"].StringValue(), "https://")
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"arn": fmt.Sprintf("arn:aws:iam::%s:oidc-provider/%s", AccountID, url), "url": url,
+		}), nil
 	case "aws:ec2/getVpc:getVpc":
 		return resource.NewPropertyMapFromMap(map[string]any{"id": VpcID}), nil
 	case "aws:ec2/getSubnets:getSubnets":
@@ -58,8 +63,25 @@ func (m *mocks) resourceOutputs(token, name string, in resource.PropertyMap) (st
 		return kubernetesID(in, name), m.kubernetesStatus(token, in)
 	case token == "eks:index:Cluster":
 		return "", map[string]any{"kubeconfigJson": `{"apiVersion":"v1","kind":"Config","clusters":"example"}`}
+	case strings.HasPrefix(token, "aws:iam/"):
+		return name + "-example", m.iamOutputs(token, name, in)
 	}
 	return name + "-example-id", nil
+}
+
+// iamOutputs are the ARNs and names IAM would assign.
+func (m *mocks) iamOutputs(token, name string, in resource.PropertyMap) map[string]any {
+	physical := name + "-example"
+	switch token {
+	case "aws:iam/role:Role":
+		return map[string]any{"name": physical, "arn": fmt.Sprintf("arn:aws:iam::%s:role/%s", AccountID, physical)}
+	case "aws:iam/policy:Policy":
+		return map[string]any{"name": physical, "arn": fmt.Sprintf("arn:aws:iam::%s:policy/%s", AccountID, physical)}
+	case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+		url := strings.TrimPrefix(lookupString(in, "url"), "https://")
+		return map[string]any{"arn": fmt.Sprintf("arn:aws:iam::%s:oidc-provider/%s", AccountID, url)}
+	}
+	return nil
 }
 
 func kubernetesID(in resource.PropertyMap, name string) string {
@@ -77,16 +99,24 @@ func kubernetesID(in resource.PropertyMap, name string) string {
 	return name
 }
 
-// kubernetesStatus gives LoadBalancer Services the hostname AWS would.
+// kubernetesStatus gives LoadBalancer Services and ALB Ingresses the hostname AWS would.
 func (m *mocks) kubernetesStatus(token string, in resource.PropertyMap) map[string]any {
+	name := lookupString(in, "metadata", "name")
+	if token == "kubernetes:networking.k8s.io/v1:Ingress" {
+		host := fmt.Sprintf("k8s-%s-%s-example.%s.elb.amazonaws.com", lookupString(in, "metadata", "namespace"), name, m.region)
+		return loadBalancerStatus(host)
+	}
 	if token != "kubernetes:core/v1:Service" || lookupString(in, "spec", "type") != "LoadBalancer" {
 		return nil
 	}
-	name := lookupString(in, "metadata", "name")
 	host := fmt.Sprintf("%s-example.%s.elb.amazonaws.com", name, m.region) // classic ELB shape
 	if lookupString(in, "metadata", "annotations", "service.beta.kubernetes.io/aws-load-balancer-type") == "nlb" {
 		host = fmt.Sprintf("%s-example.elb.%s.amazonaws.com", name, m.region) // NLB shape
 	}
+	return loadBalancerStatus(host)
+}
+
+func loadBalancerStatus(host string) map[string]any {
 	return map[string]any{"status": map[string]any{"loadBalancer": map[string]any{
 		"ingress": []any{map[string]any{"hostname": host}},
 	}}}

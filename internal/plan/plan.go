@@ -29,6 +29,9 @@ type Options struct {
 	SecretKeys []string
 	// Region is used for placeholder ARNs and hostnames ("us-east-1" if empty).
 	Region string
+	// FailingLookups makes these provider functions fail, as AWS does when a thing does not exist
+	// (token to error message), to plan what happens then.
+	FailingLookups map[string]string
 }
 
 // Resource is one registration.
@@ -71,7 +74,7 @@ func Run(opts Options, program Program) (*Plan, error) {
 	if region == "" {
 		region = "us-east-1"
 	}
-	m := &mocks{project: opts.Project, stack: opts.Stack, region: region}
+	m := &mocks{project: opts.Project, stack: opts.Stack, region: region, failing: opts.FailingLookups}
 	var outputs pulumi.Map
 	var programErr error
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {

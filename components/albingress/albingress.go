@@ -1,0 +1,120 @@
+// Package albingress exposes the app Service through an internet-facing ALB made by the AWS Load
+// Balancer Controller: one Ingress of class `alb`, with typed settings turned into annotations.
+//
+// Inputs (Args): namespace, name, the backend Service and port, Settings, and the resources the
+// Ingress must wait for (the controller release).
+// Outputs: Hostname (the ALB's DNS name, from the Ingress status).
+// Creates: `kubernetes:networking.k8s.io/v1:Ingress`, and a `kubernetes:core/v1:NamespacePatch` that labels
+// the namespace for pod readiness gates, so a rolling update never removes an old pod before the
+// ALB has marked its replacement healthy.
+package albingress
+
+import (
+	"errors"
+
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// TypeToken is the component's type, fixed for life.
+const TypeToken = "retail-api-edge:albingress:Ingress"
+
+// ClassName is the IngressClass the controller's chart installs.
+const ClassName = "alb"
+
+// ReadinessGateLabel turns on the controller's pod readiness gate injection for a namespace.
+const ReadinessGateLabel = "elbv2.k8s.aws/pod-readiness-gate-inject"
+
+// MaxLoadBalancerName is AWS's limit on ALB names.
+const MaxLoadBalancerName = 32
+
+// Args describe the Ingress.
+type Args struct {
+	Namespace   string
+	Name        string
+	ServiceName pulumi.StringInput
+	ServicePort int
+	Settings    Settings
+	// DependsOn holds what must exist before the Ingress and outlive it: the controller release.
+	DependsOn []pulumi.Resource
+}
+
+// Ingress is the ALB Ingress component.
+type Ingress struct {
+	pulumi.ResourceState
+
+	Hostname pulumi.StringOutput `pulumi:"hostname"`
+}
+
+func (a *Args) validate() error {
+	switch {
+	case a == nil:
+		return errors.New("albingress: args are required")
+	case a.Namespace == "" || a.Name == "" || a.ServiceName == nil:
+		return errors.New("albingress: Namespace, Name and ServiceName are required")
+	case a.ServicePort < 1 || a.ServicePort > 65535:
+		return errors.New("albingress: ServicePort must be 1-65535")
+	case len(a.Settings.LoadBalancerName) > MaxLoadBalancerName:
+		return errors.New("albingress: LoadBalancerName is longer than 32 characters")
+	case len(a.DependsOn) == 0:
+		return errors.New("albingress: DependsOn must name the controller release (destroy order)")
+	}
+	return nil
+}
+
+// NewIngress registers the Ingress after everything in args.DependsOn.
+func NewIngress(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Ingress, error) {
+	if err := args.validate(); err != nil {
+		return nil, err
+	}
+	in := &Ingress{}
+	if err := ctx.RegisterComponentResource(TypeToken, name, in, opts...); err != nil {
+		return nil, err
+	}
+	gate, err := corev1.NewNamespacePatch(ctx, name+"-readiness-gate", &corev1.NamespacePatchArgs{
+		Metadata: metav1.ObjectMetaPatchArgs{
+			Name:   pulumi.String(args.Namespace),
+			Labels: pulumi.StringMap{ReadinessGateLabel: pulumi.String("enabled")},
+		},
+	}, pulumi.Parent(in))
+	if err != nil {
+		return nil, err
+	}
+	ing, err := networkingv1.NewIngress(ctx, name+"-ingress", &networkingv1.IngressArgs{
+		Metadata: metav1.ObjectMetaArgs{
+			Name:        pulumi.String(args.Name),
+			Namespace:   pulumi.String(args.Namespace),
+			Annotations: pulumi.ToStringMap(args.Settings.Annotations()),
+		},
+		Spec: networkingv1.IngressSpecArgs{
+			IngressClassName: pulumi.String(ClassName),
+			Rules: networkingv1.IngressRuleArray{networkingv1.IngressRuleArgs{
+				Http: networkingv1.HTTPIngressRuleValueArgs{Paths: networkingv1.HTTPIngressPathArray{
+					networkingv1.HTTPIngressPathArgs{
+						Path:     pulumi.String("/"),
+						PathType: pulumi.String("Prefix"),
+						Backend: networkingv1.IngressBackendArgs{Service: networkingv1.IngressServiceBackendArgs{
+							Name: args.ServiceName,
+							Port: networkingv1.ServiceBackendPortArgs{Number: pulumi.Int(args.ServicePort)},
+						}},
+					},
+				}},
+			}},
+		},
+	}, pulumi.Parent(in), pulumi.DependsOn(append([]pulumi.Resource{gate}, args.DependsOn...)))
+	if err != nil {
+		return nil, err
+	}
+	in.Hostname = ing.Status.ApplyT(hostname).(pulumi.StringOutput)
+	return in, ctx.RegisterResourceOutputs(in, pulumi.Map{"hostname": in.Hostname})
+}
+
+// hostname is the ALB's DNS name once the controller has made it.
+func hostname(st *networkingv1.IngressStatus) string {
+	if st == nil || st.LoadBalancer == nil || len(st.LoadBalancer.Ingress) == 0 || st.LoadBalancer.Ingress[0].Hostname == nil {
+		return ""
+	}
+	return *st.LoadBalancer.Ingress[0].Hostname
+}

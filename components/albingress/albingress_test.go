@@ -1,0 +1,115 @@
+package albingress
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/mlops-retail/retail-api-edge/internal/plan"
+)
+
+func settings() Settings {
+	return Settings{HealthCheck: HealthCheck{Path: "/health", IntervalSeconds: 15, TimeoutSeconds: 5,
+		HealthyThreshold: 2, UnhealthyThreshold: 3, SuccessCodes: "200"}}
+}
+
+func TestAnnotations(t *testing.T) {
+	named := settings()
+	named.LoadBalancerName = "retail-api-prod"
+	named.Tags = map[string]string{"team": "ml", "env": "prod"}
+	named.InboundCIDRs = []string{"203.0.113.0/24", "198.51.100.0/24"}
+	named.DeletionProtection = true
+	named.IdleTimeoutSeconds = 120
+	tests := []struct {
+		name string
+		s    Settings
+		key  string
+		want string // "" means absent
+	}{
+		{"internet-facing (default is internal)", settings(), "scheme", "internet-facing"},
+		{"pod IP targets (default is instance)", settings(), "target-type", "ip"},
+		{"HTTP listener", settings(), "listen-ports", `[{"HTTP":80}]`},
+		{"health check path", settings(), "healthcheck-path", "/health"},
+		{"health check interval", settings(), "healthcheck-interval-seconds", "15"},
+		{"health check timeout", settings(), "healthcheck-timeout-seconds", "5"},
+		{"healthy threshold", settings(), "healthy-threshold-count", "2"},
+		{"unhealthy threshold", settings(), "unhealthy-threshold-count", "3"},
+		{"success codes", settings(), "success-codes", "200"},
+		{"attributes: drop invalid headers, logs explicitly off, no deletion protection", settings(), "load-balancer-attributes",
+			"access_logs.s3.enabled=false,deletion_protection.enabled=false,routing.http.drop_invalid_header_fields.enabled=true"},
+		{"attributes with protection and idle timeout", named, "load-balancer-attributes",
+			"access_logs.s3.enabled=false,deletion_protection.enabled=true,idle_timeout.timeout_seconds=120,routing.http.drop_invalid_header_fields.enabled=true"},
+		{"no name unless asked", settings(), "load-balancer-name", ""},
+		{"name", named, "load-balancer-name", "retail-api-prod"},
+		{"tags sorted", named, "tags", "env=prod,team=ml"},
+		{"inbound CIDRs", named, "inbound-cidrs", "203.0.113.0/24,198.51.100.0/24"},
+		{"open by default", settings(), "inbound-cidrs", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.s.Annotations()[Prefix+tt.key]; got != tt.want {
+				t.Errorf("%s%s = %q, want %q", Prefix, tt.key, got, tt.want)
+			}
+		})
+	}
+	if _, ok := settings().Annotations()["kubernetes.io/ingress.class"]; ok {
+		t.Error("the deprecated kubernetes.io/ingress.class annotation must not be set with ingressClassName")
+	}
+}
+
+type fakeRelease struct{ pulumi.CustomResourceState }
+
+func TestIngress(t *testing.T) {
+	p, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
+		var rel fakeRelease
+		if err := ctx.RegisterResource("kubernetes:helm.sh/v3:Release", "release", pulumi.Map{}, &rel); err != nil {
+			return nil, err
+		}
+		ing, err := NewIngress(ctx, "retail-api", &Args{
+			Namespace: "mlops", Name: "retail-api", ServiceName: pulumi.String("retail-api-svc"), ServicePort: 80,
+			Settings: settings(), DependsOn: []pulumi.Resource{&rel},
+		})
+		if err != nil {
+			return nil, err
+		}
+		return pulumi.Map{"hostname": ing.Hostname}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	comp := p.Find(TypeToken)[0]
+	ing := p.Find("kubernetes:networking.k8s.io/v1:Ingress")[0]
+	gate := p.Find("kubernetes:core/v1:NamespacePatch")[0]
+	release := p.Find("kubernetes:helm.sh/v3:Release")[0]
+	path := ing.Value("spec", "rules").([]any)[0].(map[string]any)["http"].(map[string]any)["paths"].([]any)[0].(map[string]any)
+	backend := path["backend"].(map[string]any)["service"].(map[string]any)
+	checks := []struct {
+		name string
+		ok   bool
+	}{
+		{"class alb via spec", ing.Value("spec", "ingressClassName") == ClassName},
+		{"child of the component", ing.Parent == comp.URN && gate.Parent == comp.URN},
+		{"waits for the controller release", slices.Contains(ing.Dependencies, release.URN)},
+		{"waits for the readiness gate label", slices.Contains(ing.Dependencies, gate.URN)},
+		{"readiness gate label", gate.Value("metadata", "name") == "mlops" && gate.Value("metadata", "labels", ReadinessGateLabel) == "enabled"},
+		{"routes / to the Service", path["path"] == "/" && path["pathType"] == "Prefix" && backend["name"] == "retail-api-svc"},
+		{"Service port", backend["port"].(map[string]any)["number"] == float64(80)},
+		{"hostname from status", p.Outputs["hostname"].Value == "k8s-mlops-retail-api-example.us-east-1.elb.amazonaws.com"},
+	}
+	for _, c := range checks {
+		if !c.ok {
+			t.Errorf("%s: %v", c.name, ing.Inputs)
+		}
+	}
+}
+
+func TestIngressRequiresTheControllerDependency(t *testing.T) {
+	_, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
+		_, err := NewIngress(ctx, "x", &Args{Namespace: "n", Name: "x", ServiceName: pulumi.String("s"), ServicePort: 80, Settings: settings()})
+		return nil, err
+	})
+	if err == nil {
+		t.Fatal("an Ingress that does not wait for the controller can hang on delete: want an error")
+	}
+}

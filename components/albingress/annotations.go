@@ -1,0 +1,96 @@
+package albingress
+
+import (
+	"encoding/json"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Prefix of every AWS Load Balancer Controller Ingress annotation.
+const Prefix = "alb.ingress.kubernetes.io/"
+
+// HealthCheck is the target group's HTTP health check of the pods.
+type HealthCheck struct {
+	Path               string
+	IntervalSeconds    int
+	TimeoutSeconds     int
+	HealthyThreshold   int
+	UnhealthyThreshold int
+	SuccessCodes       string
+}
+
+// Settings are the typed ALB settings; Annotations turns them into the controller's annotations.
+type Settings struct {
+	HealthCheck HealthCheck
+	// Tags go onto the ALB, its target group and security groups (the controller creates them).
+	Tags map[string]string
+	// LoadBalancerName fixes the ALB's name (at most 32 characters); empty lets the controller pick.
+	LoadBalancerName   string
+	DeletionProtection bool
+	IdleTimeoutSeconds int
+	// InboundCIDRs limits who may reach the ALB; empty means everyone.
+	InboundCIDRs []string
+}
+
+// Annotations renders the settings. Everything is explicit: the controller's defaults are an
+// internal scheme and instance targets, neither of which serves this API.
+func (s Settings) Annotations() map[string]string {
+	hc := s.HealthCheck
+	a := map[string]string{
+		Prefix + "scheme":                       "internet-facing",
+		Prefix + "target-type":                  "ip",
+		Prefix + "listen-ports":                 listenPorts(false),
+		Prefix + "backend-protocol":             "HTTP",
+		Prefix + "healthcheck-protocol":         "HTTP",
+		Prefix + "healthcheck-path":             hc.Path,
+		Prefix + "healthcheck-interval-seconds": strconv.Itoa(hc.IntervalSeconds),
+		Prefix + "healthcheck-timeout-seconds":  strconv.Itoa(hc.TimeoutSeconds),
+		Prefix + "healthy-threshold-count":      strconv.Itoa(hc.HealthyThreshold),
+		Prefix + "unhealthy-threshold-count":    strconv.Itoa(hc.UnhealthyThreshold),
+		Prefix + "success-codes":                hc.SuccessCodes,
+		Prefix + "load-balancer-attributes":     s.attributes(),
+	}
+	if s.LoadBalancerName != "" {
+		a[Prefix+"load-balancer-name"] = s.LoadBalancerName
+	}
+	if len(s.Tags) > 0 {
+		a[Prefix+"tags"] = joinPairs(s.Tags)
+	}
+	if len(s.InboundCIDRs) > 0 {
+		a[Prefix+"inbound-cidrs"] = strings.Join(s.InboundCIDRs, ",")
+	}
+	return a
+}
+
+// attributes are the ALB attributes; each is explicit so that turning one off really does.
+func (s Settings) attributes() string {
+	attrs := map[string]string{
+		"routing.http.drop_invalid_header_fields.enabled": "true",
+		"deletion_protection.enabled":                     strconv.FormatBool(s.DeletionProtection),
+		"access_logs.s3.enabled":                          "false",
+	}
+	if s.IdleTimeoutSeconds > 0 {
+		attrs["idle_timeout.timeout_seconds"] = strconv.Itoa(s.IdleTimeoutSeconds)
+	}
+	return joinPairs(attrs)
+}
+
+func listenPorts(https bool) string {
+	ports := []map[string]int{{"HTTP": 80}}
+	if https {
+		ports = append(ports, map[string]int{"HTTPS": 443})
+	}
+	b, _ := json.Marshal(ports)
+	return string(b)
+}
+
+// joinPairs renders k1=v1,k2=v2 in key order, the controller's format for tags and attributes.
+func joinPairs(m map[string]string) string {
+	pairs := make([]string, 0, len(m))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		pairs = append(pairs, k+"="+m[k])
+	}
+	return strings.Join(pairs, ",")
+}

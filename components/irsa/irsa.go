@@ -1,0 +1,124 @@
+// Package irsa makes an IAM role that one Kubernetes service account can assume through the
+// cluster's OIDC provider (IAM Roles for Service Accounts). Reusable for any service account.
+//
+// Inputs (Args): the OIDC provider ARN and issuer URL, namespace and service account, and the
+// managed policies to attach.
+// Outputs: RoleArn, RoleName, and Attachments (resources to depend on: the role is only usable
+// once its policies are attached).
+// Creates: `aws:iam/role:Role`, one `aws:iam/rolePolicyAttachment:RolePolicyAttachment` per policy.
+package irsa
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/mlops-retail/retail-api-edge/internal/awsres"
+)
+
+// TypeToken is the component's type, fixed for life.
+const TypeToken = "retail-api-edge:irsa:Role"
+
+// Audience is the token audience EKS pod identity webhooks request.
+const Audience = "sts.amazonaws.com"
+
+// Args describe who may assume the role and what it may do.
+type Args struct {
+	OIDCProviderArn pulumi.StringInput
+	// OIDCIssuer is the cluster's issuer URL (https://oidc.eks.<region>.amazonaws.com/id/...).
+	OIDCIssuer     pulumi.StringInput
+	Namespace      string
+	ServiceAccount string
+	PolicyArns     []pulumi.StringInput
+	Description    string
+	AwsProvider    pulumi.ProviderResource
+}
+
+// Role is the IRSA role component.
+type Role struct {
+	pulumi.ResourceState
+
+	RoleArn     pulumi.StringOutput `pulumi:"roleArn"`
+	RoleName    pulumi.StringOutput `pulumi:"roleName"`
+	Attachments []pulumi.Resource   `pulumi:"-"`
+}
+
+func (a *Args) validate() error {
+	switch {
+	case a == nil:
+		return errors.New("irsa: args are required")
+	case a.OIDCProviderArn == nil || a.OIDCIssuer == nil:
+		return errors.New("irsa: OIDCProviderArn and OIDCIssuer are required")
+	case a.Namespace == "" || a.ServiceAccount == "":
+		return errors.New("irsa: Namespace and ServiceAccount are required")
+	}
+	return nil
+}
+
+// NewRole registers the role and its policy attachments.
+func NewRole(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Role, error) {
+	if err := args.validate(); err != nil {
+		return nil, err
+	}
+	r := &Role{}
+	if err := ctx.RegisterComponentResource(TypeToken, name, r, opts...); err != nil {
+		return nil, err
+	}
+	child := []pulumi.ResourceOption{pulumi.Parent(r)}
+	if args.AwsProvider != nil {
+		child = append(child, pulumi.Provider(args.AwsProvider))
+	}
+	trust := pulumi.All(args.OIDCProviderArn, args.OIDCIssuer).ApplyT(func(v []any) (string, error) {
+		return TrustPolicy(v[0].(string), v[1].(string), args.Namespace, args.ServiceAccount)
+	}).(pulumi.StringOutput)
+	role, err := awsres.NewRole(ctx, name+"-role", &awsres.RoleArgs{
+		AssumeRolePolicy: trust,
+		Description:      pulumi.String(args.description()),
+	}, child...)
+	if err != nil {
+		return nil, err
+	}
+	for i, policy := range args.PolicyArns {
+		att, err := awsres.NewRolePolicyAttachment(ctx, fmt.Sprintf("%s-policy-%d", name, i),
+			&awsres.RolePolicyAttachmentArgs{Role: role.Name, PolicyArn: policy}, child...)
+		if err != nil {
+			return nil, err
+		}
+		r.Attachments = append(r.Attachments, att)
+	}
+	r.RoleArn, r.RoleName = role.Arn, role.Name
+	return r, ctx.RegisterResourceOutputs(r, pulumi.Map{"roleArn": r.RoleArn, "roleName": r.RoleName})
+}
+
+func (a *Args) description() string {
+	if a.Description != "" {
+		return a.Description
+	}
+	return fmt.Sprintf("IRSA role for service account %s/%s", a.Namespace, a.ServiceAccount)
+}
+
+// TrustPolicy lets exactly one service account assume the role: both the subject and the
+// audience of its projected token must match.
+func TrustPolicy(providerArn, issuerURL, namespace, serviceAccount string) (string, error) {
+	issuer := strings.TrimPrefix(issuerURL, "https://")
+	if issuer == "" || providerArn == "" {
+		return "", errors.New("irsa: the cluster has no OIDC issuer")
+	}
+	doc := map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []any{map[string]any{
+			"Effect":    "Allow",
+			"Principal": map[string]any{"Federated": providerArn},
+			"Action":    "sts:AssumeRoleWithWebIdentity",
+			"Condition": map[string]any{"StringEquals": map[string]any{
+				issuer + ":sub": fmt.Sprintf("system:serviceaccount:%s:%s", namespace, serviceAccount),
+				issuer + ":aud": Audience,
+			}},
+		}},
+	}
+	b, err := json.Marshal(doc)
+	return string(b), err
+}

@@ -1,0 +1,160 @@
+// Package lbcontroller installs the AWS Load Balancer Controller the way its docs prescribe, with
+// nothing left to do by hand: the official IAM policy of the pinned version, an IRSA role for the
+// controller's service account, the service account itself, and the Helm release.
+//
+// Inputs (Args): cluster name, region, VPC, OIDC provider, chart source and version, replicas,
+// default TLS policy.
+// Outputs: RoleArn, Release (depend on it: its webhook answers once it is created).
+// Creates: `aws:iam/policy:Policy`, `retail-api-edge:irsa:Role` (role + attachment),
+// `kubernetes:core/v1:ServiceAccount`, `kubernetes:helm.sh/v3:Release`.
+package lbcontroller
+
+import (
+	"errors"
+
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/mlops-retail/retail-api-edge/components/irsa"
+	"github.com/mlops-retail/retail-api-edge/internal/awsres"
+	"github.com/mlops-retail/retail-api-edge/internal/helmres"
+)
+
+// TypeToken is the component's type, fixed for life.
+const TypeToken = "retail-api-edge:lbcontroller:Controller"
+
+// RoleArnAnnotation tells the EKS pod identity webhook which role the pods may assume.
+const RoleArnAnnotation = "eks.amazonaws.com/role-arn"
+
+// Args configure the controller.
+type Args struct {
+	ClusterName string
+	Region      string
+	Partition   string
+	VpcID       pulumi.StringInput
+
+	OIDCProviderArn pulumi.StringInput
+	OIDCIssuer      pulumi.StringInput
+
+	Namespace      string
+	ServiceAccount string
+	// Chart is the chart name in Repository, or a local chart path when Repository is empty.
+	Chart, ChartVersion, Repository string
+	Replicas                        int
+	DefaultSSLPolicy                string
+
+	AwsProvider pulumi.ProviderResource
+	// KubernetesProvider is the strict provider for the service account and the release.
+	KubernetesProvider pulumi.ProviderResource
+}
+
+// Controller is the installed AWS Load Balancer Controller.
+type Controller struct {
+	pulumi.ResourceState
+
+	RoleArn pulumi.StringOutput `pulumi:"roleArn"`
+	// Release is what Ingresses must depend on, so they are created after the webhook answers and
+	// deleted while the controller can still remove their load balancers.
+	Release pulumi.Resource `pulumi:"-"`
+}
+
+func (a *Args) validate() error {
+	switch {
+	case a == nil:
+		return errors.New("lbcontroller: args are required")
+	case a.ClusterName == "" || a.Region == "" || a.VpcID == nil:
+		return errors.New("lbcontroller: ClusterName, Region and VpcID are required (the controller cannot discover them reliably)")
+	case a.Namespace == "" || a.ServiceAccount == "" || a.Chart == "":
+		return errors.New("lbcontroller: Namespace, ServiceAccount and Chart are required")
+	case a.Replicas < 1:
+		return errors.New("lbcontroller: Replicas must be at least 1")
+	case a.AwsProvider == nil || a.KubernetesProvider == nil:
+		return errors.New("lbcontroller: AwsProvider and KubernetesProvider are required")
+	}
+	return nil
+}
+
+// NewController registers the policy, role, service account and release, in that order.
+func NewController(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Controller, error) {
+	if err := args.validate(); err != nil {
+		return nil, err
+	}
+	c := &Controller{}
+	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
+		return nil, err
+	}
+	policy, err := awsres.NewPolicy(ctx, name+"-policy", &awsres.PolicyArgs{
+		Policy:      pulumi.String(ControllerPolicy(args.Partition).JSON()),
+		Description: pulumi.String("AWS Load Balancer Controller " + PolicyVersion + " for cluster " + args.ClusterName),
+	}, pulumi.Parent(c), pulumi.Provider(args.AwsProvider))
+	if err != nil {
+		return nil, err
+	}
+	role, err := irsa.NewRole(ctx, name+"-irsa", &irsa.Args{
+		OIDCProviderArn: args.OIDCProviderArn, OIDCIssuer: args.OIDCIssuer,
+		Namespace: args.Namespace, ServiceAccount: args.ServiceAccount,
+		PolicyArns: []pulumi.StringInput{policy.Arn}, AwsProvider: args.AwsProvider,
+	}, pulumi.Parent(c))
+	if err != nil {
+		return nil, err
+	}
+	k8s := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.KubernetesProvider)}
+	sa, err := corev1.NewServiceAccount(ctx, name+"-sa", &corev1.ServiceAccountArgs{
+		Metadata: metav1.ObjectMetaArgs{
+			Name:        pulumi.String(args.ServiceAccount),
+			Namespace:   pulumi.String(args.Namespace),
+			Annotations: pulumi.StringMap{RoleArnAnnotation: role.RoleArn},
+			Labels:      pulumi.StringMap{"app.kubernetes.io/name": pulumi.String("aws-load-balancer-controller")},
+		},
+	}, k8s...)
+	if err != nil {
+		return nil, err
+	}
+	// The release needs the role with its policy attached and the annotated service account,
+	// and on destroy it must outlive every Ingress (they depend on it) so finalizers are removed.
+	deps := append([]pulumi.Resource{role, sa}, role.Attachments...)
+	release, err := helmres.NewRelease(ctx, name+"-release", args.releaseArgs(), append(k8s, pulumi.DependsOn(deps))...)
+	if err != nil {
+		return nil, err
+	}
+	c.RoleArn, c.Release = role.RoleArn, release
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"roleArn": c.RoleArn})
+}
+
+func (a *Args) releaseArgs() *helmres.ReleaseArgs {
+	r := &helmres.ReleaseArgs{
+		Name:          pulumi.String("aws-load-balancer-controller"),
+		Chart:         pulumi.String(a.Chart),
+		Version:       pulumi.String(a.ChartVersion),
+		Namespace:     pulumi.String(a.Namespace),
+		Values:        a.Values(),
+		Timeout:       pulumi.Int(600),
+		CleanupOnFail: pulumi.Bool(true),
+		MaxHistory:    pulumi.Int(5),
+	}
+	if a.Repository != "" {
+		r.Repo = pulumi.String(a.Repository)
+	}
+	return r
+}
+
+// Values are the chart values, each key checked against the chart's values.yaml (the chart has
+// no schema: a misspelt key would be silently ignored).
+func (a *Args) Values() pulumi.Map {
+	return pulumi.Map{
+		"clusterName":  pulumi.String(a.ClusterName),
+		"region":       pulumi.String(a.Region),
+		"vpcId":        a.VpcID,
+		"replicaCount": pulumi.Int(a.Replicas),
+		"serviceAccount": pulumi.Map{
+			"create": pulumi.Bool(false),
+			"name":   pulumi.String(a.ServiceAccount),
+		},
+		"defaultSSLPolicy": pulumi.String(a.DefaultSSLPolicy),
+		// Keep the webhook certificate across upgrades: re-rendering it causes perpetual diffs.
+		"keepTLSSecret": pulumi.Bool(true),
+		// The ALB's WAF ACL is set through the Ingress annotation; the controller must manage it.
+		"enableWafv2": pulumi.Bool(true),
+	}
+}

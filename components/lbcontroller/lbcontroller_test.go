@@ -1,0 +1,120 @@
+package lbcontroller
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/mlops-retail/retail-api-edge/components/irsa"
+	"github.com/mlops-retail/retail-api-edge/internal/awsres"
+	"github.com/mlops-retail/retail-api-edge/internal/helmres"
+	"github.com/mlops-retail/retail-api-edge/internal/plan"
+)
+
+type fakeProvider struct{ pulumi.ProviderResourceState }
+
+func planController(t *testing.T, mutate func(*Args)) *plan.Plan {
+	t.Helper()
+	p, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
+		var aws, k8s fakeProvider
+		if err := ctx.RegisterResource("pulumi:providers:aws", "aws", pulumi.Map{}, &aws); err != nil {
+			return nil, err
+		}
+		if err := ctx.RegisterResource("pulumi:providers:kubernetes", "k8s", pulumi.Map{}, &k8s); err != nil {
+			return nil, err
+		}
+		args := &Args{
+			ClusterName: "mlops-retail-cluster", Region: "us-east-1", Partition: "aws", VpcID: pulumi.String("vpc-1"),
+			OIDCProviderArn: pulumi.String("arn:aws:iam::123456789012:oidc-provider/oidc.example/id/X"),
+			OIDCIssuer:      pulumi.String("https://oidc.example/id/X"),
+			Namespace:       "kube-system", ServiceAccount: "aws-load-balancer-controller",
+			Chart: "aws-load-balancer-controller", ChartVersion: "3.5.0", Repository: "https://aws.github.io/eks-charts",
+			Replicas: 2, DefaultSSLPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
+			AwsProvider: &aws, KubernetesProvider: &k8s,
+		}
+		if mutate != nil {
+			mutate(args)
+		}
+		c, err := NewController(ctx, "lb-controller", args)
+		if err != nil {
+			return nil, err
+		}
+		return pulumi.Map{"roleArn": c.RoleArn}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func one(t *testing.T, p *plan.Plan, typ string) plan.Resource {
+	t.Helper()
+	rs := p.Find(typ)
+	if len(rs) != 1 {
+		t.Fatalf("want one %s, got %d", typ, len(rs))
+	}
+	return rs[0]
+}
+
+func TestController(t *testing.T) {
+	p := planController(t, nil)
+	comp := one(t, p, TypeToken)
+	policy := one(t, p, awsres.PolicyToken)
+	role := one(t, p, awsres.RoleToken)
+	att := one(t, p, awsres.RolePolicyAttachmentToken)
+	sa := one(t, p, "kubernetes:core/v1:ServiceAccount")
+	rel := one(t, p, helmres.Token)
+	checks := []struct {
+		name string
+		ok   bool
+	}{
+		{"policy is the official document", policy.Value("policy") == ControllerPolicy("aws").JSON()},
+		{"policy attached to the role", att.Value("policyArn") == "arn:aws:iam::123456789012:policy/lb-controller-policy-example"},
+		{"role trusts the controller's service account", strings.Contains(role.Value("assumeRolePolicy").(string),
+			"system:serviceaccount:kube-system:aws-load-balancer-controller")},
+		{"service account annotated with the role", sa.Value("metadata", "annotations", RoleArnAnnotation) ==
+			"arn:aws:iam::123456789012:role/lb-controller-irsa-role-example"},
+		{"service account in kube-system", sa.Value("metadata", "namespace") == "kube-system"},
+		{"chart pinned", rel.Value("chart") == "aws-load-balancer-controller" && rel.Value("version") == "3.5.0"},
+		{"eks-charts repository", rel.Value("repositoryOpts", "repo") == "https://aws.github.io/eks-charts"},
+		{"release in kube-system", rel.Value("namespace") == "kube-system"},
+		{"values: cluster", rel.Value("values", "clusterName") == "mlops-retail-cluster"},
+		{"values: region", rel.Value("values", "region") == "us-east-1"},
+		{"values: vpc", rel.Value("values", "vpcId") == "vpc-1"},
+		{"values: our service account", rel.Value("values", "serviceAccount", "create") == false &&
+			rel.Value("values", "serviceAccount", "name") == "aws-load-balancer-controller"},
+		{"values: two replicas", rel.Value("values", "replicaCount") == float64(2)},
+		{"values: modern TLS default", rel.Value("values", "defaultSSLPolicy") == "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"},
+		{"values: webhook cert kept", rel.Value("values", "keepTLSSecret") == true},
+		{"waits for readiness", rel.Value("skipAwait") == nil && rel.Value("timeout") == float64(600)},
+		{"plugin version", rel.Version == helmres.Version && policy.Version == awsres.Version},
+		{"children of the component", policy.Parent == comp.URN && sa.Parent == comp.URN && rel.Parent == comp.URN},
+		{"role inside the IRSA child", one(t, p, irsa.TypeToken).Parent == comp.URN},
+	}
+	for _, c := range checks {
+		if !c.ok {
+			t.Errorf("%s", c.name)
+		}
+	}
+}
+
+// TestReleaseDestroyOrder: the release is created after, and deleted before, the role, its policy
+// attachment and the service account, so the controller can clean up load balancers on its way out.
+func TestReleaseDestroyOrder(t *testing.T) {
+	p := planController(t, nil)
+	rel := one(t, p, helmres.Token)
+	for _, typ := range []string{awsres.RoleToken, awsres.RolePolicyAttachmentToken, "kubernetes:core/v1:ServiceAccount"} {
+		if dep := one(t, p, typ); !slices.Contains(rel.Dependencies, dep.URN) {
+			t.Errorf("the release must depend on %s (%s)", typ, dep.URN)
+		}
+	}
+}
+
+func TestLocalChart(t *testing.T) {
+	p := planController(t, func(a *Args) { a.Chart, a.Repository = "./charts/aws-load-balancer-controller", "" })
+	if rel := one(t, p, helmres.Token); rel.Value("repositoryOpts") != nil || rel.Value("chart") != "./charts/aws-load-balancer-controller" {
+		t.Errorf("a local chart needs no repository: %v", rel.Inputs)
+	}
+}
