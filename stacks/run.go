@@ -8,17 +8,14 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// EnvConfig is the variable through which the Pulumi engine hands a Go program all of its stack's
-// configuration. The SDK reads it too, but offers no way to list the keys, and strict decoding
-// needs the full list.
-const EnvConfig = "PULUMI_CONFIG"
-
-// Run is the program `pulumi up` executes: main.go calls pulumi.Run(stacks.Run).
+// Run is the program `pulumi up` executes: main.go calls pulumi.Run(stacks.Run). It reads the
+// stack's whole configuration from pulumi.EnvConfig, where the engine hands it over: the SDK reads
+// it too but offers no way to list the keys, and strict decoding needs the full list.
 func Run(ctx *pulumi.Context) error {
 	raw := map[string]string{}
-	if env := os.Getenv(EnvConfig); env != "" {
+	if env := os.Getenv(pulumi.EnvConfig); env != "" {
 		if err := json.Unmarshal([]byte(env), &raw); err != nil {
-			return fmt.Errorf("reading %s: %w", EnvConfig, err)
+			return fmt.Errorf("reading %s: %w", pulumi.EnvConfig, err)
 		}
 	}
 	_, err := RunWith(ctx, raw)

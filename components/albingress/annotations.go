@@ -2,10 +2,10 @@ package albingress
 
 import (
 	"encoding/json"
-	"maps"
-	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/mlops-retail/retail-api-edge/internal/annotation"
 )
 
 // Prefix of every AWS Load Balancer Controller Ingress annotation.
@@ -56,7 +56,7 @@ func (s Settings) Annotations() map[string]string {
 		a[Prefix+"load-balancer-name"] = s.LoadBalancerName
 	}
 	if len(s.Tags) > 0 {
-		a[Prefix+"tags"] = joinPairs(s.Tags)
+		a[Prefix+"tags"] = annotation.JoinPairs(s.Tags)
 	}
 	if len(s.InboundCIDRs) > 0 {
 		a[Prefix+"inbound-cidrs"] = strings.Join(s.InboundCIDRs, ",")
@@ -74,7 +74,7 @@ func (s Settings) attributes() string {
 	if s.IdleTimeoutSeconds > 0 {
 		attrs["idle_timeout.timeout_seconds"] = strconv.Itoa(s.IdleTimeoutSeconds)
 	}
-	return joinPairs(attrs)
+	return annotation.JoinPairs(attrs)
 }
 
 func listenPorts(https bool) string {
@@ -84,13 +84,4 @@ func listenPorts(https bool) string {
 	}
 	b, _ := json.Marshal(ports)
 	return string(b)
-}
-
-// joinPairs renders k1=v1,k2=v2 in key order, the controller's format for tags and attributes.
-func joinPairs(m map[string]string) string {
-	pairs := make([]string, 0, len(m))
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		pairs = append(pairs, k+"="+m[k])
-	}
-	return strings.Join(pairs, ",")
 }

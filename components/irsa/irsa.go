@@ -3,8 +3,8 @@
 //
 // Inputs (Args): the OIDC provider ARN and issuer URL, namespace and service account, and the
 // managed policies to attach.
-// Outputs: RoleArn, RoleName, and Attachments (resources to depend on: the role is only usable
-// once its policies are attached).
+// Outputs: RoleArn, RoleName, and Ready (resources to depend on: the role is only usable once its
+// policies are attached).
 // Creates: `aws:iam/role:Role`, one `aws:iam/rolePolicyAttachment:RolePolicyAttachment` per policy.
 package irsa
 
@@ -41,9 +41,11 @@ type Args struct {
 type Role struct {
 	pulumi.ResourceState
 
-	RoleArn     pulumi.StringOutput `pulumi:"roleArn"`
-	RoleName    pulumi.StringOutput `pulumi:"roleName"`
-	Attachments []pulumi.Resource   `pulumi:"-"`
+	RoleArn  pulumi.StringOutput `pulumi:"roleArn"`
+	RoleName pulumi.StringOutput `pulumi:"roleName"`
+	// Ready lists the IAM role and its policy attachments: depend on these (not on the component,
+	// whose expansion to children is racy) for the role to be usable.
+	Ready []pulumi.Resource `pulumi:"-"`
 }
 
 func (a *Args) validate() error {
@@ -81,13 +83,14 @@ func NewRole(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Resour
 	if err != nil {
 		return nil, err
 	}
+	r.Ready = append(r.Ready, role)
 	for i, policy := range args.PolicyArns {
 		att, err := awsres.NewRolePolicyAttachment(ctx, fmt.Sprintf("%s-policy-%d", name, i),
 			&awsres.RolePolicyAttachmentArgs{Role: role.Name, PolicyArn: policy}, child...)
 		if err != nil {
 			return nil, err
 		}
-		r.Attachments = append(r.Attachments, att)
+		r.Ready = append(r.Ready, att)
 	}
 	r.RoleArn, r.RoleName = role.Arn, role.Name
 	return r, ctx.RegisterResourceOutputs(r, pulumi.Map{"roleArn": r.RoleArn, "roleName": r.RoleName})

@@ -113,7 +113,7 @@ func NewController(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.
 	}
 	// The release needs the role with its policy attached and the annotated service account,
 	// and on destroy it must outlive every Ingress (they depend on it) so finalizers are removed.
-	deps := append([]pulumi.Resource{role, sa}, role.Attachments...)
+	deps := append([]pulumi.Resource{sa}, role.Ready...)
 	release, err := helmres.NewRelease(ctx, name+"-release", args.releaseArgs(), append(k8s, pulumi.DependsOn(deps))...)
 	if err != nil {
 		return nil, err

@@ -1,9 +1,9 @@
 package servicelb
 
 import (
-	"maps"
-	"slices"
 	"strconv"
+
+	"github.com/mlops-retail/retail-api-edge/internal/annotation"
 )
 
 // Flavour is the kind of AWS load balancer behind a LoadBalancer Service.
@@ -61,19 +61,7 @@ func (lb LoadBalancer) Annotations() map[string]string {
 		a[Prefix+"nlb-target-type"] = "ip"
 	}
 	if len(lb.Tags) > 0 {
-		a[Prefix+"additional-resource-tags"] = joinTags(lb.Tags)
+		a[Prefix+"additional-resource-tags"] = annotation.JoinPairs(lb.Tags)
 	}
 	return a
-}
-
-// joinTags renders tags as the controllers expect: k1=v1,k2=v2 in key order.
-func joinTags(tags map[string]string) string {
-	out := ""
-	for _, k := range slices.Sorted(maps.Keys(tags)) {
-		if out != "" {
-			out += ","
-		}
-		out += k + "=" + tags[k]
-	}
-	return out
 }

