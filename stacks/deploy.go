@@ -25,27 +25,28 @@ func Deploy(ctx *pulumi.Context, cfg *Config) (pulumi.Map, error) {
 	if err != nil {
 		return nil, err
 	}
-	adopt := pulumi.Provider(cl.AdoptProvider)
-	if cfg.App.Image != "" {
-		if _, err := workload.NewWorkload(ctx, AppName, workloadArgs(cfg), adopt); err != nil {
-			return nil, err
-		}
+	if cfg.Exposure == ExposeIngress {
+		return optionB(ctx, cfg, cl, aws)
 	}
-	svc, err := servicelb.NewAppService(ctx, AppName, serviceArgs(cfg), adopt)
+	svc, err := servicelb.NewAppService(ctx, AppName, serviceArgs(cfg), pulumi.Provider(cl.AdoptProvider))
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Exposure == ExposeService {
-		return outputs(cfg, cl.Name, svc.Hostname), nil
-	}
-	hostname, roleArn, err := optionB(ctx, cfg, cl, aws, svc.ServiceName)
-	if err != nil {
+	if err := deployApp(ctx, cfg, cl, nil); err != nil {
 		return nil, err
 	}
-	out := outputs(cfg, cl.Name, hostname)
-	out["albHostname"] = hostname
-	out["controllerRoleArn"] = roleArn
-	return out, nil
+	return outputs(cfg, cl.Name, svc.Hostname), nil
+}
+
+// deployApp deploys the API itself when app.image is set, after everything in deps.
+func deployApp(ctx *pulumi.Context, cfg *Config, cl *cluster.Cluster, deps []pulumi.Resource) error {
+	if cfg.App.Image == "" {
+		return nil
+	}
+	args := workloadArgs(cfg)
+	args.DependsOn = deps
+	_, err := workload.NewWorkload(ctx, AppName, args, pulumi.Provider(cl.AdoptProvider))
+	return err
 }
 
 func clusterArgs(cfg *Config, aws pulumi.ProviderResource) *cluster.Args {

@@ -8,17 +8,48 @@ import (
 	"github.com/mlops-retail/retail-api-edge/components/albingress"
 	"github.com/mlops-retail/retail-api-edge/components/cluster"
 	"github.com/mlops-retail/retail-api-edge/components/lbcontroller"
+	"github.com/mlops-retail/retail-api-edge/components/servicelb"
 )
 
-// optionB installs the controller and the ALB Ingress in front of the (ClusterIP) app Service.
-// The Ingress depends on the controller release, and the release on its role, policy attachment
-// and service account, so `pulumi destroy` removes them in the reverse order: the controller is
-// still running when the Ingress goes, and deletes the ALB and the Ingress finalizer.
-func optionB(ctx *pulumi.Context, cfg *Config, cl *cluster.Cluster, aws pulumi.ProviderResource,
-	serviceName pulumi.StringInput,
-) (hostname, roleArn pulumi.StringOutput, err error) {
+// optionB installs the controller, then the ClusterIP app Service, the ALB Ingress in front of it
+// and (with app.image) the API. The Ingress depends on the controller release, and the release on
+// its role, policy attachment and service account, so `pulumi destroy` removes them in the
+// reverse order: the controller is still running when the Ingress goes, and deletes the ALB and
+// the Ingress finalizer. The Service and the pods wait for the release too: the controller's
+// webhook rejects Service creation (failurePolicy Fail) until it answers, and pods created before
+// it runs get no readiness gate.
+func optionB(ctx *pulumi.Context, cfg *Config, cl *cluster.Cluster, aws pulumi.ProviderResource) (pulumi.Map, error) {
+	ctrl, err := newController(ctx, cfg, cl, aws)
+	if err != nil {
+		return nil, err
+	}
+	sa := serviceArgs(cfg)
+	sa.DependsOn = []pulumi.Resource{ctrl.Release}
+	svc, err := servicelb.NewAppService(ctx, AppName, sa, pulumi.Provider(cl.AdoptProvider))
+	if err != nil {
+		return nil, err
+	}
+	ing, err := albingress.NewIngress(ctx, AppName, &albingress.Args{
+		Namespace: cfg.App.Namespace, Name: cfg.Ingress.Name,
+		ServiceName: svc.ServiceName, ServicePort: cfg.App.Port,
+		Settings:  ingressSettings(cfg),
+		DependsOn: []pulumi.Resource{ctrl.Release},
+	}, pulumi.Provider(cl.Provider))
+	if err != nil {
+		return nil, err
+	}
+	if err := deployApp(ctx, cfg, cl, []pulumi.Resource{ctrl.Release, ing.ReadinessGate}); err != nil {
+		return nil, err
+	}
+	out := outputs(cfg, cl.Name, ing.Hostname)
+	out["albHostname"] = ing.Hostname
+	out["controllerRoleArn"] = ctrl.RoleArn
+	return out, nil
+}
+
+func newController(ctx *pulumi.Context, cfg *Config, cl *cluster.Cluster, aws pulumi.ProviderResource) (*lbcontroller.Controller, error) {
 	c := cfg.Controller
-	ctrl, err := lbcontroller.NewController(ctx, "lb-controller", &lbcontroller.Args{
+	return lbcontroller.NewController(ctx, "lb-controller", &lbcontroller.Args{
 		ClusterName: cfg.Cluster.Name, Region: cfg.Region, Partition: partition(cfg.Region), VpcID: cl.VpcID,
 		OIDCProviderArn: cl.OIDCProviderArn, OIDCIssuer: cl.OIDCIssuer,
 		Namespace: c.Namespace, ServiceAccount: c.ServiceAccount,
@@ -26,19 +57,6 @@ func optionB(ctx *pulumi.Context, cfg *Config, cl *cluster.Cluster, aws pulumi.P
 		Replicas: c.Replicas, DefaultSSLPolicy: c.DefaultSSLPolicy,
 		AwsProvider: aws, KubernetesProvider: cl.Provider,
 	})
-	if err != nil {
-		return hostname, roleArn, err
-	}
-	ing, err := albingress.NewIngress(ctx, AppName, &albingress.Args{
-		Namespace: cfg.App.Namespace, Name: cfg.Ingress.Name,
-		ServiceName: serviceName, ServicePort: cfg.App.Port,
-		Settings:  ingressSettings(cfg),
-		DependsOn: []pulumi.Resource{ctrl.Release},
-	}, pulumi.Provider(cl.Provider))
-	if err != nil {
-		return hostname, roleArn, err
-	}
-	return ing.Hostname, ctrl.RoleArn, nil
 }
 
 func ingressSettings(cfg *Config) albingress.Settings {

@@ -135,7 +135,7 @@ func TestOptionAWiring(t *testing.T) {
 }
 
 func TestOptionBWiring(t *testing.T) {
-	p := planOf(t, with(k("exposure"), "ingress"))
+	p := planOf(t, with(k("exposure"), "ingress", k("app"), `{"image": "example.com/retail-api:1"}`))
 	one := func(typ string) plan.Resource {
 		t.Helper()
 		rs := p.Find(typ)
@@ -147,6 +147,7 @@ func TestOptionBWiring(t *testing.T) {
 	ing := one("kubernetes:networking.k8s.io/v1:Ingress")
 	rel := one(helmres.Token)
 	svc := one("kubernetes:core/v1:Service")
+	dep := one("kubernetes:apps/v1:Deployment")
 	// Each edge is a step of the cleanup runbook: pulumi destroy deletes in reverse.
 	edges := []struct {
 		from plan.Resource
@@ -157,6 +158,11 @@ func TestOptionBWiring(t *testing.T) {
 		{rel, awsres.RoleToken},
 		{rel, awsres.RolePolicyAttachmentToken},
 		{rel, "kubernetes:core/v1:ServiceAccount"},
+		// The controller's webhook rejects Service creation until it answers.
+		{svc, helmres.Token},
+		// Pods get readiness gates only once the webhook runs and the namespace is labelled.
+		{dep, helmres.Token},
+		{dep, "kubernetes:core/v1:NamespacePatch"},
 	}
 	for _, e := range edges {
 		if to := one(e.to); !slices.Contains(e.from.Dependencies, to.URN) {

@@ -46,6 +46,8 @@ type Ingress struct {
 	pulumi.ResourceState
 
 	Hostname pulumi.StringOutput `pulumi:"hostname"`
+	// ReadinessGate is the namespace label: pods created after it get readiness gates.
+	ReadinessGate pulumi.Resource `pulumi:"-"`
 }
 
 func (a *Args) validate() error {
@@ -108,6 +110,7 @@ func NewIngress(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Res
 		return nil, err
 	}
 	in.Hostname = ing.Status.ApplyT(hostname).(pulumi.StringOutput)
+	in.ReadinessGate = gate
 	return in, ctx.RegisterResourceOutputs(in, pulumi.Map{"hostname": in.Hostname})
 }
 

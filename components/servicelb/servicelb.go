@@ -35,6 +35,8 @@ type Args struct {
 	// SourceRanges limits who may reach the load balancer (CIDRs); empty means everyone.
 	SourceRanges []string
 	Labels       map[string]string
+	// DependsOn must exist before the Service is created (e.g. a webhook that admits Services).
+	DependsOn []pulumi.Resource
 }
 
 // AppService is the app Service component.
@@ -81,7 +83,7 @@ func NewAppService(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.
 			Annotations: pulumi.ToStringMap(args.annotations()),
 		},
 		Spec: args.spec(),
-	}, pulumi.Parent(s))
+	}, pulumi.Parent(s), pulumi.DependsOn(args.DependsOn))
 	if err != nil {
 		return nil, err
 	}

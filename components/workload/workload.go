@@ -36,6 +36,8 @@ type Args struct {
 	Replicas   int
 	Port       int
 	HealthPath string
+	// DependsOn must exist before pods are created (e.g. the webhook that injects readiness gates).
+	DependsOn []pulumi.Resource
 }
 
 // Workload is the app Deployment and its disruption budget.
@@ -84,7 +86,7 @@ func NewWorkload(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 				Spec:     args.podSpec(),
 			},
 		},
-	}, pulumi.Parent(w))
+	}, pulumi.Parent(w), pulumi.DependsOn(args.DependsOn))
 	if err != nil {
 		return nil, err
 	}
