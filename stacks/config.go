@@ -27,6 +27,10 @@ type Config struct {
 	Service    ServiceConfig     `json:"service"`
 	Controller ControllerConfig  `json:"controller"`
 	Ingress    IngressConfig     `json:"ingress"`
+	Domain     DomainConfig      `json:"domain"`
+	TLS        TLSConfig         `json:"tls"`
+	WAF        WAFConfig         `json:"waf"`
+	AccessLogs AccessLogsConfig  `json:"accessLogs"`
 	Health     HealthCheckConfig `json:"healthCheck"`
 	Tags       map[string]string `json:"tags"`
 }
@@ -89,6 +93,41 @@ type IngressConfig struct {
 	SuccessCodes       string `json:"successCodes"`
 	IdleTimeoutSeconds int    `json:"idleTimeoutSeconds"`
 	DeletionProtection bool   `json:"deletionProtection"`
+}
+
+// DomainConfig is the `domain` object: the API's public name in a Route53 hosted zone (Option B).
+type DomainConfig struct {
+	Name             string   `json:"name"`
+	ZoneName         string   `json:"zoneName"`
+	AlternativeNames []string `json:"alternativeNames"`
+	// Alias points Name at the ALB with Route53 alias records.
+	Alias bool `json:"alias"`
+	// IPv6 adds an AAAA alias and makes the ALB dual-stack (the subnets need IPv6 CIDRs).
+	IPv6 bool `json:"ipv6"`
+}
+
+// TLSConfig is the `tls` object: HTTPS with a validated ACM certificate for the domain.
+type TLSConfig struct {
+	Enabled   bool   `json:"enabled"`
+	SSLPolicy string `json:"sslPolicy"`
+}
+
+// WAFConfig is the `waf` object: a WAFv2 web ACL in front of the ALB.
+type WAFConfig struct {
+	Enabled bool `json:"enabled"`
+	// RateLimit is the most requests one client IP may make in 5 minutes.
+	RateLimit         int      `json:"rateLimit"`
+	ManagedRuleGroups []string `json:"managedRuleGroups"`
+}
+
+// AccessLogsConfig is the `accessLogs` object: ALB access logs in S3.
+type AccessLogsConfig struct {
+	Enabled bool `json:"enabled"`
+	// Bucket uses an existing bucket instead of creating one.
+	Bucket         string `json:"bucket"`
+	Prefix         string `json:"prefix"`
+	RetentionDays  int    `json:"retentionDays"`
+	EmptyOnDestroy bool   `json:"emptyOnDestroy"`
 }
 
 // HealthCheckConfig is the `healthCheck` object: how load balancers probe the app's health path.

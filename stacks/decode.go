@@ -40,6 +40,7 @@ func Decode(stack string, raw map[string]string) (*Config, error) {
 		"exposure": &cfg.Exposure, "cluster": &cfg.Cluster, "app": &cfg.App,
 		"service": &cfg.Service, "healthCheck": &cfg.Health, "tags": &userTags,
 		"controller": &cfg.Controller, "ingress": &cfg.Ingress,
+		"domain": &cfg.Domain, "tls": &cfg.TLS, "waf": &cfg.WAF, "accessLogs": &cfg.AccessLogs,
 	}
 	for _, key := range slices.Sorted(maps.Keys(raw)) {
 		name, ours := strings.CutPrefix(key, Project+":")
@@ -58,6 +59,9 @@ func Decode(stack string, raw map[string]string) (*Config, error) {
 	cfg.Region = raw[RegionKey]
 	if cfg.App.Selector == nil {
 		cfg.App.Selector = defaultSelector()
+	}
+	if cfg.WAF.ManagedRuleGroups == nil {
+		cfg.WAF.ManagedRuleGroups = defaultManagedRuleGroups()
 	}
 	cfg.Tags = defaultTags(stack)
 	maps.Copy(cfg.Tags, userTags)

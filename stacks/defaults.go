@@ -1,5 +1,11 @@
 package stacks
 
+import (
+	"slices"
+
+	"github.com/mlops-retail/retail-api-edge/components/waf"
+)
+
 // Defaults is the one place where default values live; README's config reference lists them.
 func Defaults() Config {
 	return Config{
@@ -37,6 +43,10 @@ func Defaults() Config {
 			SuccessCodes:       "200",
 			IdleTimeoutSeconds: 60,
 		},
+		Domain:     DomainConfig{Alias: true},
+		TLS:        TLSConfig{SSLPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"},
+		WAF:        WAFConfig{RateLimit: 2000},
+		AccessLogs: AccessLogsConfig{Prefix: "retail-api", RetentionDays: 30, EmptyOnDestroy: true},
 		Health: HealthCheckConfig{
 			IntervalSeconds:    15,
 			TimeoutSeconds:     5,
@@ -48,6 +58,9 @@ func Defaults() Config {
 
 // defaultSelector is applied when app.selector is not set (a map cannot be decoded over).
 func defaultSelector() map[string]string { return map[string]string{"app": "retail-api"} }
+
+// defaultManagedRuleGroups apply when waf.managedRuleGroups is not set (a list cannot be decoded over).
+func defaultManagedRuleGroups() []string { return slices.Clone(waf.DefaultManagedRuleGroups) }
 
 // defaultTags go on every AWS resource; `tags` entries are added to them, and may override.
 func defaultTags(stack string) map[string]string {

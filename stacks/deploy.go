@@ -106,6 +106,13 @@ func outputs(cfg *Config, clusterName, hostname pulumi.StringOutput) pulumi.Map 
 		port, object = 80, "ingress "+cfg.Ingress.Name
 	}
 	base := hostname.ApplyT(func(h string) string { return baseURL("http", h, port) }).(pulumi.StringOutput)
+	if d := cfg.Domain; cfg.Exposure == ExposeIngress && d.Name != "" && (d.Alias || cfg.TLS.Enabled) {
+		scheme := "http"
+		if cfg.TLS.Enabled {
+			scheme = "https"
+		}
+		base = pulumi.Sprintf("%s://%s", scheme, d.Name)
+	}
 	path := func(p string) pulumi.StringOutput { return pulumi.Sprintf("%s%s", base, p) }
 	return pulumi.Map{
 		"exposure":             pulumi.String(string(cfg.Exposure)),

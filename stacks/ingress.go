@@ -1,6 +1,7 @@
 package stacks
 
 import (
+	"maps"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -29,13 +30,21 @@ func optionB(ctx *pulumi.Context, cfg *Config, cl *cluster.Cluster, aws pulumi.P
 	if err != nil {
 		return nil, err
 	}
-	ing, err := albingress.NewIngress(ctx, AppName, &albingress.Args{
+	args := &albingress.Args{
 		Namespace: cfg.App.Namespace, Name: cfg.Ingress.Name,
 		ServiceName: svc.ServiceName, ServicePort: cfg.App.Port,
-		Settings:  ingressSettings(cfg),
-		DependsOn: []pulumi.Resource{ctrl.Release},
-	}, pulumi.Provider(cl.Provider))
+		Settings: ingressSettings(cfg), Protect: cfg.Ingress.DeletionProtection,
+	}
+	e, err := newEdge(ctx, cfg, aws, args)
 	if err != nil {
+		return nil, err
+	}
+	args.DependsOn = append([]pulumi.Resource{ctrl.Release}, e.ready...)
+	ing, err := albingress.NewIngress(ctx, AppName, args, pulumi.Provider(cl.Provider))
+	if err != nil {
+		return nil, err
+	}
+	if err := e.alias(ctx, cfg, aws, ing.Hostname); err != nil {
 		return nil, err
 	}
 	if err := deployApp(ctx, cfg, cl, []pulumi.Resource{ctrl.Release, ing.ReadinessGate}); err != nil {
@@ -44,6 +53,10 @@ func optionB(ctx *pulumi.Context, cfg *Config, cl *cluster.Cluster, aws pulumi.P
 	out := outputs(cfg, cl.Name, ing.Hostname)
 	out["albHostname"] = ing.Hostname
 	out["controllerRoleArn"] = ctrl.RoleArn
+	maps.Copy(out, e.out)
+	if cfg.TLS.Enabled {
+		out["httpsUrl"] = out["url"]
+	}
 	return out, nil
 }
 
@@ -71,6 +84,7 @@ func ingressSettings(cfg *Config) albingress.Settings {
 		DeletionProtection: i.DeletionProtection,
 		IdleTimeoutSeconds: i.IdleTimeoutSeconds,
 		InboundCIDRs:       cfg.Service.SourceRanges,
+		DualStack:          cfg.Domain.IPv6,
 	}
 }
 

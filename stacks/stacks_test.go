@@ -215,3 +215,55 @@ func TestMissingOIDCProvider(t *testing.T) {
 		t.Errorf("provider audience: %v", prov[0].Inputs)
 	}
 }
+
+// TestProdEdgeOrdering: the ALB only ever names things that exist, and goes before them on destroy.
+func TestProdEdgeOrdering(t *testing.T) {
+	st, err := stackconfig.Load("..", "prod", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Plan(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := func(typ string) plan.Resource {
+		t.Helper()
+		rs := p.Find(typ)
+		if len(rs) != 1 {
+			t.Fatalf("want one %s, got %d", typ, len(rs))
+		}
+		return rs[0]
+	}
+	ing := one("kubernetes:networking.k8s.io/v1:Ingress")
+	for _, typ := range []string{awsres.CertificateValidationToken, awsres.WebACLToken, awsres.BucketPolicyToken, helmres.Token} {
+		if dep := one(typ); !slices.Contains(ing.Dependencies, dep.URN) {
+			t.Errorf("the Ingress must depend on %s", typ)
+		}
+	}
+	for _, r := range p.Find(awsres.RecordToken) {
+		if strings.HasPrefix(r.Name, AppName+"-validation") {
+			continue
+		}
+		if !slices.Contains(r.Dependencies, ing.URN) {
+			t.Errorf("alias record %s must depend on the Ingress", r.Name)
+		}
+	}
+	if !ing.Protect {
+		t.Error("with ALB deletion protection on, the Ingress must be protected so destroy refuses instead of hanging")
+	}
+	annotations := ing.Value("metadata", "annotations").(map[string]any)
+	for key, want := range map[string]string{
+		"ssl-redirect": "443", "ssl-policy": "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
+		"certificate-arn": p.Outputs["certificateArn"].Value.(string), "wafv2-acl-arn": p.Outputs["webAclArn"].Value.(string),
+	} {
+		if annotations["alb.ingress.kubernetes.io/"+key] != want {
+			t.Errorf("annotation %s = %v, want %s", key, annotations["alb.ingress.kubernetes.io/"+key], want)
+		}
+	}
+	if !strings.Contains(annotations["alb.ingress.kubernetes.io/load-balancer-attributes"].(string), "access_logs.s3.bucket="+p.Outputs["logBucket"].Value.(string)) {
+		t.Error("the ALB must log to the stack's bucket")
+	}
+	if p.Outputs["url"].Value != "https://retail-api.example.com" {
+		t.Errorf("url = %v", p.Outputs["url"].Value)
+	}
+}

@@ -63,6 +63,7 @@ func (c *Config) validate() []error {
 	c.Service.validate(v)
 	c.Controller.validate(v)
 	c.Ingress.validate(v)
+	c.validateEdge(v)
 	c.Health.validate(v, c.Service.LoadBalancer)
 	validateTags(v, c.Tags)
 	return v.errs

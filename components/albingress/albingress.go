@@ -37,8 +37,28 @@ type Args struct {
 	ServiceName pulumi.StringInput
 	ServicePort int
 	Settings    Settings
-	// DependsOn holds what must exist before the Ingress and outlive it: the controller release.
+	// Protect makes `pulumi destroy` refuse up front while the ALB has deletion protection on:
+	// the controller could not delete it, and the Ingress would hang on its finalizer.
+	Protect bool
+	// CertificateArn, WebACLArn and LogBucket fill Settings' references (nil when unused).
+	CertificateArn, WebACLArn, LogBucket pulumi.StringInput
+	// DependsOn holds what must exist before the Ingress and outlive it: the controller release,
+	// and the certificate validation, web ACL and log bucket policy the ALB refers to.
 	DependsOn []pulumi.Resource
+}
+
+// annotations resolves the references and renders the annotations.
+func (a *Args) annotations() pulumi.StringMapOutput {
+	orEmpty := func(in pulumi.StringInput) pulumi.StringInput {
+		if in == nil {
+			return pulumi.String("")
+		}
+		return in
+	}
+	return pulumi.All(orEmpty(a.CertificateArn), orEmpty(a.WebACLArn), orEmpty(a.LogBucket)).ApplyT(
+		func(v []any) map[string]string {
+			return a.Settings.Annotations(Refs{CertificateArn: v[0].(string), WebACLArn: v[1].(string), LogBucket: v[2].(string)})
+		}).(pulumi.StringMapOutput)
 }
 
 // Ingress is the ALB Ingress component.
@@ -60,6 +80,9 @@ func (a *Args) validate() error {
 		return errors.New("albingress: ServicePort must be 1-65535")
 	case len(a.Settings.LoadBalancerName) > MaxLoadBalancerName:
 		return errors.New("albingress: LoadBalancerName is longer than 32 characters")
+	case a.Settings.TLS != nil && a.CertificateArn == nil, a.Settings.WAF && a.WebACLArn == nil,
+		a.Settings.AccessLogs != nil && a.LogBucket == nil:
+		return errors.New("albingress: TLS, WAF and AccessLogs need their CertificateArn, WebACLArn and LogBucket")
 	case len(a.DependsOn) == 0:
 		return errors.New("albingress: DependsOn must name the controller release (destroy order)")
 	}
@@ -88,7 +111,7 @@ func NewIngress(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Res
 		Metadata: metav1.ObjectMetaArgs{
 			Name:        pulumi.String(args.Name),
 			Namespace:   pulumi.String(args.Namespace),
-			Annotations: pulumi.ToStringMap(args.Settings.Annotations()),
+			Annotations: args.annotations(),
 		},
 		Spec: networkingv1.IngressSpecArgs{
 			IngressClassName: pulumi.String(ClassName),
@@ -105,7 +128,7 @@ func NewIngress(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Res
 				}},
 			}},
 		},
-	}, pulumi.Parent(in), pulumi.DependsOn(append([]pulumi.Resource{gate}, args.DependsOn...)))
+	}, pulumi.Parent(in), pulumi.DependsOn(append([]pulumi.Resource{gate}, args.DependsOn...)), pulumi.Protect(args.Protect))
 	if err != nil {
 		return nil, err
 	}

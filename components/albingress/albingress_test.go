@@ -14,6 +14,39 @@ func settings() Settings {
 		HealthyThreshold: 2, UnhealthyThreshold: 3, SuccessCodes: "200"}}
 }
 
+func TestEdgeAnnotations(t *testing.T) {
+	all := settings()
+	all.TLS = &TLS{SSLPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"}
+	all.WAF = true
+	all.AccessLogs = &AccessLogs{Prefix: "retail-api"}
+	all.DualStack = true
+	refs := Refs{CertificateArn: "arn:cert", WebACLArn: "arn:acl", LogBucket: "logs-bucket"}
+	tests := []struct {
+		name, key, want string
+	}{
+		{"HTTP and HTTPS listeners", "listen-ports", `[{"HTTP":80},{"HTTPS":443}]`},
+		{"validated certificate", "certificate-arn", "arn:cert"},
+		{"HTTP redirects to HTTPS", "ssl-redirect", "443"},
+		{"modern TLS policy", "ssl-policy", "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"},
+		{"WAF attached by the controller", "wafv2-acl-arn", "arn:acl"},
+		{"dual-stack for AAAA", "ip-address-type", "dualstack"},
+		{"access logs on, bucket and prefix", "load-balancer-attributes",
+			"access_logs.s3.bucket=logs-bucket,access_logs.s3.enabled=true,access_logs.s3.prefix=retail-api," +
+				"deletion_protection.enabled=false,routing.http.drop_invalid_header_fields.enabled=true"},
+	}
+	got := all.Annotations(refs)
+	for _, tt := range tests {
+		if got[Prefix+tt.key] != tt.want {
+			t.Errorf("%s: %s%s = %q, want %q", tt.name, Prefix, tt.key, got[Prefix+tt.key], tt.want)
+		}
+	}
+	for _, key := range []string{"certificate-arn", "ssl-redirect", "wafv2-acl-arn", "ip-address-type"} {
+		if _, ok := settings().Annotations(refs)[Prefix+key]; ok {
+			t.Errorf("%s must only be set when its feature is on", key)
+		}
+	}
+}
+
 func TestAnnotations(t *testing.T) {
 	named := settings()
 	named.LoadBalancerName = "retail-api-prod"
@@ -48,12 +81,12 @@ func TestAnnotations(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := tt.s.Annotations()[Prefix+tt.key]; got != tt.want {
+			if got := tt.s.Annotations(Refs{})[Prefix+tt.key]; got != tt.want {
 				t.Errorf("%s%s = %q, want %q", Prefix, tt.key, got, tt.want)
 			}
 		})
 	}
-	if _, ok := settings().Annotations()["kubernetes.io/ingress.class"]; ok {
+	if _, ok := settings().Annotations(Refs{})["kubernetes.io/ingress.class"]; ok {
 		t.Error("the deprecated kubernetes.io/ingress.class annotation must not be set with ingressClassName")
 	}
 }

@@ -32,16 +32,41 @@ type Settings struct {
 	IdleTimeoutSeconds int
 	// InboundCIDRs limits who may reach the ALB; empty means everyone.
 	InboundCIDRs []string
+	// TLS adds an HTTPS listener with Refs.CertificateArn and redirects HTTP to it.
+	TLS *TLS
+	// WAF attaches the web ACL Refs.WebACLArn.
+	WAF bool
+	// AccessLogs writes the ALB's access logs to Refs.LogBucket.
+	AccessLogs *AccessLogs
+	// DualStack gives the ALB IPv6 addresses too (for AAAA records); needs IPv6 subnets.
+	DualStack bool
+}
+
+// TLS configures the HTTPS listener.
+type TLS struct {
+	SSLPolicy string
+}
+
+// AccessLogs configures where the ALB writes its logs.
+type AccessLogs struct {
+	Prefix string
+}
+
+// Refs are the names of resources made elsewhere, known only once those exist.
+type Refs struct {
+	CertificateArn string
+	WebACLArn      string
+	LogBucket      string
 }
 
 // Annotations renders the settings. Everything is explicit: the controller's defaults are an
 // internal scheme and instance targets, neither of which serves this API.
-func (s Settings) Annotations() map[string]string {
+func (s Settings) Annotations(refs Refs) map[string]string {
 	hc := s.HealthCheck
 	a := map[string]string{
 		Prefix + "scheme":                       "internet-facing",
 		Prefix + "target-type":                  "ip",
-		Prefix + "listen-ports":                 listenPorts(false),
+		Prefix + "listen-ports":                 listenPorts(s.TLS != nil),
 		Prefix + "backend-protocol":             "HTTP",
 		Prefix + "healthcheck-protocol":         "HTTP",
 		Prefix + "healthcheck-path":             hc.Path,
@@ -50,7 +75,18 @@ func (s Settings) Annotations() map[string]string {
 		Prefix + "healthy-threshold-count":      strconv.Itoa(hc.HealthyThreshold),
 		Prefix + "unhealthy-threshold-count":    strconv.Itoa(hc.UnhealthyThreshold),
 		Prefix + "success-codes":                hc.SuccessCodes,
-		Prefix + "load-balancer-attributes":     s.attributes(),
+		Prefix + "load-balancer-attributes":     s.attributes(refs),
+	}
+	if s.TLS != nil {
+		a[Prefix+"certificate-arn"] = refs.CertificateArn
+		a[Prefix+"ssl-redirect"] = "443"
+		a[Prefix+"ssl-policy"] = s.TLS.SSLPolicy
+	}
+	if s.WAF {
+		a[Prefix+"wafv2-acl-arn"] = refs.WebACLArn
+	}
+	if s.DualStack {
+		a[Prefix+"ip-address-type"] = "dualstack"
 	}
 	if s.LoadBalancerName != "" {
 		a[Prefix+"load-balancer-name"] = s.LoadBalancerName
@@ -65,11 +101,15 @@ func (s Settings) Annotations() map[string]string {
 }
 
 // attributes are the ALB attributes; each is explicit so that turning one off really does.
-func (s Settings) attributes() string {
+func (s Settings) attributes(refs Refs) string {
 	attrs := map[string]string{
 		"routing.http.drop_invalid_header_fields.enabled": "true",
 		"deletion_protection.enabled":                     strconv.FormatBool(s.DeletionProtection),
-		"access_logs.s3.enabled":                          "false",
+		"access_logs.s3.enabled":                          strconv.FormatBool(s.AccessLogs != nil),
+	}
+	if s.AccessLogs != nil {
+		attrs["access_logs.s3.bucket"] = refs.LogBucket
+		attrs["access_logs.s3.prefix"] = s.AccessLogs.Prefix
 	}
 	if s.IdleTimeoutSeconds > 0 {
 		attrs["idle_timeout.timeout_seconds"] = strconv.Itoa(s.IdleTimeoutSeconds)

@@ -56,6 +56,8 @@ func (a *Args) validate() error {
 		return errors.New("irsa: OIDCProviderArn and OIDCIssuer are required")
 	case a.Namespace == "" || a.ServiceAccount == "":
 		return errors.New("irsa: Namespace and ServiceAccount are required")
+	case a.AwsProvider == nil:
+		return errors.New("irsa: AwsProvider is required (one explicit provider, never the ambient one)")
 	}
 	return nil
 }
@@ -69,10 +71,7 @@ func NewRole(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Resour
 	if err := ctx.RegisterComponentResource(TypeToken, name, r, opts...); err != nil {
 		return nil, err
 	}
-	child := []pulumi.ResourceOption{pulumi.Parent(r)}
-	if args.AwsProvider != nil {
-		child = append(child, pulumi.Provider(args.AwsProvider))
-	}
+	child := []pulumi.ResourceOption{pulumi.Parent(r), pulumi.Provider(args.AwsProvider)}
 	trust := pulumi.All(args.OIDCProviderArn, args.OIDCIssuer).ApplyT(func(v []any) (string, error) {
 		return TrustPolicy(v[0].(string), v[1].(string), args.Namespace, args.ServiceAccount)
 	}).(pulumi.StringOutput)

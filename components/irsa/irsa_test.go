@@ -67,7 +67,12 @@ func TestTrustPolicyNeedsAnIssuer(t *testing.T) {
 
 func TestRoleComponent(t *testing.T) {
 	p, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
+		aws, err := awsres.NewProvider(ctx, "aws", "us-east-1", nil)
+		if err != nil {
+			return nil, err
+		}
 		r, err := NewRole(ctx, "ctrl", &Args{
+			AwsProvider:     aws,
 			OIDCProviderArn: pulumi.String(providerArn), OIDCIssuer: pulumi.String(issuer),
 			Namespace: "kube-system", ServiceAccount: "sa",
 			PolicyArns: []pulumi.StringInput{pulumi.String("arn:aws:iam::aws:policy/A"), pulumi.String("arn:aws:iam::aws:policy/B")},

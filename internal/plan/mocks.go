@@ -38,6 +38,7 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		r.Dependencies = sortedUnique(rpc.GetDependencies())
 		r.Provider = providerURN(rpc.GetProvider())
 		r.Version = rpc.GetVersion()
+		r.Protect = rpc.GetProtect()
 	}
 	r.URN = m.urn(r.Parent, r.Type, r.Name)
 	id, outputs := m.resourceOutputs(args.TypeToken, args.Name, args.Inputs)

@@ -17,6 +17,13 @@ const (
 	caData    = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCkVYQU1QTEUKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo="
 )
 
+// Placeholder IDs of hosted zones and of the ELB log delivery account (AWS's documentation account).
+const (
+	HostedZoneID  = "Z0EXAMPLEZONE00000001"
+	ALBZoneID     = "Z0EXAMPLEALBZONE00001"
+	ELBAccountArn = "arn:aws:iam::111122223333:root"
+)
+
 // SubnetIDs are the placeholder public subnets, one per availability zone.
 var SubnetIDs = []string{"subnet-0example00000000a", "subnet-0example00000000b", "subnet-0example00000000c"}
 
@@ -48,6 +55,12 @@ func (m *mocks) invokeResult(token string, args resource.PropertyMap) (resource.
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"arn": fmt.Sprintf("arn:aws:iam::%s:oidc-provider/%s", AccountID, url), "url": url,
 		}), nil
+	case "aws:route53/getZone:getZone":
+		return resource.NewPropertyMapFromMap(map[string]any{"zoneId": HostedZoneID, "name": args["name"].StringValue()}), nil
+	case "aws:lb/getHostedZoneId:getHostedZoneId":
+		return resource.NewPropertyMapFromMap(map[string]any{"id": ALBZoneID}), nil
+	case "aws:elb/getServiceAccount:getServiceAccount":
+		return resource.NewPropertyMapFromMap(map[string]any{"arn": ELBAccountArn, "id": "111122223333"}), nil
 	case "aws:ec2/getVpc:getVpc":
 		return resource.NewPropertyMapFromMap(map[string]any{"id": VpcID}), nil
 	case "aws:ec2/getSubnets:getSubnets":
@@ -66,7 +79,50 @@ func (m *mocks) resourceOutputs(token, name string, in resource.PropertyMap) (st
 	case strings.HasPrefix(token, "aws:iam/"):
 		return name + "-example", m.iamOutputs(token, name, in)
 	}
-	return name + "-example-id", nil
+	return name + "-example-id", m.awsOutputs(token, name, in)
+}
+
+// awsOutputs are what ACM, Route53, WAF and S3 would assign.
+func (m *mocks) awsOutputs(token, name string, in resource.PropertyMap) map[string]any {
+	switch token {
+	case "aws:acm/certificate:Certificate":
+		var dvos []any
+		names := append([]string{lookupString(in, "domainName")}, stringList(in, "subjectAlternativeNames")...)
+		for _, n := range names {
+			base := strings.TrimPrefix(n, "*.")
+			dvos = append(dvos, map[string]any{
+				"domainName": n, "resourceRecordName": "_example." + base + ".", "resourceRecordType": "CNAME",
+				"resourceRecordValue": "_example.acm-validations.aws.",
+			})
+		}
+		return map[string]any{
+			"arn": fmt.Sprintf("arn:aws:acm:%s:%s:certificate/example-%s", m.region, AccountID, name), "domainValidationOptions": dvos,
+		}
+	case "aws:acm/certificateValidation:CertificateValidation":
+		return map[string]any{"certificateArn": lookupString(in, "certificateArn")}
+	case "aws:route53/record:Record":
+		return map[string]any{"fqdn": strings.TrimSuffix(lookupString(in, "name"), ".")}
+	case "aws:wafv2/webAcl:WebAcl":
+		return map[string]any{"arn": fmt.Sprintf("arn:aws:wafv2:%s:%s:regional/webacl/%s/example-id", m.region, AccountID, lookupString(in, "name"))}
+	case "aws:s3/bucketV2:BucketV2":
+		bucket := lookupString(in, "bucketPrefix") + "example"
+		return map[string]any{"bucket": bucket, "arn": "arn:aws:s3:::" + bucket}
+	}
+	return nil
+}
+
+func stringList(in resource.PropertyMap, key string) []string {
+	v := in[resource.PropertyKey(key)]
+	if !v.IsArray() {
+		return nil
+	}
+	var out []string
+	for _, e := range v.ArrayValue() {
+		if e.IsString() {
+			out = append(out, e.StringValue())
+		}
+	}
+	return out
 }
 
 // iamOutputs are the ARNs and names IAM would assign.

@@ -42,6 +42,7 @@ type Resource struct {
 	Parent       string
 	Provider     string
 	Version      string // provider plugin version the registration asks for
+	Protect      bool
 	Custom       bool
 	Dependencies []string
 	Inputs       resource.PropertyMap

@@ -35,6 +35,7 @@ type DocResource struct {
 	Parent       string         `json:"parent"`
 	Provider     string         `json:"provider,omitempty"`
 	Version      string         `json:"version,omitempty"`
+	Protect      bool           `json:"protect,omitempty"`
 	Dependencies []string       `json:"dependencies"`
 	Inputs       map[string]any `json:"inputs"`
 }
@@ -48,7 +49,7 @@ func (p *Plan) Document() Document {
 			deps = []string{}
 		}
 		d.Resources = append(d.Resources, DocResource{
-			URN: r.URN, Type: r.Type, Name: r.Name, Parent: r.Parent, Provider: r.Provider, Version: r.Version,
+			URN: r.URN, Type: r.Type, Name: r.Name, Parent: r.Parent, Provider: r.Provider, Version: r.Version, Protect: r.Protect,
 			Dependencies: deps, Inputs: PlainMap(r.Inputs),
 		})
 	}

@@ -1,0 +1,103 @@
+package accesslogs
+
+import (
+	"encoding/json"
+	"slices"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/mlops-retail/retail-api-edge/internal/awsres"
+	"github.com/mlops-retail/retail-api-edge/internal/plan"
+)
+
+func planBucket(t *testing.T, existing string) *plan.Plan {
+	t.Helper()
+	p, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
+		aws, err := awsres.NewProvider(ctx, "aws", "us-east-1", nil)
+		if err != nil {
+			return nil, err
+		}
+		b, err := NewBucket(ctx, "logs", &Args{ExistingBucket: existing, Prefix: "retail-api", RetentionDays: 30,
+			EmptyOnDestroy: true, Partition: "aws", Region: "us-east-1", AccountID: "123456789012", AwsProvider: aws})
+		if err != nil {
+			return nil, err
+		}
+		return pulumi.Map{"bucket": b.BucketName}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestBucket(t *testing.T) {
+	p := planBucket(t, "")
+	one := func(token string) plan.Resource {
+		rs := p.Find(token)
+		if len(rs) != 1 {
+			t.Fatalf("want one %s, got %d", token, len(rs))
+		}
+		return rs[0]
+	}
+	bucket := one(awsres.BucketToken)
+	pab := one(awsres.PublicAccessBlockToken)
+	policy := one(awsres.BucketPolicyToken)
+	lifecycle := one(awsres.LifecycleToken).Value("rules").([]any)[0].(map[string]any)
+	sse := one(awsres.EncryptionToken).Value("rules").([]any)[0].(map[string]any)
+	checks := []struct {
+		name string
+		ok   bool
+	}{
+		{"emptied on destroy when asked", bucket.Value("forceDestroy") == true},
+		{"all public access blocked", pab.Value("blockPublicAcls") == true && pab.Value("blockPublicPolicy") == true &&
+			pab.Value("ignorePublicAcls") == true && pab.Value("restrictPublicBuckets") == true},
+		{"bucket owner enforced", one(awsres.OwnershipControlsToken).Value("rule", "objectOwnership") == "BucketOwnerEnforced"},
+		{"SSE-S3 (ALB logs cannot use KMS)", sse["applyServerSideEncryptionByDefault"].(map[string]any)["sseAlgorithm"] == "AES256"},
+		{"expiry", lifecycle["expiration"].(map[string]any)["days"] == float64(30) && lifecycle["status"] == "Enabled"},
+		{"policy after the public access block", slices.Contains(policy.Dependencies, pab.URN)},
+		{"output is the bucket's name", p.Outputs["bucket"].Value == "logs-example"},
+	}
+	for _, c := range checks {
+		if !c.ok {
+			t.Errorf("%s", c.name)
+		}
+	}
+}
+
+func TestBucketPolicy(t *testing.T) {
+	var doc struct {
+		Statement []struct {
+			Sid, Effect string
+			Principal   any
+			Action      string
+			Resource    any
+			Condition   map[string]map[string]string
+		}
+	}
+	raw := BucketPolicy("aws", "logs", "retail-api", "123456789012", "arn:aws:iam::111122223333:root")
+	if err := json.Unmarshal([]byte(raw), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Statement) != 3 {
+		t.Fatalf("want 3 statements, got %d", len(doc.Statement))
+	}
+	elb, svc, deny := doc.Statement[0], doc.Statement[1], doc.Statement[2]
+	logs := "arn:aws:s3:::logs/retail-api/AWSLogs/123456789012/*"
+	if elb.Principal.(map[string]any)["AWS"] != "arn:aws:iam::111122223333:root" || elb.Resource != logs || elb.Action != "s3:PutObject" {
+		t.Errorf("ELB account statement: %+v", elb)
+	}
+	if svc.Principal.(map[string]any)["Service"] != "logdelivery.elasticloadbalancing.amazonaws.com" || svc.Resource != logs {
+		t.Errorf("log delivery statement: %+v", svc)
+	}
+	if deny.Effect != "Deny" || deny.Condition["Bool"]["aws:SecureTransport"] != "false" {
+		t.Errorf("non-TLS access must be denied: %+v", deny)
+	}
+}
+
+func TestExistingBucketIsLeftAlone(t *testing.T) {
+	p := planBucket(t, "team-logs")
+	if len(p.Find(awsres.BucketToken)) != 0 || len(p.Find(awsres.BucketPolicyToken)) != 0 || p.Outputs["bucket"].Value != "team-logs" {
+		t.Error("an existing bucket is used by name, with no resources made or changed")
+	}
+}

@@ -1,0 +1,121 @@
+// Package certificate issues an ACM certificate for the API's domain, validated through DNS in the
+// domain's Route53 hosted zone. Only the validated ARN is exposed, so nothing can use the
+// certificate before ACM has issued it.
+//
+// Inputs (Args): domain, alternative names, hosted zone ID.
+// Outputs: CertificateArn (after validation), Validation (the resource to depend on).
+// Creates: `aws:acm/certificate:Certificate`, one `aws:route53/record:Record` per validated name,
+// `aws:acm/certificateValidation:CertificateValidation`.
+package certificate
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/mlops-retail/retail-api-edge/internal/awsres"
+)
+
+// TypeToken is the component's type, fixed for life.
+const TypeToken = "retail-api-edge:certificate:Certificate"
+
+// Args name the certificate's domains and where to prove control of them.
+type Args struct {
+	Domain           string
+	AlternativeNames []string
+	ZoneID           string
+	AwsProvider      pulumi.ProviderResource
+}
+
+// Certificate is the validated certificate.
+type Certificate struct {
+	pulumi.ResourceState
+
+	CertificateArn pulumi.StringOutput `pulumi:"certificateArn"`
+	Validation     pulumi.Resource     `pulumi:"-"`
+}
+
+func (a *Args) validate() error {
+	switch {
+	case a == nil:
+		return errors.New("certificate: args are required")
+	case a.Domain == "" || a.ZoneID == "" || a.AwsProvider == nil:
+		return errors.New("certificate: Domain, ZoneID and AwsProvider are required")
+	}
+	return nil
+}
+
+// ValidatedNames are the names ACM validates separately: a wildcard shares its base name's record.
+func (a *Args) ValidatedNames() []string {
+	var names []string
+	for _, n := range append([]string{a.Domain}, a.AlternativeNames...) {
+		if base := strings.TrimPrefix(n, "*."); !slices.Contains(names, base) {
+			names = append(names, base)
+		}
+	}
+	return names
+}
+
+// NewCertificate registers the certificate, its validation records and the validation.
+func NewCertificate(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Certificate, error) {
+	if err := args.validate(); err != nil {
+		return nil, err
+	}
+	c := &Certificate{}
+	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
+		return nil, err
+	}
+	child := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.AwsProvider)}
+	cert, err := awsres.NewCertificate(ctx, name+"-cert", &awsres.CertificateArgs{
+		DomainName:              pulumi.String(args.Domain),
+		SubjectAlternativeNames: pulumi.ToStringArray(args.AlternativeNames),
+		ValidationMethod:        pulumi.String("DNS"),
+		KeyAlgorithm:            pulumi.String("RSA_2048"),
+	}, child...)
+	if err != nil {
+		return nil, err
+	}
+	var fqdns pulumi.StringArray
+	for i, domain := range args.ValidatedNames() {
+		field := func(key string) pulumi.StringOutput {
+			return cert.DomainValidationOptions.ApplyT(func(opts []map[string]any) (string, error) {
+				return validationField(opts, domain, key)
+			}).(pulumi.StringOutput)
+		}
+		rec, err := awsres.NewRecord(ctx, fmt.Sprintf("%s-validation-%d", name, i), &awsres.RecordArgs{
+			ZoneID:         pulumi.String(args.ZoneID),
+			Name:           field("resourceRecordName"),
+			Type:           field("resourceRecordType"),
+			Records:        pulumi.StringArray{field("resourceRecordValue")},
+			TTL:            pulumi.Int(60),
+			AllowOverwrite: pulumi.Bool(true),
+		}, child...)
+		if err != nil {
+			return nil, err
+		}
+		fqdns = append(fqdns, rec.Fqdn)
+	}
+	validation, err := awsres.NewCertificateValidation(ctx, name+"-validation", &awsres.CertificateValidationArgs{
+		CertificateArn: cert.Arn, ValidationRecordFqdns: fqdns,
+	}, child...)
+	if err != nil {
+		return nil, err
+	}
+	c.CertificateArn, c.Validation = validation.CertificateArn, validation
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"certificateArn": c.CertificateArn})
+}
+
+// validationField reads one field of the validation option ACM returned for domain (or its wildcard).
+func validationField(opts []map[string]any, domain, key string) (string, error) {
+	for _, o := range opts {
+		if d, _ := o["domainName"].(string); strings.TrimPrefix(d, "*.") == domain {
+			if v, ok := o[key].(string); ok {
+				return v, nil
+			}
+		}
+	}
+	return "", fmt.Errorf("certificate: ACM returned no %s for %s", key, domain)
+}

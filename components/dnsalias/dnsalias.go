@@ -1,0 +1,70 @@
+// Package dnsalias points the API's domain at its ALB with Route53 alias records: A, and AAAA when
+// the ALB is dual-stack. Alias records cost nothing per query and follow the ALB's changing IPs.
+//
+// Inputs (Args): hosted zone ID, record name, the ALB's hostname and its canonical hosted zone.
+// Outputs: Fqdn.
+// Creates: `aws:route53/record:Record` (A, and AAAA with IPv6).
+package dnsalias
+
+import (
+	"errors"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/mlops-retail/retail-api-edge/internal/awsres"
+)
+
+// TypeToken is the component's type, fixed for life.
+const TypeToken = "retail-api-edge:dnsalias:Alias"
+
+// Args describe the alias.
+type Args struct {
+	ZoneID string
+	Name   string
+	// Target is the ALB's DNS name (from the Ingress status), TargetZoneID its canonical zone.
+	Target       pulumi.StringInput
+	TargetZoneID string
+	IPv6         bool
+	AwsProvider  pulumi.ProviderResource
+}
+
+// Alias is the component.
+type Alias struct {
+	pulumi.ResourceState
+
+	Fqdn pulumi.StringOutput `pulumi:"fqdn"`
+}
+
+// NewAlias registers the alias records.
+func NewAlias(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Alias, error) {
+	if args == nil || args.ZoneID == "" || args.Name == "" || args.Target == nil || args.TargetZoneID == "" || args.AwsProvider == nil {
+		return nil, errors.New("dnsalias: ZoneID, Name, Target, TargetZoneID and AwsProvider are required")
+	}
+	a := &Alias{}
+	if err := ctx.RegisterComponentResource(TypeToken, name, a, opts...); err != nil {
+		return nil, err
+	}
+	types := []string{"A"}
+	if args.IPv6 {
+		types = append(types, "AAAA")
+	}
+	for _, typ := range types {
+		rec, err := awsres.NewRecord(ctx, name+"-"+typ, &awsres.RecordArgs{
+			ZoneID: pulumi.String(args.ZoneID),
+			Name:   pulumi.String(args.Name),
+			Type:   pulumi.String(typ),
+			Aliases: pulumi.MapArray{pulumi.Map{
+				"name":                 args.Target,
+				"zoneId":               pulumi.String(args.TargetZoneID),
+				"evaluateTargetHealth": pulumi.Bool(true),
+			}},
+		}, pulumi.Parent(a), pulumi.Provider(args.AwsProvider))
+		if err != nil {
+			return nil, err
+		}
+		if typ == "A" {
+			a.Fqdn = rec.Fqdn
+		}
+	}
+	return a, ctx.RegisterResourceOutputs(a, pulumi.Map{"fqdn": a.Fqdn})
+}

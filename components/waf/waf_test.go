@@ -1,0 +1,71 @@
+package waf
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/mlops-retail/retail-api-edge/internal/awsres"
+	"github.com/mlops-retail/retail-api-edge/internal/plan"
+)
+
+func TestWebACL(t *testing.T) {
+	p, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
+		aws, err := awsres.NewProvider(ctx, "aws", "us-east-1", nil)
+		if err != nil {
+			return nil, err
+		}
+		_, err = NewWebACL(ctx, "api", &Args{Name: "retail-api-edge-prod", RateLimit: 500, ManagedRuleGroups: DefaultManagedRuleGroups, AwsProvider: aws})
+		return nil, err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acl := p.Find(awsres.WebACLToken)[0]
+	rules := acl.Value("rules").([]any)
+	if acl.Value("scope") != "REGIONAL" || acl.Value("defaultAction", "allow") == nil {
+		t.Errorf("a regional ACL that allows by default: %v", acl.Inputs)
+	}
+	if len(rules) != 1+len(DefaultManagedRuleGroups) {
+		t.Fatalf("want the rate rule and %d managed groups, got %d rules", len(DefaultManagedRuleGroups), len(rules))
+	}
+	rate := rules[0].(map[string]any)
+	rbs := rate["statement"].(map[string]any)["rateBasedStatement"].(map[string]any)
+	if rate["priority"] != float64(0) || rate["action"].(map[string]any)["block"] == nil ||
+		rbs["limit"] != float64(500) || rbs["aggregateKeyType"] != "IP" {
+		t.Errorf("rate rule: %v", rate)
+	}
+	seen := map[float64]bool{0: true}
+	for i, g := range DefaultManagedRuleGroups {
+		r := rules[i+1].(map[string]any)
+		m := r["statement"].(map[string]any)["managedRuleGroupStatement"].(map[string]any)
+		prio := r["priority"].(float64)
+		if m["name"] != g || m["vendorName"] != "AWS" || seen[prio] || r["overrideAction"].(map[string]any)["none"] == nil {
+			t.Errorf("managed group %s: %v", g, r)
+		}
+		seen[prio] = true
+	}
+	for _, r := range append(rules, map[string]any{"visibilityConfig": acl.Value("visibilityConfig")}) {
+		v := r.(map[string]any)["visibilityConfig"].(map[string]any)
+		if v["cloudwatchMetricsEnabled"] != true || v["sampledRequestsEnabled"] != true || v["metricName"] == "" {
+			t.Errorf("metrics and sampled requests must be on: %v", v)
+		}
+	}
+}
+
+func TestRateLimitBounds(t *testing.T) {
+	for _, limit := range []int{MinRateLimit - 1, MaxRateLimit + 1} {
+		_, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
+			aws, err := awsres.NewProvider(ctx, "aws", "us-east-1", nil)
+			if err != nil {
+				return nil, err
+			}
+			_, err = NewWebACL(ctx, "w", &Args{Name: "w", RateLimit: limit, AwsProvider: aws})
+			return nil, err
+		})
+		if err == nil || !strings.Contains(err.Error(), "RateLimit") {
+			t.Errorf("rate limit %d must be refused, got %v", limit, err)
+		}
+	}
+}

@@ -1,0 +1,85 @@
+package stacks
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/mlops-retail/retail-api-edge/components/waf"
+)
+
+var (
+	dnsNameRe    = regexp.MustCompile(`^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
+	ruleGroupRe  = regexp.MustCompile(`^AWSManagedRules[A-Za-z0-9]+$`)
+	bucketNameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	logPrefixRe  = regexp.MustCompile(`^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$`)
+)
+
+const maxRetentionDays = 3650
+
+// validateEdge checks the Option B extras: each needs the ALB, and TLS and DNS need a domain in
+// its hosted zone.
+func (c *Config) validateEdge(v *validator) {
+	if c.Exposure != ExposeIngress {
+		for _, f := range []struct {
+			key string
+			on  bool
+		}{
+			{"accessLogs.enabled", c.AccessLogs.Enabled}, {"domain.name", c.Domain.Name != ""},
+			{"tls.enabled", c.TLS.Enabled}, {"waf.enabled", c.WAF.Enabled},
+		} {
+			v.check(!f.on, k(f.key), "applies to the ALB only: set retail-api-edge:exposure to %q, or remove it", ExposeIngress)
+		}
+	}
+	c.Domain.validate(v, c.TLS.Enabled)
+	v.check(sslPolicyRe.MatchString(c.TLS.SSLPolicy), k("tls.sslPolicy"),
+		"must be an ELB security policy name like ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09, got %q", c.TLS.SSLPolicy)
+	c.WAF.validate(v)
+	c.AccessLogs.validate(v)
+}
+
+func (d *DomainConfig) validate(v *validator, tls bool) {
+	v.check(!tls || (d.Name != "" && d.ZoneName != ""), k("tls.enabled"),
+		"needs retail-api-edge:domain.name and domain.zoneName (the certificate is validated through DNS)")
+	if d.Name == "" {
+		v.check(d.ZoneName == "" && len(d.AlternativeNames) == 0 && !d.IPv6, k("domain.name"),
+			"is required when domain.zoneName, alternativeNames or ipv6 are set")
+		return
+	}
+	zone := strings.TrimSuffix(strings.ToLower(d.ZoneName), ".")
+	v.check(zone != "", k("domain.zoneName"), "is required with domain.name: the public Route53 hosted zone, e.g. example.com")
+	names := append([]string{d.Name}, d.AlternativeNames...)
+	for i, n := range names {
+		key := k("domain.name")
+		if i > 0 {
+			key = fmt.Sprintf("%s[%d]", k("domain.alternativeNames"), i-1)
+		}
+		if !dnsNameRe.MatchString(n) {
+			v.check(false, key, "%q is not a lower-case DNS name like api.example.com", n)
+			continue
+		}
+		v.check(zone == "" || n == zone || strings.HasSuffix(n, "."+zone), key,
+			"%q is outside the hosted zone %q: the certificate and the alias can only be made inside it", n, zone)
+	}
+	v.check(!strings.HasPrefix(d.Name, "*."), k("domain.name"), "cannot be a wildcard (it is also the alias record); put *.%s in alternativeNames", zone)
+}
+
+func (w *WAFConfig) validate(v *validator) {
+	v.check(w.RateLimit >= waf.MinRateLimit && w.RateLimit <= waf.MaxRateLimit, k("waf.rateLimit"),
+		"must be between %d and %d requests per 5 minutes per IP (WAF's limits), got %d", waf.MinRateLimit, waf.MaxRateLimit, w.RateLimit)
+	for i, g := range w.ManagedRuleGroups {
+		key := fmt.Sprintf("%s[%d]", k("waf.managedRuleGroups"), i)
+		v.check(ruleGroupRe.MatchString(g), key, "%q is not an AWS managed rule group name like AWSManagedRulesCommonRuleSet", g)
+		v.check(!slices.Contains(w.ManagedRuleGroups[:i], g), key, "%q is listed twice", g)
+	}
+}
+
+func (a *AccessLogsConfig) validate(v *validator) {
+	v.check(a.Bucket == "" || (bucketNameRe.MatchString(a.Bucket) && !strings.Contains(a.Bucket, "..")), k("accessLogs.bucket"),
+		"%q is not an S3 bucket name (3-63 lower-case letters, digits, dots and hyphens)", a.Bucket)
+	v.check(logPrefixRe.MatchString(a.Prefix) && !strings.Contains(a.Prefix, "AWSLogs"), k("accessLogs.prefix"),
+		"must be a key prefix without leading or trailing / and without \"AWSLogs\" (the ALB adds it), got %q", a.Prefix)
+	v.check(a.RetentionDays >= 1 && a.RetentionDays <= maxRetentionDays, k("accessLogs.retentionDays"),
+		"must be between 1 and %d, got %d", maxRetentionDays, a.RetentionDays)
+}
