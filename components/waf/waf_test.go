@@ -1,6 +1,7 @@
 package waf
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -66,6 +67,15 @@ func TestRateLimitBounds(t *testing.T) {
 		})
 		if err == nil || !strings.Contains(err.Error(), "RateLimit") {
 			t.Errorf("rate limit %d must be refused, got %v", limit, err)
+		}
+	}
+}
+
+// TestBaselineGroups pins the managed groups every ACL starts with unless configured otherwise.
+func TestBaselineGroups(t *testing.T) {
+	for _, g := range []string{"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList"} {
+		if !slices.Contains(DefaultManagedRuleGroups, g) {
+			t.Errorf("default managed rule groups lack %s", g)
 		}
 	}
 }
