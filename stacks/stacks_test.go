@@ -136,14 +136,7 @@ func TestOptionAWiring(t *testing.T) {
 
 func TestOptionBWiring(t *testing.T) {
 	p := planOf(t, with(k("exposure"), "ingress", k("app"), `{"image": "example.com/retail-api:1"}`))
-	one := func(typ string) plan.Resource {
-		t.Helper()
-		rs := p.Find(typ)
-		if len(rs) != 1 {
-			t.Fatalf("want one %s, got %d", typ, len(rs))
-		}
-		return rs[0]
-	}
+	one := onlyOne(t, p)
 	ing := one("kubernetes:networking.k8s.io/v1:Ingress")
 	rel := one(helmres.Token)
 	svc := one("kubernetes:core/v1:Service")
@@ -226,14 +219,7 @@ func TestProdEdgeOrdering(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	one := func(typ string) plan.Resource {
-		t.Helper()
-		rs := p.Find(typ)
-		if len(rs) != 1 {
-			t.Fatalf("want one %s, got %d", typ, len(rs))
-		}
-		return rs[0]
-	}
+	one := onlyOne(t, p)
 	ing := one("kubernetes:networking.k8s.io/v1:Ingress")
 	for _, typ := range []string{awsres.CertificateValidationToken, awsres.WebACLToken, awsres.BucketPolicyToken, helmres.Token} {
 		if dep := one(typ); !slices.Contains(ing.Dependencies, dep.URN) {
@@ -265,5 +251,17 @@ func TestProdEdgeOrdering(t *testing.T) {
 	}
 	if p.Outputs["url"].Value != "https://retail-api.example.com" {
 		t.Errorf("url = %v", p.Outputs["url"].Value)
+	}
+}
+
+// onlyOne returns a lookup of the single resource of a type, failing the test if there is not one.
+func onlyOne(t *testing.T, p *plan.Plan) func(typ string) plan.Resource {
+	return func(typ string) plan.Resource {
+		t.Helper()
+		rs := p.Find(typ)
+		if len(rs) != 1 {
+			t.Fatalf("want one %s, got %d", typ, len(rs))
+		}
+		return rs[0]
 	}
 }
