@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -109,5 +110,54 @@ func copyFile(t *testing.T, from, to string) {
 	}
 	if err := os.WriteFile(to, b, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestDiffAgainstPlanFile: changing the WAF rate limit changes exactly one property of one resource.
+func TestDiffAgainstPlanFile(t *testing.T) {
+	dir := t.TempDir()
+	before, _, err := edgectl(t, "plan", "--stack", "prod", "--dir", "../..", "-o", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	planFile := filepath.Join(dir, "prod-plan.json")
+	if err := os.WriteFile(planFile, []byte(before), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	prod, err := os.ReadFile("../../Pulumi.prod.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := filepath.Join(dir, "Pulumi.prod.yaml")
+	if err := os.WriteFile(changed, []byte(strings.Replace(string(prod), "rateLimit: 2000", "rateLimit: 500", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := edgectl(t, "plan", "--stack", "prod", "--dir", "../..", "--config-file", changed, "--diff-against", planFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "~ aws:wafv2/webAcl:WebAcl retail-api-acl\n    rules[0].statement.rateBasedStatement.limit: 2000 => 500\n"
+	if out != want {
+		t.Errorf("diff:\n%s\nwant:\n%s", out, want)
+	}
+	same, _, err := edgectl(t, "plan", "--stack", "prod", "--dir", "../..", "--diff-against", planFile)
+	if err != nil || !strings.Contains(same, "No changes") {
+		t.Errorf("an unchanged stack must diff empty, got %q (%v)", same, err)
+	}
+}
+
+func TestDiffAgainstGitRef(t *testing.T) {
+	if testing.Short() {
+		t.Skip("plans the stack at HEAD in a git worktree (compiles); skipped with -short")
+	}
+	if err := exec.Command("git", "-C", "../..", "rev-parse", "HEAD").Run(); err != nil {
+		t.Skip("not a git checkout with commits: nothing to diff against")
+	}
+	out, _, err := edgectl(t, "plan", "--stack", "demo", "--dir", "../..", "--diff-against", "HEAD", "--diff-format", "markdown")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "### Offline plan diff: stack `demo`") {
+		t.Errorf("markdown diff against HEAD:\n%s", out)
 	}
 }

@@ -8,15 +8,18 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mlops-retail/retail-api-edge/internal/plan"
 	"github.com/mlops-retail/retail-api-edge/internal/stackconfig"
 	"github.com/mlops-retail/retail-api-edge/stacks"
 )
 
 type planFlags struct {
-	stack      string
-	configFile string
-	dir        string
-	output     string
+	stack       string
+	configFile  string
+	dir         string
+	output      string
+	diffAgainst string
+	diffFormat  string
 }
 
 func newPlanCmd() *cobra.Command {
@@ -30,7 +33,9 @@ func newPlanCmd() *cobra.Command {
 			"Invalid configuration fails with the same message `pulumi up` gives.",
 		Example: "  edgectl plan --stack demo\n" +
 			"  edgectl plan --stack prod --output json > prod-plan.json\n" +
-			"  edgectl plan --stack mine --config-file ./Pulumi.mine.yaml",
+			"  edgectl plan --stack mine --config-file ./Pulumi.mine.yaml\n" +
+			"  edgectl plan --stack prod --diff-against prod-plan.json\n" +
+			"  edgectl plan --stack prod --diff-against origin/main --diff-format markdown",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runPlan(cmd, f) },
 	}
@@ -38,12 +43,18 @@ func newPlanCmd() *cobra.Command {
 	cmd.Flags().StringVar(&f.configFile, "config-file", "", "read the stack's settings from this file instead")
 	cmd.Flags().StringVar(&f.dir, "dir", "", "project directory (default: the nearest one up from here with a Pulumi.yaml)")
 	cmd.Flags().StringVarP(&f.output, "output", "o", "table", "output format: table or json")
+	cmd.Flags().StringVar(&f.diffAgainst, "diff-against", "",
+		"print what changed since another plan: a JSON plan file, or a git ref whose code and stack file are planned")
+	cmd.Flags().StringVar(&f.diffFormat, "diff-format", "text", "diff format: text or markdown")
 	return cmd
 }
 
 func runPlan(cmd *cobra.Command, f *planFlags) error {
 	if f.output != "table" && f.output != "json" {
 		return fmt.Errorf("--output must be table or json, got %q", f.output)
+	}
+	if f.diffFormat != "text" && f.diffFormat != "markdown" {
+		return fmt.Errorf("--diff-format must be text or markdown, got %q", f.diffFormat)
 	}
 	dir, err := projectDir(f.dir)
 	if err != nil {
@@ -56,6 +67,17 @@ func runPlan(cmd *cobra.Command, f *planFlags) error {
 	p, err := stacks.Plan(st)
 	if err != nil {
 		return err
+	}
+	if f.diffAgainst != "" {
+		before, err := baseline(dir, f.stack, f.diffAgainst)
+		if err != nil {
+			return err
+		}
+		changes := plan.Diff(before, p.Document())
+		if f.diffFormat == "markdown" {
+			return plan.WriteDiffMarkdown(cmd.OutOrStdout(), f.stack, changes)
+		}
+		return plan.WriteDiffText(cmd.OutOrStdout(), changes)
 	}
 	if f.output == "json" {
 		return p.WriteJSON(cmd.OutOrStdout())

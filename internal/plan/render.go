@@ -172,6 +172,18 @@ func (p *Plan) names(urns []string) []string {
 
 // flatten renders a value as sorted "path: value" lines.
 func flatten(prefix string, v any) []string {
+	var out []string
+	for _, l := range leaves(prefix, v) {
+		out = append(out, l.Path+": "+l.Value)
+	}
+	return out
+}
+
+// leaf is one scalar of a nested value: its dotted path and its JSON encoding.
+type leaf struct{ Path, Value string }
+
+// leaves lists a value's scalars in path order; maps and lists are walked, never printed whole.
+func leaves(prefix string, v any) []leaf {
 	join := func(k string) string {
 		if prefix == "" {
 			return k
@@ -180,20 +192,20 @@ func flatten(prefix string, v any) []string {
 	}
 	switch t := v.(type) {
 	case map[string]any:
-		var out []string
+		var out []leaf
 		for _, k := range slices.Sorted(maps.Keys(t)) {
-			out = append(out, flatten(join(k), t[k])...)
+			out = append(out, leaves(join(k), t[k])...)
 		}
 		return out
 	case []any:
-		var out []string
+		var out []leaf
 		for i, e := range t {
-			out = append(out, flatten(fmt.Sprintf("%s[%d]", prefix, i), e)...)
+			out = append(out, leaves(fmt.Sprintf("%s[%d]", prefix, i), e)...)
 		}
 		return out
 	}
 	b, _ := json.Marshal(v)
-	return []string{prefix + ": " + string(b)}
+	return []leaf{{Path: prefix, Value: string(b)}}
 }
 
 // jsonShape turns any JSON-encodable value into maps, slices and scalars, so that one renderer
