@@ -8,9 +8,10 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"github.com/mlops-retail/retail-api-edge/internal/texttable"
 )
 
 // Masks for values a plan must not or cannot print.
@@ -115,21 +116,14 @@ func Plain(v resource.PropertyValue) any {
 // WriteTable writes the plan for people: the resource tree, then each custom resource's inputs,
 // then the stack outputs.
 func (p *Plan) WriteTable(w io.Writer) error {
-	var tree, b bytes.Buffer
-	fmt.Fprintf(&tree, "Stack %s (project %s): %d resources. AWS-side values are placeholders (account %s, *example*).\n\n",
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "Stack %s (project %s): %d resources. AWS-side values are placeholders (account %s, *example*).\n\n",
 		p.Stack, p.Project, len(p.Resources), AccountID)
-	tree.WriteString("TYPE\tNAME\tDEPENDS ON\n")
+	rows := [][]string{{"TYPE", "NAME", "DEPENDS ON"}}
 	p.walk("", 0, func(r Resource, depth int) {
-		indent := strings.Repeat("  ", depth)
-		fmt.Fprintf(&tree, "%s%s\t%s\t%s\n", indent, r.Type, r.Name, strings.Join(p.names(r.Dependencies), ", "))
+		rows = append(rows, []string{strings.Repeat("  ", depth) + r.Type, r.Name, strings.Join(p.names(r.Dependencies), ", ")})
 	})
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	if _, err := tw.Write(tree.Bytes()); err != nil {
-		return err
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
+	b.WriteString(texttable.Format(rows))
 	for _, r := range p.Resources {
 		if !r.Custom || len(r.Inputs) == 0 {
 			continue
