@@ -28,6 +28,6 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newPlanCmd(), newAuditCmd())
+	root.AddCommand(newPlanCmd(), newAuditCmd(), newCostCmd())
 	return root
 }

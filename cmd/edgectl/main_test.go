@@ -161,3 +161,24 @@ func TestDiffAgainstGitRef(t *testing.T) {
 		t.Errorf("markdown diff against HEAD:\n%s", out)
 	}
 }
+
+func TestCostCommand(t *testing.T) {
+	tests := []struct {
+		stack string
+		want  []string
+	}{
+		{"demo", []string{"NLB hours", "NLB capacity units", "TOTAL", "16.58", "prices of 2026-11-27"}},
+		{"prod", []string{"ALB hours", "WAF rules", "4 rules", "Route53 hosted zone", "Access log storage", "TOTAL"}},
+	}
+	for _, tt := range tests {
+		out, _, err := edgectl(t, "cost", "--stack", tt.stack, "--dir", "../..")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("cost --stack %s lacks %q:\n%s", tt.stack, w, out)
+			}
+		}
+	}
+}

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mlops-retail/retail-api-edge/internal/cost"
+	"github.com/mlops-retail/retail-api-edge/internal/stackconfig"
+	"github.com/mlops-retail/retail-api-edge/internal/texttable"
+	"github.com/mlops-retail/retail-api-edge/stacks"
+)
+
+func newCostCmd() *cobra.Command {
+	var stack, dir, configFile string
+	traffic := cost.Traffic{}
+	cmd := &cobra.Command{
+		Use:   "cost",
+		Short: "Estimate what a stack costs per month, item by item (offline)",
+		Long: "cost reads the stack's configuration and prices what it would run: load balancer hours and capacity units\n" +
+			"at the given traffic, WAF web ACL, rules and requests, hosted zone, access log storage. Prices and their\n" +
+			"date come from internal/cost/prices.json (us-east-1 list prices). The EKS cluster and nodes are not included.",
+		Example: "  edgectl cost --stack demo\n  edgectl cost --stack prod --rps 50 --kb-per-request 4",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			d, err := projectDir(dir)
+			if err != nil {
+				return err
+			}
+			st, err := stackconfig.Load(d, stack, configFile)
+			if err != nil {
+				return err
+			}
+			cfg, err := stacks.Decode(stack, st.Config)
+			if err != nil {
+				return err
+			}
+			return printCost(cmd, cfg, traffic)
+		},
+	}
+	cmd.Flags().StringVarP(&stack, "stack", "s", "demo", "stack name; its settings are read from Pulumi.<stack>.yaml")
+	cmd.Flags().StringVar(&configFile, "config-file", "", "read the stack's settings from this file instead")
+	cmd.Flags().StringVar(&dir, "dir", "", "project directory (default: the nearest one up from here with a Pulumi.yaml)")
+	cmd.Flags().Float64Var(&traffic.RequestsPerSecond, "rps", 1, "average requests per second")
+	cmd.Flags().Float64Var(&traffic.KBPerRequest, "kb-per-request", 10, "average kilobytes per request and response")
+	return cmd
+}
+
+// costStack maps a configuration onto what drives its cost.
+func costStack(cfg *stacks.Config) cost.Stack {
+	if cfg.Exposure == stacks.ExposeService {
+		return cost.Stack{LoadBalancer: cfg.Service.LoadBalancer}
+	}
+	s := cost.Stack{LoadBalancer: "alb", HostedZone: cfg.Domain.Name != ""}
+	if cfg.WAF.Enabled {
+		s.WAFRules = 1 + len(cfg.WAF.ManagedRuleGroups) // the rate limit plus each managed group
+	}
+	if cfg.AccessLogs.Enabled {
+		s.AccessLogs, s.RetentionDays = true, cfg.AccessLogs.RetentionDays
+	}
+	return s
+}
+
+func printCost(cmd *cobra.Command, cfg *stacks.Config, t cost.Traffic) error {
+	prices, err := cost.LoadPrices()
+	if err != nil {
+		return err
+	}
+	items := cost.Estimate(prices, costStack(cfg), t)
+	rows := [][]string{{"ITEM", "QUANTITY", "USD/MONTH"}}
+	for _, i := range items {
+		rows = append(rows, []string{i.Name, i.Quantity, fmt.Sprintf("%8.2f", i.USD)})
+	}
+	rows = append(rows, []string{"TOTAL", "", fmt.Sprintf("%8.2f", cost.Total(items))})
+	var b strings.Builder
+	fmt.Fprintf(&b, "Stack %s at %.0f requests/s, %.0f KB each; %s prices of %s.\n\n",
+		cfg.Stack, t.RequestsPerSecond, t.KBPerRequest, prices.Region, prices.Date)
+	b.WriteString(texttable.Format(rows))
+	b.WriteString("\nNot included: the EKS cluster ($0.10/h) and its nodes, data transfer out.\n")
+	_, err = fmt.Fprint(cmd.OutOrStdout(), b.String())
+	return err
+}

@@ -1,0 +1,129 @@
+// Package cost estimates what a stack's configuration costs per month, item by item, from the
+// list prices in prices.json (dated), at a given traffic level. Offline: no AWS call.
+package cost
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"math"
+)
+
+//go:embed prices.json
+var pricesJSON []byte
+
+// Prices are the list prices the estimate uses.
+type Prices struct {
+	Date          string  `json:"date"`
+	Region        string  `json:"region"`
+	Source        string  `json:"source"`
+	HoursPerMonth float64 `json:"hoursPerMonth"`
+	ALB           struct {
+		Hour, LCUHour float64
+	} `json:"alb"`
+	NLB struct {
+		Hour, NLCUHour float64
+	} `json:"nlb"`
+	Classic struct {
+		Hour, GB float64
+	} `json:"classic"`
+	WAF struct {
+		ACLMonth, RuleMonth, MillionRequests float64
+	} `json:"waf"`
+	Route53 struct {
+		HostedZoneMonth float64
+	} `json:"route53"`
+	S3 struct {
+		GBMonth, ThousandPuts float64
+	} `json:"s3"`
+}
+
+// LoadPrices returns the embedded price list.
+func LoadPrices() (Prices, error) {
+	var p Prices
+	err := json.Unmarshal(pricesJSON, &p)
+	return p, err
+}
+
+// Stack is what drives the cost of a configuration.
+type Stack struct {
+	// LoadBalancer is "alb", "nlb" or "classic".
+	LoadBalancer  string
+	WAFRules      int // 0: no web ACL
+	HostedZone    bool
+	AccessLogs    bool
+	RetentionDays int
+}
+
+// Traffic is the assumed average load.
+type Traffic struct {
+	RequestsPerSecond float64
+	KBPerRequest      float64
+}
+
+// Item is one line of the estimate.
+type Item struct {
+	Name     string
+	Quantity string
+	USD      float64
+}
+
+// Capacity-unit dimensions (per LCU / NLCU) that a steady HTTP load uses most.
+const (
+	albNewConnsPerSec  = 25.0
+	nlbNewFlowsPerSec  = 800.0
+	gbPerUnitHour      = 1.0
+	logBytesPerRequest = 500.0
+	secondsPerMonth    = 3600.0
+)
+
+// Estimate returns the monthly line items; Total adds them up.
+func Estimate(p Prices, s Stack, t Traffic) []Item {
+	h := p.HoursPerMonth
+	gbPerHour := t.RequestsPerSecond * t.KBPerRequest * 3600 / 1e6
+	requestsPerMonth := t.RequestsPerSecond * secondsPerMonth * h
+	var items []Item
+	switch s.LoadBalancer {
+	case "alb":
+		lcu := math.Max(t.RequestsPerSecond/albNewConnsPerSec, gbPerHour/gbPerUnitHour)
+		items = append(items,
+			Item{"ALB hours", fmt.Sprintf("%.0f h", h), h * p.ALB.Hour},
+			Item{"ALB capacity units", fmt.Sprintf("%.3f LCU avg", lcu), lcu * h * p.ALB.LCUHour})
+	case "nlb":
+		nlcu := math.Max(t.RequestsPerSecond/nlbNewFlowsPerSec, gbPerHour/gbPerUnitHour)
+		items = append(items,
+			Item{"NLB hours", fmt.Sprintf("%.0f h", h), h * p.NLB.Hour},
+			Item{"NLB capacity units", fmt.Sprintf("%.3f NLCU avg", nlcu), nlcu * h * p.NLB.NLCUHour})
+	case "classic":
+		items = append(items,
+			Item{"Classic ELB hours", fmt.Sprintf("%.0f h", h), h * p.Classic.Hour},
+			Item{"Classic ELB data", fmt.Sprintf("%.1f GB", gbPerHour*h), gbPerHour * h * p.Classic.GB})
+	}
+	if s.WAFRules > 0 {
+		items = append(items,
+			Item{"WAF web ACL", "1 ACL", p.WAF.ACLMonth},
+			Item{"WAF rules", fmt.Sprintf("%d rules", s.WAFRules), float64(s.WAFRules) * p.WAF.RuleMonth},
+			Item{"WAF requests", fmt.Sprintf("%.1f M", requestsPerMonth/1e6), requestsPerMonth / 1e6 * p.WAF.MillionRequests})
+	}
+	if s.HostedZone {
+		items = append(items, Item{"Route53 hosted zone", "1 zone (alias queries to an ALB are free)", p.Route53.HostedZoneMonth})
+	}
+	if s.AccessLogs {
+		// Logs pile up until the lifecycle rule expires them: storage is retention days' worth.
+		gbStored := t.RequestsPerSecond * logBytesPerRequest * 86400 * float64(s.RetentionDays) / 1e9
+		puts := h * 12 // the ALB writes a log file per node about every 5 minutes
+		items = append(items,
+			Item{"Access log storage", fmt.Sprintf("%.2f GB kept", gbStored), gbStored * p.S3.GBMonth},
+			Item{"Access log writes", fmt.Sprintf("%.0f PUTs", puts), puts / 1000 * p.S3.ThousandPuts})
+	}
+	return items
+}
+
+// Total adds the items up.
+func Total(items []Item) float64 {
+	sum := 0.0
+	for _, i := range items {
+		sum += i.USD
+	}
+	return sum
+}

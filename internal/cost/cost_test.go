@@ -1,0 +1,46 @@
+package cost
+
+import (
+	"math"
+	"testing"
+)
+
+func near(a, b float64) bool { return math.Abs(a-b) < 0.005 }
+
+func TestEstimate(t *testing.T) {
+	p, err := LoadPrices()
+	if err != nil || p.Date == "" || p.HoursPerMonth != 730 {
+		t.Fatalf("prices: %+v %v", p, err)
+	}
+	light := Traffic{RequestsPerSecond: 1, KBPerRequest: 10}
+	tests := []struct {
+		name  string
+		stack Stack
+		want  float64
+	}{
+		// 730 h x $0.0225 + 0.04 NLCU x 730 h x $0.006
+		{"demo: NLB", Stack{LoadBalancer: "nlb"}, 730*0.0225 + 0.036*730*0.006},
+		{"classic ELB", Stack{LoadBalancer: "classic"}, 730*0.025 + 0.036*730*0.008},
+		// ALB: 1 rps / 25 = 0.04 LCU; WAF 5 + 4 + 2.628 M x 0.6; zone 0.5; logs 30 days of 43.2 MB/day
+		{"prod: ALB, WAF, zone, logs", Stack{LoadBalancer: "alb", WAFRules: 4, HostedZone: true, AccessLogs: true, RetentionDays: 30},
+			730*0.0225 + 0.04*730*0.008 + 5 + 4 + 2.628*0.6 + 0.5 + 1.296*0.023 + 8.76*0.005},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			items := Estimate(p, tt.stack, light)
+			if got := Total(items); !near(got, tt.want) {
+				t.Errorf("total = %.4f, want %.4f (%+v)", got, tt.want, items)
+			}
+		})
+	}
+}
+
+func TestCapacityUnitsFollowTraffic(t *testing.T) {
+	p, _ := LoadPrices()
+	quiet := Total(Estimate(p, Stack{LoadBalancer: "alb"}, Traffic{RequestsPerSecond: 1, KBPerRequest: 10}))
+	busy := Total(Estimate(p, Stack{LoadBalancer: "alb"}, Traffic{RequestsPerSecond: 500, KBPerRequest: 10}))
+	// 500 rps: 20 LCU by new connections
+	if !near(busy-quiet, (20-0.04)*730*0.008) {
+		t.Errorf("LCU cost must grow with traffic: %.2f -> %.2f", quiet, busy)
+	}
+}
