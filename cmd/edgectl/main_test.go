@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -180,5 +182,30 @@ func TestCostCommand(t *testing.T) {
 				t.Errorf("cost --stack %s lacks %q:\n%s", tt.stack, w, out)
 			}
 		}
+	}
+}
+
+func TestVerifyCommand(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		code    int
+		wantErr bool
+		want    string
+	}{
+		{"healthy", http.StatusOK, false, "health returns 200  pass"},
+		{"503", http.StatusServiceUnavailable, true, "health returns 200  FAIL"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == "/health" {
+					w.WriteHeader(tt.code)
+				}
+			}))
+			defer srv.Close()
+			out, _, err := edgectl(t, "verify", "--url", srv.URL, "--timeout", "200ms", "--retry-every", "50ms")
+			if (err != nil) != tt.wantErr || !strings.Contains(out, tt.want) {
+				t.Errorf("err=%v out:\n%s", err, out)
+			}
+		})
 	}
 }

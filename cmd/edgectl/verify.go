@@ -1,0 +1,100 @@
+package main
+
+import (
+	"bytes"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mlops-retail/retail-api-edge/internal/texttable"
+	"github.com/mlops-retail/retail-api-edge/internal/verify"
+)
+
+func newVerifyCmd() *cobra.Command {
+	var (
+		base, stack, predictFile, caFile string
+		o                                = verify.Options{}
+	)
+	cmd := &cobra.Command{
+		Use:   "verify",
+		Short: "Check the deployed API from outside: health, docs, predict, and HTTPS when used",
+		Long: "verify waits (retrying, with a countdown) until /health returns 200, checks that /docs answers and, with\n" +
+			"--predict-body, that /predict answers a sample. For https:// URLs it also checks the certificate for the\n" +
+			"host, that plain HTTP redirects to HTTPS, and that TLS 1.0/1.1 are refused. Exit code 0 only if all pass.",
+		Example: "  edgectl verify --url http://retail-api-svc-0123.elb.us-east-1.amazonaws.com\n" +
+			"  edgectl verify --stack prod --timeout 10m --predict-body sample.json",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var err error
+			if o.BaseURL, err = verifyURL(base, stack); err != nil {
+				return err
+			}
+			if predictFile != "" {
+				if o.PredictBody, err = os.ReadFile(predictFile); err != nil {
+					return err
+				}
+			}
+			if caFile != "" {
+				pem, err := os.ReadFile(caFile)
+				if err != nil {
+					return err
+				}
+				o.RootCAs = x509.NewCertPool()
+				if !o.RootCAs.AppendCertsFromPEM(pem) {
+					return fmt.Errorf("no PEM certificate in %s", caFile)
+				}
+			}
+			o.Progress = cmd.ErrOrStderr()
+			results, err := verify.Run(cmd.Context(), o)
+			if err != nil {
+				return err
+			}
+			rows := [][]string{{"CHECK", "RESULT", "DETAIL"}}
+			for _, r := range results {
+				rows = append(rows, []string{r.Check, map[bool]string{true: "pass", false: "FAIL"}[r.OK], r.Detail})
+			}
+			if _, err := fmt.Fprint(cmd.OutOrStdout(), texttable.Format(rows)); err != nil {
+				return err
+			}
+			if !verify.Passed(results) {
+				return errors.New("verification failed")
+			}
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&base, "url", "", "base URL of the API (http:// or https://)")
+	fl.StringVarP(&stack, "stack", "s", "", "read the URL from the stack's outputs (pulumi stack output url)")
+	fl.StringVar(&o.HealthPath, "health-path", "/health", "health check path")
+	fl.DurationVar(&o.Timeout, "timeout", 5*time.Minute, "how long to wait for /health (DNS and targets take minutes)")
+	fl.DurationVar(&o.RetryEvery, "retry-every", 5*time.Second, "pause between /health attempts")
+	fl.StringVar(&predictFile, "predict-body", "", "JSON file to POST to /predict")
+	fl.StringVar(&caFile, "ca-file", "", "PEM CA bundle to trust instead of the system roots")
+	fl.IntVar(&o.HTTPPort, "http-port", 80, "port where HTTP must redirect to HTTPS")
+	return cmd
+}
+
+// verifyURL is --url, or the `url` output of the stack (needs the Pulumi CLI, logged in).
+func verifyURL(base, stack string) (string, error) {
+	if base != "" {
+		return base, nil
+	}
+	if stack == "" {
+		return "", errors.New("give --url, or --stack to read it from the stack's outputs")
+	}
+	var stderr bytes.Buffer
+	cmd := exec.Command("pulumi", "stack", "output", "url", "--stack", stack)
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("reading the url output of stack %s (is the Pulumi CLI installed and logged in?): %w: %s",
+			stack, err, strings.TrimSpace(stderr.String()))
+	}
+	return strings.TrimSpace(string(out)), nil
+}
