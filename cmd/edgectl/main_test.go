@@ -209,3 +209,23 @@ func TestVerifyCommand(t *testing.T) {
 		})
 	}
 }
+
+func TestLoadtestCommand(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok")) }))
+	defer srv.Close()
+	out, _, err := edgectl(t, "loadtest", "-n", "100", "-c", "4", "-q", "-o", "json", srv.URL+"/health")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r struct {
+		Requests    int
+		StatusCodes map[string]int
+		LatencyMs   struct{ P99 float64 }
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil || r.Requests != 100 || r.StatusCodes["200"] != 100 || r.LatencyMs.P99 <= 0 {
+		t.Errorf("report %+v (%v):\n%s", r, err, out)
+	}
+	if _, _, err := edgectl(t, "loadtest", "-n", "10", srv.URL); err == nil {
+		t.Error("-n without -c must be refused")
+	}
+}
