@@ -63,7 +63,7 @@ func TestConstantRate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Requests < 45 || r.Requests > 55 || r.StatusCodes["200"] != int(r.Requests) {
+	if r.Requests < 40 || r.Requests > 60 || r.StatusCodes["200"] != int(r.Requests) {
 		t.Errorf("50 req/s for 1 s: %+v", r)
 	}
 }
