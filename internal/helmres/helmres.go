@@ -47,6 +47,7 @@ type releaseArgs struct {
 	Timeout        *int              `pulumi:"timeout"`
 	CleanupOnFail  *bool             `pulumi:"cleanupOnFail"`
 	MaxHistory     *int              `pulumi:"maxHistory"`
+	Compat         *string           `pulumi:"compat"`
 }
 
 // releaseInputs is what is sent: ReleaseArgs with the repository URL nested as the provider expects.
@@ -60,6 +61,7 @@ type releaseInputs struct {
 	Timeout        pulumi.IntInput
 	CleanupOnFail  pulumi.BoolInput
 	MaxHistory     pulumi.IntInput
+	Compat         pulumi.StringInput
 }
 
 // ElementType maps the inputs onto the provider's property names.
@@ -71,6 +73,8 @@ func NewRelease(ctx *pulumi.Context, name string, args *ReleaseArgs, opts ...pul
 	in := &releaseInputs{
 		Name: args.Name, Chart: args.Chart, Version: args.Version, Namespace: args.Namespace,
 		Values: args.Values, Timeout: args.Timeout, CleanupOnFail: args.CleanupOnFail, MaxHistory: args.MaxHistory,
+		// A schema constant the SDK always sends; scripts/sdkparity found it missing once.
+		Compat: pulumi.String("true"),
 	}
 	if args.Repo != nil {
 		in.RepositoryOpts = pulumi.StringMap{"repo": args.Repo}

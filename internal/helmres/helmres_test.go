@@ -35,7 +35,7 @@ func TestReleaseRegistration(t *testing.T) {
 		{[]string{"name"}, "n"}, {[]string{"chart"}, "c"}, {[]string{"version"}, "1.2.3"},
 		{[]string{"namespace"}, "ns"}, {[]string{"repositoryOpts", "repo"}, "https://charts.example"},
 		{[]string{"values", "a", "b"}, float64(1)}, {[]string{"timeout"}, float64(60)},
-		{[]string{"cleanupOnFail"}, true}, {[]string{"maxHistory"}, float64(3)},
+		{[]string{"cleanupOnFail"}, true}, {[]string{"maxHistory"}, float64(3)}, {[]string{"compat"}, "true"},
 	} {
 		if got := r.Value(c.path...); got != c.want {
 			t.Errorf("%v = %v, want %v", c.path, got, c.want)
