@@ -11,9 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mlops-retail/retail-api-edge/internal/audit"
-	"github.com/mlops-retail/retail-api-edge/internal/stackconfig"
 	"github.com/mlops-retail/retail-api-edge/internal/texttable"
-	"github.com/mlops-retail/retail-api-edge/stacks"
 )
 
 type auditFlags struct {
@@ -98,15 +96,7 @@ func auditTarget(f *auditFlags) (audit.Target, string, error) {
 	t := audit.Target{Cluster: f.cluster, Namespace: f.namespace, Service: f.service, Ingress: f.ingress, All: f.all}
 	region := f.region
 	if f.stack != "" {
-		dir, err := projectDir(f.dir)
-		if err != nil {
-			return t, "", err
-		}
-		st, err := stackconfig.Load(dir, f.stack, "")
-		if err != nil {
-			return t, "", err
-		}
-		cfg, err := stacks.Decode(f.stack, st.Config)
+		cfg, err := decodeStack(f.dir, f.stack, "")
 		if err != nil {
 			return t, "", err
 		}

@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mlops-retail/retail-api-edge/internal/cost"
-	"github.com/mlops-retail/retail-api-edge/internal/stackconfig"
 	"github.com/mlops-retail/retail-api-edge/internal/texttable"
 	"github.com/mlops-retail/retail-api-edge/stacks"
 )
@@ -24,15 +23,7 @@ func newCostCmd() *cobra.Command {
 		Example: "  edgectl cost --stack demo\n  edgectl cost --stack prod --rps 50 --kb-per-request 4",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			d, err := projectDir(dir)
-			if err != nil {
-				return err
-			}
-			st, err := stackconfig.Load(d, stack, configFile)
-			if err != nil {
-				return err
-			}
-			cfg, err := stacks.Decode(stack, st.Config)
+			cfg, err := decodeStack(dir, stack, configFile)
 			if err != nil {
 				return err
 			}

@@ -85,6 +85,20 @@ func runPlan(cmd *cobra.Command, f *planFlags) error {
 	return p.WriteTable(cmd.OutOrStdout())
 }
 
+// decodeStack reads a stack's settings from the project and decodes them, failing with the
+// message `pulumi up` would give for invalid configuration.
+func decodeStack(dir, stack, file string) (*stacks.Config, error) {
+	d, err := projectDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	st, err := stackconfig.Load(d, stack, file)
+	if err != nil {
+		return nil, err
+	}
+	return stacks.Decode(stack, st.Config)
+}
+
 // projectDir returns dir, or the nearest directory up from the working one that holds Pulumi.yaml.
 func projectDir(dir string) (string, error) {
 	if dir != "" {
