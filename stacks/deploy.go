@@ -105,7 +105,7 @@ func outputs(cfg *Config, clusterName, hostname pulumi.StringOutput) pulumi.Map 
 	if cfg.Exposure == ExposeIngress {
 		port, object = 80, "ingress "+cfg.Ingress.Name
 	}
-	base := hostname.ApplyT(func(h string) string { return baseURL("http", h, port) }).(pulumi.StringOutput)
+	base := hostname.ApplyT(func(h string) string { return httpURL(h, port) }).(pulumi.StringOutput)
 	if d := cfg.Domain; cfg.Exposure == ExposeIngress && d.Name != "" && (d.Alias || cfg.TLS.Enabled) {
 		scheme := "http"
 		if cfg.TLS.Enabled {
@@ -133,9 +133,10 @@ func outputs(cfg *Config, clusterName, hostname pulumi.StringOutput) pulumi.Map 
 	}
 }
 
-func baseURL(scheme, host string, port int) string {
-	if (scheme == "http" && port == 80) || (scheme == "https" && port == 443) {
-		return fmt.Sprintf("%s://%s", scheme, host)
+// httpURL is the load balancer's plain-HTTP base URL; the port is left out when it is 80.
+func httpURL(host string, port int) string {
+	if port == 80 {
+		return "http://" + host
 	}
-	return fmt.Sprintf("%s://%s:%d", scheme, host, port)
+	return fmt.Sprintf("http://%s:%d", host, port)
 }

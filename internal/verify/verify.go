@@ -139,9 +139,14 @@ func hostPort(host, port string) string {
 	return net.JoinHostPort(host, port)
 }
 
+// dialTLS makes a TLS handshake with host (port 443 unless it names one) within the given versions.
+func dialTLS(host string, roots *x509.CertPool, minVersion, maxVersion uint16) (*tls.Conn, error) {
+	return tls.DialWithDialer(&net.Dialer{Timeout: 10 * time.Second}, "tcp", hostPort(host, "443"),
+		&tls.Config{RootCAs: roots, MinVersion: minVersion, MaxVersion: maxVersion}) //nolint:gosec // oldTLSRefused probes old versions on purpose
+}
+
 func certificate(host string, roots *x509.CertPool) Result {
-	conn, err := tls.DialWithDialer(&net.Dialer{Timeout: 10 * time.Second}, "tcp", hostPort(host, "443"),
-		&tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12})
+	conn, err := dialTLS(host, roots, tls.VersionTLS12, 0)
 	if err != nil {
 		return Result{"certificate valid for host", false, err.Error()}
 	}
@@ -171,8 +176,7 @@ func redirect(ctx context.Context, base *url.URL, port int) Result {
 
 // oldTLSRefused tries TLS 1.0 and 1.1 only; the handshake must fail.
 func oldTLSRefused(host string, roots *x509.CertPool) Result {
-	conn, err := tls.DialWithDialer(&net.Dialer{Timeout: 10 * time.Second}, "tcp", hostPort(host, "443"),
-		&tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS10, MaxVersion: tls.VersionTLS11}) //nolint:gosec // probing that old TLS is refused
+	conn, err := dialTLS(host, roots, tls.VersionTLS10, tls.VersionTLS11)
 	if err == nil {
 		v := conn.ConnectionState().Version
 		_ = conn.Close()
