@@ -37,15 +37,22 @@ type Config struct {
 
 // ClusterConfig is the `cluster` object: an existing cluster by name, or Create a new one.
 type ClusterConfig struct {
-	Name              string   `json:"name"`
-	Create            bool     `json:"create"`
-	KubernetesVersion string   `json:"kubernetesVersion"`
-	InstanceType      string   `json:"instanceType"`
-	DesiredNodes      int      `json:"desiredNodes"`
-	MinNodes          int      `json:"minNodes"`
-	MaxNodes          int      `json:"maxNodes"`
-	VpcID             string   `json:"vpcId"`
-	PublicSubnetIDs   []string `json:"publicSubnetIds"`
+	Name   string `json:"name"`
+	Create bool   `json:"create"`
+	// Kubeconfig reaches an existing cluster through this kubeconfig (a file path, or the file's
+	// contents as a secret) instead of looking it up in EKS: no AWS call is made for the cluster.
+	// Option B then needs VpcID and controller.roleArn, which the lookup would have found or made.
+	Kubeconfig string `json:"kubeconfig"`
+	// Context is the kubeconfig context to use; empty means its current context.
+	Context           string `json:"context"`
+	KubernetesVersion string `json:"kubernetesVersion"`
+	InstanceType      string `json:"instanceType"`
+	DesiredNodes      int    `json:"desiredNodes"`
+	MinNodes          int    `json:"minNodes"`
+	MaxNodes          int    `json:"maxNodes"`
+	// VpcID is the new cluster's VPC, or with Kubeconfig the VPC the cluster runs in.
+	VpcID           string   `json:"vpcId"`
+	PublicSubnetIDs []string `json:"publicSubnetIds"`
 	// CreateOIDCProvider lets the stack create the IAM OIDC provider of an existing cluster that
 	// has none (Option B's controller role needs it).
 	CreateOIDCProvider bool `json:"createOidcProvider"`
@@ -80,6 +87,9 @@ type ControllerConfig struct {
 	Namespace      string `json:"namespace"`
 	ServiceAccount string `json:"serviceAccount"`
 	Replicas       int    `json:"replicas"`
+	// RoleArn is an existing IAM role for the controller's service account (one a platform team
+	// made); the stack then creates no policy, role or OIDC provider for it.
+	RoleArn string `json:"roleArn"`
 	// PolicyVersion names the controller release whose official IAM policy is granted.
 	PolicyVersion string `json:"policyVersion"`
 	// DefaultSSLPolicy replaces the controller's own default (ELBSecurityPolicy-2016-08).

@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -17,9 +18,13 @@ const AppName = "retail-api"
 
 // Deploy registers the resources for cfg and returns the stack outputs.
 func Deploy(ctx *pulumi.Context, cfg *Config) (pulumi.Map, error) {
-	aws, err := awsres.NewProvider(ctx, "aws", cfg.Region, cfg.Tags)
-	if err != nil {
-		return nil, err
+	var aws pulumi.ProviderResource // stays nil when nothing needs AWS: no provider, no credentials
+	if NeedsAWS(cfg) {
+		p, err := awsres.NewProvider(ctx, "aws", cfg.Region, cfg.Tags)
+		if err != nil {
+			return nil, err
+		}
+		aws = p
 	}
 	cl, err := cluster.NewCluster(ctx, "cluster", clusterArgs(cfg, aws))
 	if err != nil {
@@ -38,6 +43,19 @@ func Deploy(ctx *pulumi.Context, cfg *Config) (pulumi.Map, error) {
 	return outputs(cfg, cl.Name, svc.Hostname), nil
 }
 
+// NeedsAWS says whether the stack makes any AWS call. One that reaches its cluster by kubeconfig,
+// and in Option B brings the controller's role and uses no AWS edge feature, registers no AWS
+// provider at all: its Kubernetes half runs without AWS credentials (the integration test does).
+func NeedsAWS(cfg *Config) bool {
+	if cfg.Cluster.Kubeconfig == "" {
+		return true
+	}
+	if cfg.Exposure != ExposeIngress {
+		return false
+	}
+	return cfg.Controller.RoleArn == "" || cfg.Domain.Name != "" || cfg.TLS.Enabled || cfg.WAF.Enabled || cfg.AccessLogs.Enabled
+}
+
 // deployApp deploys the API itself when app.image is set, after everything in deps.
 func deployApp(ctx *pulumi.Context, cfg *Config, cl *cluster.Cluster, deps []pulumi.Resource) error {
 	if cfg.App.Image == "" {
@@ -53,7 +71,9 @@ func clusterArgs(cfg *Config, aws pulumi.ProviderResource) *cluster.Args {
 	c := cfg.Cluster
 	return &cluster.Args{
 		Name: c.Name, Region: cfg.Region, AwsProvider: aws, Create: c.Create,
-		NeedOIDC: cfg.Exposure == ExposeIngress, CreateOIDCProvider: c.CreateOIDCProvider, Partition: partition(cfg.Region),
+		Kubeconfig: c.Kubeconfig, Context: c.Context, VpcID: c.VpcID,
+		NeedOIDC:           cfg.Exposure == ExposeIngress && cfg.Controller.RoleArn == "",
+		CreateOIDCProvider: c.CreateOIDCProvider, Partition: partition(cfg.Region),
 		New: cluster.NewClusterArgs{
 			KubernetesVersion: c.KubernetesVersion, InstanceType: c.InstanceType,
 			DesiredNodes: c.DesiredNodes, MinNodes: c.MinNodes, MaxNodes: c.MaxNodes,
@@ -125,12 +145,26 @@ func outputs(cfg *Config, clusterName, hostname pulumi.StringOutput) pulumi.Map 
 		"docsUrl":              path("/docs"),
 		"predictUrl":           path("/predict"),
 		"checkCommands": pulumi.StringArray{
-			pulumi.Sprintf("aws eks update-kubeconfig --name %s --region %s", clusterName, cfg.Region),
+			kubectlSetup(cfg, clusterName),
 			pulumi.Sprintf("kubectl -n %s get %s -o wide", a.Namespace, object),
 			pulumi.Sprintf("kubectl -n %s get endpoints %s", a.Namespace, a.ServiceName),
 			pulumi.Sprintf("curl -f %s", path(a.HealthPath)),
 		},
 	}
+}
+
+// kubectlSetup is the command that points kubectl at the cluster.
+func kubectlSetup(cfg *Config, clusterName pulumi.StringOutput) pulumi.StringOutput {
+	c := cfg.Cluster
+	switch {
+	case c.Kubeconfig == "":
+		return pulumi.Sprintf("aws eks update-kubeconfig --name %s --region %s", clusterName, cfg.Region)
+	case strings.Contains(c.Kubeconfig, "\n"):
+		return pulumi.String("# use the kubeconfig in retail-api-edge:cluster.kubeconfig").ToStringOutput()
+	case c.Context != "":
+		return pulumi.Sprintf("export KUBECONFIG=%s; kubectl config use-context %s", c.Kubeconfig, c.Context)
+	}
+	return pulumi.Sprintf("export KUBECONFIG=%s", c.Kubeconfig)
 }
 
 // httpURL is the load balancer's plain-HTTP base URL; the port is left out when it is 80.

@@ -64,7 +64,7 @@ func newController(ctx *pulumi.Context, cfg *Config, cl *cluster.Cluster, aws pu
 	c := cfg.Controller
 	return lbcontroller.NewController(ctx, "lb-controller", &lbcontroller.Args{
 		ClusterName: cfg.Cluster.Name, Region: cfg.Region, Partition: partition(cfg.Region), VpcID: cl.VpcID,
-		OIDCProviderArn: cl.OIDCProviderArn, OIDCIssuer: cl.OIDCIssuer,
+		OIDCProviderArn: cl.OIDCProviderArn, OIDCIssuer: cl.OIDCIssuer, RoleArn: c.RoleArn,
 		Namespace: c.Namespace, ServiceAccount: c.ServiceAccount,
 		Chart: c.Chart, ChartVersion: c.ChartVersion, Repository: c.Repository,
 		Replicas: c.Replicas, DefaultSSLPolicy: c.DefaultSSLPolicy,

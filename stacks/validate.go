@@ -25,6 +25,7 @@ var (
 	sslPolicyRe    = regexp.MustCompile(`^ELBSecurityPolicy-[A-Za-z0-9-]+$`)
 	lbNameRe       = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?$`)
 	successCodesRe = regexp.MustCompile(`^[1-5]\d\d([,-][1-5]\d\d)*$`)
+	roleArnRe      = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:iam::\d{12}:role/[\w+=,.@/-]{1,512}$`)
 )
 
 // supportedPolicyVersions are the controller releases whose IAM policy this program carries.
@@ -63,6 +64,7 @@ func (c *Config) validate() []error {
 	c.Service.validate(v)
 	c.Controller.validate(v)
 	c.Ingress.validate(v)
+	c.validateSupplied(v)
 	c.validateEdge(v)
 	c.Health.validate(v, c.Service.LoadBalancer)
 	validateTags(v, c.Tags)
@@ -72,11 +74,17 @@ func (c *Config) validate() []error {
 func (c *ClusterConfig) validate(v *validator) {
 	v.check(eksNameRe.MatchString(c.Name), k("cluster.name"),
 		"%q is not a valid EKS cluster name (1-100 letters, digits, - or _, starting with a letter or digit)", c.Name)
+	v.check(c.Context == "" || c.Kubeconfig != "", k("cluster.context"), "needs retail-api-edge:cluster.kubeconfig")
+	v.check(c.VpcID == "" || vpcIDRe.MatchString(c.VpcID), k("cluster.vpcId"), "%q is not a VPC ID (vpc-...)", c.VpcID)
 	if !c.Create {
-		v.check(c.VpcID == "" && len(c.PublicSubnetIDs) == 0, k("cluster.vpcId"),
-			"vpcId and publicSubnetIds only apply with cluster.create: true (an existing cluster brings its own network)")
+		v.check(c.VpcID == "" || c.Kubeconfig != "", k("cluster.vpcId"),
+			"only applies with cluster.create: true or cluster.kubeconfig (a cluster found in EKS brings its own network)")
+		v.check(len(c.PublicSubnetIDs) == 0, k("cluster.publicSubnetIds"),
+			"only applies with cluster.create: true (an existing cluster brings its own network)")
 		return
 	}
+	v.check(c.Kubeconfig == "", k("cluster.kubeconfig"),
+		"reaches an existing cluster and cannot be combined with cluster.create: true")
 	v.check(k8sVersionRe.MatchString(c.KubernetesVersion), k("cluster.kubernetesVersion"),
 		"must look like 1.33, got %q", c.KubernetesVersion)
 	v.check(instanceTypeRe.MatchString(c.InstanceType), k("cluster.instanceType"),
@@ -84,7 +92,6 @@ func (c *ClusterConfig) validate(v *validator) {
 	v.check(c.MinNodes >= 1 && c.MinNodes <= c.DesiredNodes && c.DesiredNodes <= c.MaxNodes && c.MaxNodes <= maxNodes,
 		k("cluster.desiredNodes"), "need 1 <= minNodes <= desiredNodes <= maxNodes <= %d, got %d <= %d <= %d",
 		maxNodes, c.MinNodes, c.DesiredNodes, c.MaxNodes)
-	v.check(c.VpcID == "" || vpcIDRe.MatchString(c.VpcID), k("cluster.vpcId"), "%q is not a VPC ID (vpc-...)", c.VpcID)
 	v.check(len(c.PublicSubnetIDs) == 0 || c.VpcID != "", k("cluster.publicSubnetIds"),
 		"needs cluster.vpcId (the VPC those subnets belong to)")
 	v.check(c.VpcID == "" || len(c.PublicSubnetIDs) >= 2, k("cluster.publicSubnetIds"),
@@ -185,6 +192,8 @@ func (c *ControllerConfig) validate(v *validator) {
 		"%q is not a Kubernetes namespace name", c.Namespace)
 	v.check(len(c.ServiceAccount) <= 253 && dns1123LabelRe.MatchString(c.ServiceAccount), k("controller.serviceAccount"),
 		"%q is not a Kubernetes service account name", c.ServiceAccount)
+	v.check(c.RoleArn == "" || roleArnRe.MatchString(c.RoleArn), k("controller.roleArn"),
+		"%q is not an IAM role ARN like arn:aws:iam::123456789012:role/name", c.RoleArn)
 	v.check(c.Replicas >= 1 && c.Replicas <= 10, k("controller.replicas"),
 		"must be between 1 and 10 (2 keeps the webhook available during node drains), got %d", c.Replicas)
 	v.check(slices.Contains(supportedPolicyVersions, c.PolicyVersion), k("controller.policyVersion"),
@@ -203,4 +212,18 @@ func (i *IngressConfig) validate(v *validator) {
 		"must be HTTP codes like 200, 200,204 or 200-299, got %q", i.SuccessCodes)
 	v.check(i.IdleTimeoutSeconds >= 1 && i.IdleTimeoutSeconds <= 4000, k("ingress.idleTimeoutSeconds"),
 		"must be between 1 and 4000, got %d", i.IdleTimeoutSeconds)
+}
+
+// validateSupplied checks that, when the cluster is reached by kubeconfig, Option B is given what
+// an EKS lookup would have provided: the VPC for the controller and a role for it to assume.
+func (c *Config) validateSupplied(v *validator) {
+	if c.Cluster.Kubeconfig == "" || c.Exposure != ExposeIngress {
+		return
+	}
+	v.check(c.Cluster.VpcID != "", k("cluster.vpcId"),
+		"is required with cluster.kubeconfig and Option B: the controller needs the cluster's VPC ID")
+	v.check(c.Controller.RoleArn != "", k("controller.roleArn"),
+		"is required with cluster.kubeconfig and Option B: without an EKS lookup there is no OIDC provider to make a role for")
+	v.check(!c.Cluster.CreateOIDCProvider, k("cluster.createOidcProvider"),
+		"needs the EKS lookup, which cluster.kubeconfig replaces")
 }

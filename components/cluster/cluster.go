@@ -1,7 +1,8 @@
 // Package cluster gives the program its one way into Kubernetes: an existing EKS cluster found by
-// name, or a new one created with pulumi-eks.
+// name, a new one created with pulumi-eks, or a cluster reached through a user-supplied kubeconfig
+// (no AWS call at all).
 //
-// Inputs (Args): cluster name, region, and for a new cluster its size and network.
+// Inputs (Args): cluster name, region, and for a new cluster its size and network, or a kubeconfig.
 // Outputs: Provider (for every Kubernetes resource), AdoptProvider (for objects that may already
 // exist from a manual `kubectl apply`), Name, VpcID, OIDCIssuer, OIDCProviderArn (with NeedOIDC).
 // Creates: two `pulumi:providers:kubernetes`; with Create also `eks:index:Cluster` and one
@@ -41,6 +42,13 @@ type Args struct {
 	CreateOIDCProvider bool
 	// Partition is the AWS partition of Region ("aws", "aws-cn", "aws-us-gov").
 	Partition string
+	// Kubeconfig (a path or the file's contents) reaches the cluster without looking it up; Name
+	// and VpcID are then taken as given, and AwsProvider is not used.
+	Kubeconfig string
+	// Context is Kubeconfig's context to use; empty means its current context.
+	Context string
+	// VpcID is the cluster's VPC when Kubeconfig is set.
+	VpcID string
 }
 
 // NewClusterArgs sizes a cluster made with Create.
@@ -79,6 +87,10 @@ func (a *Args) validate() error {
 		return errors.New("cluster: Region is required")
 	case a.Create && a.New.DesiredNodes < 1:
 		return errors.New("cluster: a new cluster needs at least one node")
+	case a.Kubeconfig != "" && (a.Create || a.NeedOIDC):
+		return errors.New("cluster: Kubeconfig reaches an existing cluster; Create and NeedOIDC need EKS")
+	case a.Kubeconfig == "" && a.AwsProvider == nil:
+		return errors.New("cluster: AwsProvider is required to look up or create the cluster")
 	}
 	return nil
 }
@@ -94,20 +106,36 @@ func NewCluster(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Res
 	}
 	var kubeconfig pulumi.StringOutput
 	var err error
-	if args.Create {
+	switch {
+	case args.Kubeconfig != "":
+		kubeconfig = c.supplied(args)
+	case args.Create:
 		kubeconfig, err = c.create(ctx, name, args)
-	} else {
+	default:
 		kubeconfig, err = c.lookup(ctx, name, args)
 	}
 	if err != nil {
 		return nil, err
 	}
-	if err := c.registerProviders(ctx, name, kubeconfig); err != nil {
+	if err := c.registerProviders(ctx, name, kubeconfig, args.Context); err != nil {
 		return nil, err
 	}
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"name": c.Name, "vpcId": c.VpcID, "oidcIssuer": c.OIDCIssuer, "oidcProviderArn": c.OIDCProviderArn,
 	})
+}
+
+// supplied takes the cluster as the user describes it. Kubeconfig contents (not a path) hold
+// credentials, so they are kept secret in state and previews.
+func (c *Cluster) supplied(args *Args) pulumi.StringOutput {
+	c.Name = pulumi.String(args.Name).ToStringOutput()
+	c.VpcID = pulumi.String(args.VpcID).ToStringOutput()
+	c.OIDCIssuer = pulumi.String("").ToStringOutput()
+	kubeconfig := pulumi.String(args.Kubeconfig).ToStringOutput()
+	if strings.Contains(args.Kubeconfig, "\n") {
+		return pulumi.ToSecret(kubeconfig).(pulumi.StringOutput)
+	}
+	return kubeconfig
 }
 
 func (c *Cluster) lookup(ctx *pulumi.Context, name string, args *Args) (pulumi.StringOutput, error) {
@@ -229,10 +257,14 @@ func network(ctx *pulumi.Context, n NewClusterArgs, opts []pulumi.InvokeOption) 
 	return vpcID, subnets, nil
 }
 
-func (c *Cluster) registerProviders(ctx *pulumi.Context, name string, kubeconfig pulumi.StringOutput) error {
+func (c *Cluster) registerProviders(ctx *pulumi.Context, name string, kubeconfig pulumi.StringOutput, kubeContext string) error {
+	var context pulumi.StringPtrInput
+	if kubeContext != "" {
+		context = pulumi.String(kubeContext)
+	}
 	var err error
 	c.Provider, err = kubernetes.NewProvider(ctx, name+"-k8s", &kubernetes.ProviderArgs{
-		Kubeconfig: kubeconfig,
+		Kubeconfig: kubeconfig, Context: context,
 	}, pulumi.Parent(c))
 	if err != nil {
 		return err
@@ -242,6 +274,7 @@ func (c *Cluster) registerProviders(ctx *pulumi.Context, name string, kubeconfig
 	// create-then-delete the same object.
 	c.AdoptProvider, err = kubernetes.NewProvider(ctx, name+"-k8s-adopt", &kubernetes.ProviderArgs{
 		Kubeconfig:            kubeconfig,
+		Context:               context,
 		UpsertExistingObjects: pulumi.Bool(true),
 	}, pulumi.Parent(c))
 	return err

@@ -2,11 +2,11 @@
 // nothing left to do by hand: the official IAM policy of the pinned version, an IRSA role for the
 // controller's service account, the service account itself, and the Helm release.
 //
-// Inputs (Args): cluster name, region, VPC, OIDC provider, chart source and version, replicas,
-// default TLS policy.
+// Inputs (Args): cluster name, region, VPC, OIDC provider (or an existing role), chart source and
+// version, replicas, default TLS policy.
 // Outputs: RoleArn, Release (depend on it: its webhook answers once it is created).
-// Creates: `aws:iam/policy:Policy`, `retail-api-edge:irsa:Role` (role + attachment),
-// `kubernetes:core/v1:ServiceAccount`, `kubernetes:helm.sh/v3:Release`.
+// Creates: `aws:iam/policy:Policy` and `retail-api-edge:irsa:Role` (role + attachment) unless
+// RoleArn is given, `kubernetes:core/v1:ServiceAccount`, `kubernetes:helm.sh/v3:Release`.
 package lbcontroller
 
 import (
@@ -36,6 +36,9 @@ type Args struct {
 
 	OIDCProviderArn pulumi.StringInput
 	OIDCIssuer      pulumi.StringInput
+	// RoleArn is an existing role for the service account; the policy and IRSA role are then not
+	// created, and AwsProvider is not needed.
+	RoleArn string
 
 	Namespace      string
 	ServiceAccount string
@@ -69,8 +72,10 @@ func (a *Args) validate() error {
 		return errors.New("lbcontroller: Namespace, ServiceAccount and Chart are required")
 	case a.Replicas < 1:
 		return errors.New("lbcontroller: Replicas must be at least 1")
-	case a.AwsProvider == nil || a.KubernetesProvider == nil:
-		return errors.New("lbcontroller: AwsProvider and KubernetesProvider are required")
+	case a.KubernetesProvider == nil:
+		return errors.New("lbcontroller: KubernetesProvider is required")
+	case a.RoleArn == "" && (a.AwsProvider == nil || a.OIDCProviderArn == nil || a.OIDCIssuer == nil):
+		return errors.New("lbcontroller: AwsProvider, OIDCProviderArn and OIDCIssuer are required to create the role (or give RoleArn)")
 	}
 	return nil
 }
@@ -84,18 +89,7 @@ func NewController(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, err
 	}
-	policy, err := awsres.NewPolicy(ctx, name+"-policy", &awsres.PolicyArgs{
-		Policy:      pulumi.String(ControllerPolicy(args.Partition).JSON()),
-		Description: pulumi.String("AWS Load Balancer Controller " + PolicyVersion + " for cluster " + args.ClusterName),
-	}, pulumi.Parent(c), pulumi.Provider(args.AwsProvider))
-	if err != nil {
-		return nil, err
-	}
-	role, err := irsa.NewRole(ctx, name+"-irsa", &irsa.Args{
-		OIDCProviderArn: args.OIDCProviderArn, OIDCIssuer: args.OIDCIssuer,
-		Namespace: args.Namespace, ServiceAccount: args.ServiceAccount,
-		PolicyArns: []pulumi.StringInput{policy.Arn}, AwsProvider: args.AwsProvider,
-	}, pulumi.Parent(c))
+	roleArn, ready, err := c.role(ctx, name, args)
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +98,7 @@ func NewController(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.
 		Metadata: metav1.ObjectMetaArgs{
 			Name:        pulumi.String(args.ServiceAccount),
 			Namespace:   pulumi.String(args.Namespace),
-			Annotations: pulumi.StringMap{RoleArnAnnotation: role.RoleArn},
+			Annotations: pulumi.StringMap{RoleArnAnnotation: roleArn},
 			Labels:      pulumi.StringMap{"app.kubernetes.io/name": pulumi.String("aws-load-balancer-controller")},
 		},
 	}, k8s...)
@@ -113,13 +107,37 @@ func NewController(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.
 	}
 	// The release needs the role with its policy attached and the annotated service account,
 	// and on destroy it must outlive every Ingress (they depend on it) so finalizers are removed.
-	deps := append([]pulumi.Resource{sa}, role.Ready...)
+	deps := append([]pulumi.Resource{sa}, ready...)
 	release, err := helmres.NewRelease(ctx, name+"-release", args.releaseArgs(), append(k8s, pulumi.DependsOn(deps))...)
 	if err != nil {
 		return nil, err
 	}
-	c.RoleArn, c.Release = role.RoleArn, release
+	c.RoleArn, c.Release = roleArn, release
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"roleArn": c.RoleArn})
+}
+
+// role returns the role the controller assumes and what must exist before it runs: the given
+// RoleArn as is, or the official policy attached to a new IRSA role.
+func (c *Controller) role(ctx *pulumi.Context, name string, args *Args) (pulumi.StringOutput, []pulumi.Resource, error) {
+	if args.RoleArn != "" {
+		return pulumi.String(args.RoleArn).ToStringOutput(), nil, nil
+	}
+	policy, err := awsres.NewPolicy(ctx, name+"-policy", &awsres.PolicyArgs{
+		Policy:      pulumi.String(ControllerPolicy(args.Partition).JSON()),
+		Description: pulumi.String("AWS Load Balancer Controller " + PolicyVersion + " for cluster " + args.ClusterName),
+	}, pulumi.Parent(c), pulumi.Provider(args.AwsProvider))
+	if err != nil {
+		return pulumi.StringOutput{}, nil, err
+	}
+	role, err := irsa.NewRole(ctx, name+"-irsa", &irsa.Args{
+		OIDCProviderArn: args.OIDCProviderArn, OIDCIssuer: args.OIDCIssuer,
+		Namespace: args.Namespace, ServiceAccount: args.ServiceAccount,
+		PolicyArns: []pulumi.StringInput{policy.Arn}, AwsProvider: args.AwsProvider,
+	}, pulumi.Parent(c))
+	if err != nil {
+		return pulumi.StringOutput{}, nil, err
+	}
+	return role.RoleArn, role.Ready, nil
 }
 
 func (a *Args) releaseArgs() *helmres.ReleaseArgs {
