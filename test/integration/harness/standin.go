@@ -1,0 +1,250 @@
+package harness
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/kubernetes"
+)
+
+// Finalizers the AWS side puts on what it provisions for. The in-tree cloud provider (EKS's cloud
+// controller) serves LoadBalancer Services without a class; the AWS Load Balancer Controller serves
+// `alb` Ingresses and Services of class service.k8s.aws/nlb, and only while it runs.
+const (
+	IngressFinalizer      = "ingress.k8s.aws/resources"
+	ControllerSvcFinalize = "service.k8s.aws/resources"
+	CloudSvcFinalizer     = "service.kubernetes.io/load-balancer-cleanup"
+	ControllerSvcClass    = "service.k8s.aws/nlb"
+)
+
+// LoadBalancer is one load balancer the stand-in "created".
+type LoadBalancer struct {
+	Kind     string // "nlb" or "alb"
+	Owner    string // "cloud-provider" or "controller"
+	Object   string // "service mlops/retail-api-svc"
+	UID      types.UID
+	Hostname string
+	Created  time.Time
+	Deleted  time.Time // zero while it lives
+}
+
+// Ledger records every load balancer created and deleted; it outlives stand-in restarts.
+type Ledger struct {
+	mu  sync.Mutex
+	all []*LoadBalancer
+}
+
+// All returns a copy of every load balancer ever created, in creation order.
+func (l *Ledger) All() []LoadBalancer {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := make([]LoadBalancer, len(l.all))
+	for i, lb := range l.all {
+		out[i] = *lb
+	}
+	return out
+}
+
+// Live returns the load balancers not deleted yet.
+func (l *Ledger) Live() []LoadBalancer {
+	return slices.DeleteFunc(l.All(), func(lb LoadBalancer) bool { return !lb.Deleted.IsZero() })
+}
+
+func (l *Ledger) live(uid types.UID) *LoadBalancer {
+	for _, lb := range l.all {
+		if lb.UID == uid && lb.Deleted.IsZero() {
+			return lb
+		}
+	}
+	return nil
+}
+
+// ensure returns the live load balancer of an object, creating it if there is none.
+func (l *Ledger) ensure(kind, owner, object string, uid types.UID) *LoadBalancer {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if lb := l.live(uid); lb != nil {
+		return lb
+	}
+	name := strings.NewReplacer("/", "-", " ", "-").Replace(object)
+	lb := &LoadBalancer{
+		Kind: kind, Owner: owner, Object: object, UID: uid, Created: time.Now(),
+		Hostname: fmt.Sprintf("k8s-%s-%s-%d.elb.us-east-1.amazonaws.com", kind, name, len(l.all)+1),
+	}
+	l.all = append(l.all, lb)
+	return lb
+}
+
+func (l *Ledger) remove(uid types.UID) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if lb := l.live(uid); lb != nil {
+		lb.Deleted = time.Now()
+	}
+}
+
+// StandIn plays the AWS side: it gives LoadBalancer Services and alb Ingresses a load balancer
+// (a ledger entry and a status hostname) behind the finalizer the real owner uses, and deletes
+// it, removing the finalizer, when the object goes or stops asking for one. What the controller
+// owns is served only while the controller's Deployment exists, as on a real cluster.
+type StandIn struct {
+	Ledger     *Ledger
+	client     kubernetes.Interface
+	controller types.NamespacedName
+	mu         sync.Mutex
+	stop       context.CancelFunc
+	done       chan struct{}
+}
+
+// NewStandIn returns a stopped stand-in watching for the controller Deployment named controller.
+func NewStandIn(client kubernetes.Interface, controller types.NamespacedName) *StandIn {
+	return &StandIn{Ledger: &Ledger{}, client: client, controller: controller}
+}
+
+// Start runs the stand-in until Stop; it is a no-op when it is running.
+func (s *StandIn) Start(ctx context.Context) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stop != nil {
+		return
+	}
+	ctx, s.stop = context.WithCancel(ctx)
+	s.done = make(chan struct{})
+	go func() {
+		defer close(s.done)
+		for {
+			s.reconcile(ctx)
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(250 * time.Millisecond):
+			}
+		}
+	}()
+}
+
+// Stop halts the stand-in, as if the cloud side stopped answering, and waits until it has.
+func (s *StandIn) Stop() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stop == nil {
+		return
+	}
+	s.stop()
+	<-s.done
+	s.stop = nil
+}
+
+func (s *StandIn) reconcile(ctx context.Context) {
+	running := s.controllerRunning(ctx)
+	if svcs, err := s.client.CoreV1().Services("").List(ctx, metav1.ListOptions{}); err == nil {
+		for i := range svcs.Items {
+			s.service(ctx, &svcs.Items[i], running)
+		}
+	}
+	if ings, err := s.client.NetworkingV1().Ingresses("").List(ctx, metav1.ListOptions{}); err == nil {
+		for i := range ings.Items {
+			s.ingress(ctx, &ings.Items[i], running)
+		}
+	}
+}
+
+func (s *StandIn) controllerRunning(ctx context.Context) bool {
+	d, err := s.client.AppsV1().Deployments(s.controller.Namespace).Get(ctx, s.controller.Name, metav1.GetOptions{})
+	return err == nil && d.DeletionTimestamp == nil
+}
+
+func (s *StandIn) service(ctx context.Context, svc *corev1.Service, controllerRunning bool) {
+	owner, finalizer := "cloud-provider", CloudSvcFinalizer
+	if svc.Spec.LoadBalancerClass != nil {
+		if *svc.Spec.LoadBalancerClass != ControllerSvcClass {
+			return // someone else's
+		}
+		owner, finalizer = "controller", ControllerSvcFinalize
+		if !controllerRunning {
+			return
+		}
+	}
+	want := svc.Spec.Type == corev1.ServiceTypeLoadBalancer && svc.DeletionTimestamp == nil
+	object := "service " + svc.Namespace + "/" + svc.Name
+	api := s.client.CoreV1().Services(svc.Namespace)
+	if want {
+		if addFinalizer(&svc.ObjectMeta, finalizer) {
+			if svc, _ = update(ctx, api.Update, svc); svc == nil {
+				return
+			}
+		}
+		lb := s.Ledger.ensure("nlb", owner, object, svc.UID)
+		if ing := svc.Status.LoadBalancer.Ingress; len(ing) != 1 || ing[0].Hostname != lb.Hostname {
+			svc.Status.LoadBalancer.Ingress = []corev1.LoadBalancerIngress{{Hostname: lb.Hostname}}
+			_, _ = update(ctx, api.UpdateStatus, svc)
+		}
+		return
+	}
+	if !slices.Contains(svc.Finalizers, finalizer) {
+		return
+	}
+	s.Ledger.remove(svc.UID)
+	if len(svc.Status.LoadBalancer.Ingress) > 0 {
+		svc.Status.LoadBalancer.Ingress = nil
+		if svc, _ = update(ctx, api.UpdateStatus, svc); svc == nil {
+			return
+		}
+	}
+	svc.Finalizers = slices.DeleteFunc(svc.Finalizers, func(f string) bool { return f == finalizer })
+	_, _ = update(ctx, api.Update, svc)
+}
+
+func (s *StandIn) ingress(ctx context.Context, ing *networkingv1.Ingress, controllerRunning bool) {
+	isALB := ing.Spec.IngressClassName != nil && *ing.Spec.IngressClassName == "alb"
+	if !controllerRunning || (!isALB && !slices.Contains(ing.Finalizers, IngressFinalizer)) {
+		return
+	}
+	api := s.client.NetworkingV1().Ingresses(ing.Namespace)
+	if isALB && ing.DeletionTimestamp == nil {
+		if addFinalizer(&ing.ObjectMeta, IngressFinalizer) {
+			if ing, _ = update(ctx, api.Update, ing); ing == nil {
+				return
+			}
+		}
+		lb := s.Ledger.ensure("alb", "controller", "ingress "+ing.Namespace+"/"+ing.Name, ing.UID)
+		if st := ing.Status.LoadBalancer.Ingress; len(st) != 1 || st[0].Hostname != lb.Hostname {
+			ing.Status.LoadBalancer.Ingress = []networkingv1.IngressLoadBalancerIngress{{Hostname: lb.Hostname}}
+			_, _ = update(ctx, api.UpdateStatus, ing)
+		}
+		return
+	}
+	s.Ledger.remove(ing.UID)
+	ing.Finalizers = slices.DeleteFunc(ing.Finalizers, func(f string) bool { return f == IngressFinalizer })
+	_, _ = update(ctx, api.Update, ing)
+}
+
+func addFinalizer(m *metav1.ObjectMeta, f string) bool {
+	if slices.Contains(m.Finalizers, f) {
+		return false
+	}
+	m.Finalizers = append(m.Finalizers, f)
+	return true
+}
+
+// update calls an Update or UpdateStatus; conflicts and not-founds are left to the next pass.
+func update[T any](ctx context.Context, call func(context.Context, T, metav1.UpdateOptions) (T, error), obj T) (T, error) {
+	out, err := call(ctx, obj, metav1.UpdateOptions{})
+	if err != nil {
+		if !apierrors.IsConflict(err) && !apierrors.IsNotFound(err) {
+			fmt.Printf("stand-in: update: %v\n", err)
+		}
+		var zero T
+		return zero, err
+	}
+	return out, nil
+}

@@ -1,0 +1,323 @@
+//go:build integration
+
+package integration
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/mlops-retail/retail-api-edge/components/lbcontroller"
+	"github.com/mlops-retail/retail-api-edge/components/servicelb"
+	"github.com/mlops-retail/retail-api-edge/test/integration/harness"
+)
+
+// TestKubernetesHalf runs the program with the real engine, Kubernetes provider and API server,
+// in order: each step starts from the state the previous one left, as a user's stack would.
+func TestKubernetesHalf(t *testing.T) {
+	w := newWorld(t)
+	manual := w.kubectlApply(t)
+	steps := []struct {
+		name string
+		run  func(t *testing.T)
+	}{
+		{"invalid config fails before anything is created", w.invalidConfig},
+		{"Option A adopts the kubectl-applied Service", func(t *testing.T) { w.adopt(t, manual) }},
+		{"a second up changes nothing", w.secondUpIsNoop},
+		{"switch to Option B", w.switchToB},
+		{"switch back to Option A", w.switchToA},
+		{"destroy of Option B never hangs", w.destroyB},
+		{"stand-in outage during up converges", w.outageDuringUp},
+	}
+	for _, s := range steps {
+		if !t.Run(s.name, s.run) {
+			t.FailNow() // later steps start from this one's state
+		}
+	}
+}
+
+const stackName = "it"
+
+func (w *world) invalidConfig(t *testing.T) {
+	before := w.service(t)
+	st, err := w.engine.Stack(w.ctx, stackName, w.config("service", "retail-api-edge:app", `{"port": 70000}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = st.Up(w.ctx)
+	if err == nil || !strings.Contains(err.Error(), "retail-api-edge:app.port: must be a port between 1 and 65535") {
+		t.Fatalf("up must fail naming the key, got %v", err)
+	}
+	if types := w.stackResourceTypes(t, st); len(types) > 0 {
+		t.Errorf("nothing may be registered, got %v", types)
+	}
+	if after := w.service(t); after.ResourceVersion != before.ResourceVersion {
+		t.Error("the Service was changed")
+	}
+	if lbs := w.standIn.Ledger.All(); len(lbs) > 0 {
+		t.Errorf("load balancers created: %v", lbs)
+	}
+}
+
+func (w *world) adopt(t *testing.T, manual *corev1.Service) {
+	out := w.up(t, w.config("service"))
+	svc := w.service(t)
+	if svc.UID != manual.UID {
+		t.Error("the Service was replaced instead of adopted")
+	}
+	if svc.Spec.Type != corev1.ServiceTypeLoadBalancer {
+		t.Errorf("type = %s", svc.Spec.Type)
+	}
+	for key, want := range map[string]string{
+		servicelb.Prefix + "type": "nlb", servicelb.Prefix + "healthcheck-path": "/health",
+		servicelb.Prefix + "scheme": "internet-facing",
+	} {
+		if svc.Annotations[key] != want {
+			t.Errorf("annotation %s = %q, want %q", key, svc.Annotations[key], want)
+		}
+	}
+	lb := w.onlyLive(t, "nlb")
+	if out["url"] != "http://"+lb.Hostname {
+		t.Errorf("url output = %v, want the load balancer's http://%s", out["url"], lb.Hostname)
+	}
+	if !slices.Contains(svc.Finalizers, harness.CloudSvcFinalizer) {
+		t.Errorf("finalizers = %v", svc.Finalizers)
+	}
+}
+
+func (w *world) secondUpIsNoop(t *testing.T) {
+	before := w.service(t).ResourceVersion
+	w.upChangesNothing(t, w.stack(t, w.config("service")))
+	if w.service(t).ResourceVersion != before {
+		t.Error("the Service was written again")
+	}
+}
+
+func (w *world) switchToB(t *testing.T) {
+	nlb := w.onlyLive(t, "nlb")
+	out := w.up(t, w.config("ingress"))
+	alb := w.onlyLive(t, "alb")
+	if out["url"] != "http://"+alb.Hostname || out["albHostname"] != alb.Hostname {
+		t.Errorf("outputs url %v, albHostname %v; want the ALB %s", out["url"], out["albHostname"], alb.Hostname)
+	}
+	if svc := w.service(t); svc.Spec.Type != corev1.ServiceTypeClusterIP || len(svc.Status.LoadBalancer.Ingress) > 0 {
+		t.Errorf("the Service must be ClusterIP behind the ALB, got %s %v", svc.Spec.Type, svc.Status.LoadBalancer)
+	}
+	if w.deleted(nlb).IsZero() {
+		t.Error("the NLB was not deleted")
+	}
+	ing, err := w.k8s.NetworkingV1().Ingresses(namespace).Get(w.ctx, ingressName, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ing.Annotations["alb.ingress.kubernetes.io/target-type"] != "ip" ||
+		ing.Annotations["alb.ingress.kubernetes.io/healthcheck-path"] != "/health" {
+		t.Errorf("Ingress annotations: %v", ing.Annotations)
+	}
+	sa, err := w.k8s.CoreV1().ServiceAccounts(controllerNS).Get(w.ctx, controllerName, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sa.Annotations[lbcontroller.RoleArnAnnotation] != roleArn {
+		t.Errorf("controller service account role = %q", sa.Annotations[lbcontroller.RoleArnAnnotation])
+	}
+	ns, err := w.k8s.CoreV1().Namespaces().Get(w.ctx, namespace, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ns.Labels["elbv2.k8s.aws/pod-readiness-gate-inject"] != "enabled" {
+		t.Errorf("namespace labels: %v", ns.Labels)
+	}
+}
+
+func (w *world) switchToA(t *testing.T) {
+	alb := w.onlyLive(t, "alb")
+	out := w.up(t, w.config("service"))
+	nlb := w.onlyLive(t, "nlb")
+	if out["url"] != "http://"+nlb.Hostname {
+		t.Errorf("url = %v, want the new NLB's", out["url"])
+	}
+	if w.deleted(alb).IsZero() {
+		t.Error("the ALB was not deleted")
+	}
+	w.assertNoController(t)
+}
+
+func (w *world) destroyB(t *testing.T) {
+	w.up(t, w.config("ingress"))
+	w.onlyLive(t, "alb")
+	ctx, cancel := context.WithTimeout(w.ctx, 5*time.Minute)
+	defer cancel()
+	start := time.Now()
+	if _, err := w.stack(t, w.config("ingress")).Destroy(ctx); err != nil {
+		t.Fatalf("destroy failed or hung (%s): %v", time.Since(start).Round(time.Second), err)
+	}
+	if live := w.standIn.Ledger.Live(); len(live) > 0 {
+		t.Errorf("load balancers left behind: %v", live)
+	}
+	w.assertNothingLeft(t)
+}
+
+// outageDuringUp stops the stand-in once `up` has installed the controller and before the ALB
+// exists, keeps it down while the Ingress waits for an address, then brings it back.
+func (w *world) outageDuringUp(t *testing.T) {
+	st := w.stack(t, w.config("ingress"))
+	done := make(chan error, 1)
+	go func() { _, err := st.Up(w.ctx); done <- err }()
+	eventually(t, 3*time.Minute, func() error {
+		_, err := w.k8s.AppsV1().Deployments(controllerNS).Get(w.ctx, controllerName, metav1.GetOptions{})
+		return err
+	})
+	w.standIn.Stop()
+	eventually(t, 3*time.Minute, func() error {
+		_, err := w.k8s.NetworkingV1().Ingresses(namespace).Get(w.ctx, ingressName, metav1.GetOptions{})
+		return err
+	})
+	select {
+	case err := <-done:
+		t.Fatalf("up finished while the cloud side was down: %v", err)
+	case <-time.After(10 * time.Second):
+	}
+	w.standIn.Start(w.ctx)
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("up did not converge after the outage: %v", err)
+		}
+	case <-time.After(5 * time.Minute):
+		t.Fatal("up did not finish after the stand-in came back")
+	}
+	w.onlyLive(t, "alb")
+	w.upChangesNothing(t, st)
+	if _, err := st.Destroy(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if live := w.standIn.Ledger.Live(); len(live) > 0 {
+		t.Errorf("load balancers left behind: %v", live)
+	}
+}
+
+// upChangesNothing runs `pulumi up` again and asserts it neither changes a resource nor makes a
+// load balancer.
+func (w *world) upChangesNothing(t *testing.T, st *harness.Stack) {
+	t.Helper()
+	n := len(w.standIn.Ledger.All())
+	res, err := st.Up(w.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if changes := *res.Summary.ResourceChanges; len(changes) != 1 || changes["same"] == 0 {
+		t.Errorf("up changed something: %v", changes)
+	}
+	if len(w.standIn.Ledger.All()) != n {
+		t.Error("a load balancer was created twice")
+	}
+}
+
+// up runs `pulumi up` with raw and returns the stack outputs.
+func (w *world) up(t *testing.T, raw map[string]string) map[string]any {
+	t.Helper()
+	res, err := w.stack(t, raw).Up(w.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]any{}
+	for k, v := range res.Outputs {
+		out[k] = v.Value
+	}
+	return out
+}
+
+func (w *world) stack(t *testing.T, raw map[string]string) *harness.Stack {
+	t.Helper()
+	st, err := w.engine.Stack(w.ctx, stackName, raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// onlyLive asserts that exactly one load balancer is live, of the given kind, and returns it.
+func (w *world) onlyLive(t *testing.T, kind string) harness.LoadBalancer {
+	t.Helper()
+	live := w.standIn.Ledger.Live()
+	if len(live) != 1 || live[0].Kind != kind {
+		t.Fatalf("want exactly one live %s, got %+v", kind, live)
+	}
+	return live[0]
+}
+
+func (w *world) deleted(lb harness.LoadBalancer) time.Time {
+	for _, l := range w.standIn.Ledger.All() {
+		if l.Hostname == lb.Hostname {
+			return l.Deleted
+		}
+	}
+	return time.Time{}
+}
+
+func (w *world) assertNoController(t *testing.T) {
+	t.Helper()
+	_, err := w.k8s.AppsV1().Deployments(controllerNS).Get(w.ctx, controllerName, metav1.GetOptions{})
+	if exists(t, err) {
+		t.Error("the controller Deployment is still there")
+	}
+	_, err = w.k8s.NetworkingV1().Ingresses(namespace).Get(w.ctx, ingressName, metav1.GetOptions{})
+	if exists(t, err) {
+		t.Error("the Ingress is still there")
+	}
+}
+
+// assertNothingLeft checks that destroy removed everything the program made.
+func (w *world) assertNothingLeft(t *testing.T) {
+	t.Helper()
+	w.assertNoController(t)
+	_, err := w.k8s.CoreV1().Services(namespace).Get(w.ctx, serviceName, metav1.GetOptions{})
+	if exists(t, err) {
+		t.Error("the Service is still there")
+	}
+	_, err = w.k8s.CoreV1().ServiceAccounts(controllerNS).Get(w.ctx, controllerName, metav1.GetOptions{})
+	if exists(t, err) {
+		t.Error("the controller service account is still there")
+	}
+	secrets, err := w.k8s.CoreV1().Secrets(controllerNS).List(w.ctx, metav1.ListOptions{LabelSelector: "owner=helm"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(secrets.Items) > 0 {
+		t.Errorf("Helm release records left: %d", len(secrets.Items))
+	}
+}
+
+// stackResourceTypes lists the types in the stack's state, leaving out the stack itself.
+func (w *world) stackResourceTypes(t *testing.T, st *harness.Stack) []string {
+	t.Helper()
+	dep, err := st.Export(w.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var state struct {
+		Resources []struct {
+			Type string `json:"type"`
+		} `json:"resources"`
+	}
+	if len(dep.Deployment) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(dep.Deployment, &state); err != nil {
+		t.Fatal(err)
+	}
+	var types []string
+	for _, r := range state.Resources {
+		if r.Type != "pulumi:pulumi:Stack" {
+			types = append(types, r.Type)
+		}
+	}
+	return types
+}

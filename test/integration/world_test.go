@@ -1,0 +1,215 @@
+//go:build integration
+
+package integration
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/mlops-retail/retail-api-edge/test/integration/harness"
+)
+
+// What the stacks under test use; the names are the program's defaults.
+const (
+	namespace      = "mlops"
+	serviceName    = "retail-api-svc"
+	ingressName    = "retail-api"
+	controllerNS   = "kube-system"
+	controllerName = "aws-load-balancer-controller"
+	roleArn        = "arn:aws:iam::123456789012:role/platform-lbc"
+	vpcID          = "vpc-0123456789abcdef0"
+)
+
+// world is one running control plane with its simulated node, the cloud stand-in and the engine.
+type world struct {
+	ctx     context.Context
+	cp      *harness.ControlPlane
+	k8s     kubernetes.Interface
+	standIn *harness.StandIn
+	engine  *harness.Engine
+	chart   string
+}
+
+func newWorld(t *testing.T) *world {
+	bin := os.Getenv("RETAIL_EDGE_TOOLS")
+	if bin == "" {
+		t.Skip("RETAIL_EDGE_TOOLS is not set: run scripts/integration/run, which builds the tools and sets it")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	dir := t.TempDir()
+	logPath := filepath.Join(dir, "harness.log")
+	if p := os.Getenv("RETAIL_EDGE_INTEGRATION_LOG"); p != "" {
+		logPath = p
+	}
+	logs, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = logs.Close()
+		if t.Failed() {
+			t.Logf("last lines of %s:\n%s", logPath, tail(logPath, 60))
+		}
+	})
+	cp, err := harness.StartControlPlane(ctx, bin, dir, logs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cp.Stop)
+	kubelet, err := harness.NewKubelet(ctx, cp.Client, "node-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go kubelet.Run(ctx)
+	standIn := harness.NewStandIn(cp.Client, types.NamespacedName{Namespace: controllerNS, Name: controllerName})
+	standIn.Start(ctx)
+	t.Cleanup(standIn.Stop)
+	engine, err := harness.NewEngine(bin, dir, logs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chart, err := filepath.Abs("testdata/lbc-chart")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &world{ctx: ctx, cp: cp, k8s: cp.Client, standIn: standIn, engine: engine, chart: chart}
+}
+
+// config is a stack's configuration: the AWS parts supplied, nothing that needs AWS switched on.
+func (w *world) config(exposure string, extra ...string) map[string]string {
+	raw := map[string]string{
+		"aws:region":               "us-east-1",
+		"retail-api-edge:exposure": exposure,
+		"retail-api-edge:cluster": mustJSON(map[string]any{
+			"kubeconfig": w.cp.Kubeconfig, "context": harness.ContextName, "vpcId": vpcID,
+		}),
+		"retail-api-edge:controller": mustJSON(map[string]any{
+			"chart": w.chart, "repository": "", "roleArn": roleArn, "replicas": 1,
+		}),
+	}
+	for i := 0; i+1 < len(extra); i += 2 {
+		raw[extra[i]] = extra[i+1]
+	}
+	return raw
+}
+
+// kubectlApply creates the app as a user would have before this program existed: namespace,
+// Deployment and a ClusterIP Service, with kubectl's last-applied annotation and field manager.
+func (w *world) kubectlApply(t *testing.T) *corev1.Service {
+	t.Helper()
+	labels := map[string]string{"app": "retail-api"}
+	create := metav1.CreateOptions{FieldManager: "kubectl-client-side-apply"}
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: namespace}}
+	if _, err := w.k8s.CoreV1().Namespaces().Create(w.ctx, ns, create); err != nil {
+		t.Fatal(err)
+	}
+	dep := &appsv1.Deployment{
+		ObjectMeta: metav1.ObjectMeta{Name: "retail-api", Namespace: namespace},
+		Spec: appsv1.DeploymentSpec{
+			Replicas: new(int32(2)),
+			Selector: &metav1.LabelSelector{MatchLabels: labels},
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				Spec: corev1.PodSpec{Containers: []corev1.Container{{
+					Name: "api", Image: "retail-api:1.0", Ports: []corev1.ContainerPort{{ContainerPort: 8000}},
+				}}},
+			},
+		},
+	}
+	if _, err := w.k8s.AppsV1().Deployments(namespace).Create(w.ctx, dep, create); err != nil {
+		t.Fatal(err)
+	}
+	svc := &corev1.Service{
+		ObjectMeta: metav1.ObjectMeta{Name: serviceName, Namespace: namespace, Labels: labels},
+		Spec: corev1.ServiceSpec{
+			Selector: labels,
+			Ports:    []corev1.ServicePort{{Name: "http", Port: 80, TargetPort: intstr.FromInt32(8000)}},
+		},
+	}
+	b, _ := json.Marshal(svc)
+	svc.Annotations = map[string]string{"kubectl.kubernetes.io/last-applied-configuration": string(b)}
+	svc, err := w.k8s.CoreV1().Services(namespace).Create(w.ctx, svc, create)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc
+}
+
+func (w *world) service(t *testing.T) *corev1.Service {
+	t.Helper()
+	svc, err := w.k8s.CoreV1().Services(namespace).Get(w.ctx, serviceName, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc
+}
+
+// exists reports whether a Get found the object; errors other than not-found fail the test.
+func exists(t *testing.T, err error) bool {
+	t.Helper()
+	if err == nil {
+		return true
+	}
+	if !strings.Contains(err.Error(), "not found") {
+		t.Fatal(err)
+	}
+	return false
+}
+
+// eventually polls cond until it returns nil or the timeout passes, then fails with its error.
+func eventually(t *testing.T, timeout time.Duration, cond func() error) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		err := cond()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after %s: %v", timeout, err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
+
+// tail returns the last n lines of a file, for a failure report.
+func tail(path string, n int) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return err.Error()
+	}
+	defer func() { _ = f.Close() }()
+	var lines []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+		if len(lines) > n {
+			lines = lines[1:]
+		}
+	}
+	return fmt.Sprint(strings.Join(lines, "\n"))
+}
