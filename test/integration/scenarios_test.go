@@ -152,7 +152,7 @@ func (w *world) switchToA(t *testing.T) {
 func (w *world) destroyB(t *testing.T) {
 	w.up(t, w.config("ingress"))
 	w.onlyLive(t, "alb")
-	ctx, cancel := context.WithTimeout(w.ctx, 5*time.Minute)
+	ctx, cancel := context.WithTimeout(w.ctx, 3*time.Minute)
 	defer cancel()
 	start := time.Now()
 	if _, err := w.stack(t, w.config("ingress")).Destroy(ctx); err != nil {

@@ -114,14 +114,14 @@ func setConfig(ctx context.Context, st auto.Stack, raw map[string]string) error 
 
 // Up runs `pulumi up`, streaming the engine's output to the logs.
 func (s *Stack) Up(ctx context.Context) (auto.UpResult, error) {
-	fmt.Fprintf(s.engine.logs, "=== pulumi up (stack %s)\n", s.Name())
+	_, _ = fmt.Fprintf(s.engine.logs, "=== pulumi up (stack %s)\n", s.Name())
 	return s.Stack.Up(ctx, optup.ProgressStreams(s.engine.logs), optup.ErrorProgressStreams(s.engine.logs),
 		optup.SuppressProgress())
 }
 
 // Destroy runs `pulumi destroy`.
 func (s *Stack) Destroy(ctx context.Context) (auto.DestroyResult, error) {
-	fmt.Fprintf(s.engine.logs, "=== pulumi destroy (stack %s)\n", s.Name())
+	_, _ = fmt.Fprintf(s.engine.logs, "=== pulumi destroy (stack %s)\n", s.Name())
 	return s.Stack.Destroy(ctx, optdestroy.ProgressStreams(s.engine.logs), optdestroy.ErrorProgressStreams(s.engine.logs),
 		optdestroy.SuppressProgress())
 }
