@@ -152,11 +152,11 @@ func (w *world) switchToA(t *testing.T) {
 func (w *world) destroyB(t *testing.T) {
 	w.up(t, w.config("ingress"))
 	w.onlyLive(t, "alb")
-	ctx, cancel := context.WithTimeout(w.ctx, 3*time.Minute)
+	ctx, cancel := context.WithTimeout(w.ctx, opTimeout)
 	defer cancel()
 	start := time.Now()
 	if _, err := w.stack(t, w.config("ingress")).Destroy(ctx); err != nil {
-		t.Fatalf("destroy failed or hung (%s): %v", time.Since(start).Round(time.Second), err)
+		t.Fatalf("destroy failed or hung (%s; finalizers: %s): %v", time.Since(start).Round(time.Second), w.finalizers(), err)
 	}
 	if live := w.standIn.Ledger.Live(); len(live) > 0 {
 		t.Errorf("load balancers left behind: %v", live)
@@ -195,7 +195,9 @@ func (w *world) outageDuringUp(t *testing.T) {
 	}
 	w.onlyLive(t, "alb")
 	w.upChangesNothing(t, st)
-	if _, err := st.Destroy(w.ctx); err != nil {
+	ctx, cancel := context.WithTimeout(w.ctx, opTimeout)
+	defer cancel()
+	if _, err := st.Destroy(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if live := w.standIn.Ledger.Live(); len(live) > 0 {
@@ -208,7 +210,9 @@ func (w *world) outageDuringUp(t *testing.T) {
 func (w *world) upChangesNothing(t *testing.T, st *harness.Stack) {
 	t.Helper()
 	n := len(w.standIn.Ledger.All())
-	res, err := st.Up(w.ctx)
+	ctx, cancel := context.WithTimeout(w.ctx, opTimeout)
+	defer cancel()
+	res, err := st.Up(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,12 +224,18 @@ func (w *world) upChangesNothing(t *testing.T, st *harness.Stack) {
 	}
 }
 
+// opTimeout bounds every up and destroy: each takes well under a minute here, so one that
+// runs longer is waiting on something that will not happen, like a finalizer nobody removes.
+const opTimeout = 3 * time.Minute
+
 // up runs `pulumi up` with raw and returns the stack outputs.
 func (w *world) up(t *testing.T, raw map[string]string) map[string]any {
 	t.Helper()
-	res, err := w.stack(t, raw).Up(w.ctx)
+	ctx, cancel := context.WithTimeout(w.ctx, opTimeout)
+	defer cancel()
+	res, err := w.stack(t, raw).Up(ctx)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("up: %v\nfinalizers left: %s", err, w.finalizers())
 	}
 	out := map[string]any{}
 	for k, v := range res.Outputs {
@@ -260,6 +270,18 @@ func (w *world) deleted(lb harness.LoadBalancer) time.Time {
 		}
 	}
 	return time.Time{}
+}
+
+// finalizers lists the finalizers still on the app's Service and Ingress, for failure messages.
+func (w *world) finalizers() string {
+	var out []string
+	if svc, err := w.k8s.CoreV1().Services(namespace).Get(w.ctx, serviceName, metav1.GetOptions{}); err == nil {
+		out = append(out, "service "+strings.Join(svc.Finalizers, ","))
+	}
+	if ing, err := w.k8s.NetworkingV1().Ingresses(namespace).Get(w.ctx, ingressName, metav1.GetOptions{}); err == nil {
+		out = append(out, "ingress "+strings.Join(ing.Finalizers, ","))
+	}
+	return strings.Join(out, "; ")
 }
 
 func (w *world) assertNoController(t *testing.T) {

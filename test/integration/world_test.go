@@ -45,8 +45,8 @@ type world struct {
 }
 
 func newWorld(t *testing.T) *world {
-	bin := os.Getenv("RETAIL_EDGE_TOOLS")
-	if bin == "" {
+	tools := os.Getenv("RETAIL_EDGE_TOOLS")
+	if tools == "" {
 		t.Skip("RETAIL_EDGE_TOOLS is not set: run scripts/integration/run, which builds the tools and sets it")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -66,7 +66,7 @@ func newWorld(t *testing.T) *world {
 			t.Logf("last lines of %s:\n%s", logPath, tail(logPath, 60))
 		}
 	})
-	cp, err := harness.StartControlPlane(ctx, bin, dir, logs)
+	cp, err := harness.StartControlPlane(ctx, filepath.Join(tools, "bin"), dir, logs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func newWorld(t *testing.T) *world {
 	standIn := harness.NewStandIn(cp.Client, types.NamespacedName{Namespace: controllerNS, Name: controllerName})
 	standIn.Start(ctx)
 	t.Cleanup(standIn.Stop)
-	engine, err := harness.NewEngine(bin, dir, logs)
+	engine, err := harness.NewEngine(tools, dir, logs)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,21 +30,20 @@ type Engine struct {
 	logs io.Writer
 }
 
-// NewEngine uses the pulumi CLI and the Kubernetes provider in binDir (build-tools' output) and
-// keeps its state in dir.
-func NewEngine(binDir, dir string, logs io.Writer) (*Engine, error) {
+// NewEngine uses the pulumi CLI and the Kubernetes provider under tools (build-tools' output:
+// bin/pulumi, plugins/resource-kubernetes-v<version>/) and keeps its state in dir.
+func NewEngine(tools, dir string, logs io.Writer) (*Engine, error) {
 	home, backend := filepath.Join(dir, "pulumi-home"), filepath.Join(dir, "state")
-	plugin := filepath.Join(home, "plugins", "resource-kubernetes-v"+KubernetesPluginVersion)
-	for _, d := range []string{plugin, backend} {
+	plugin := filepath.Join("plugins", "resource-kubernetes-v"+KubernetesPluginVersion)
+	for _, d := range []string{filepath.Join(home, "plugins"), backend} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return nil, err
 		}
 	}
-	if err := os.Symlink(filepath.Join(binDir, "pulumi-resource-kubernetes"),
-		filepath.Join(plugin, "pulumi-resource-kubernetes")); err != nil && !os.IsExist(err) {
+	if err := os.Symlink(filepath.Join(tools, plugin), filepath.Join(home, plugin)); err != nil && !os.IsExist(err) {
 		return nil, err
 	}
-	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: filepath.Dir(binDir), SkipVersionCheck: true})
+	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: tools, SkipVersionCheck: true})
 	if err != nil {
 		return nil, err
 	}

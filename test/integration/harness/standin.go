@@ -95,19 +95,23 @@ func (l *Ledger) remove(uid types.UID) {
 // StandIn plays the AWS side: it gives LoadBalancer Services and alb Ingresses a load balancer
 // (a ledger entry and a status hostname) behind the finalizer the real owner uses, and deletes
 // it, removing the finalizer, when the object goes or stops asking for one. What the controller
-// owns is served only while the controller's Deployment exists, as on a real cluster.
+// owns is served only while the controller's Deployment exists, as on a real cluster, and
+// deleting a load balancer takes DeleteTime, as it takes AWS seconds: a controller removed in
+// the meantime leaves the finalizer, and `pulumi destroy` waiting on it.
 type StandIn struct {
 	Ledger     *Ledger
+	DeleteTime time.Duration
 	client     kubernetes.Interface
 	controller types.NamespacedName
 	mu         sync.Mutex
 	stop       context.CancelFunc
 	done       chan struct{}
+	deleting   map[types.UID]time.Time // when each deletion started, per run
 }
 
 // NewStandIn returns a stopped stand-in watching for the controller Deployment named controller.
 func NewStandIn(client kubernetes.Interface, controller types.NamespacedName) *StandIn {
-	return &StandIn{Ledger: &Ledger{}, client: client, controller: controller}
+	return &StandIn{Ledger: &Ledger{}, DeleteTime: 2 * time.Second, client: client, controller: controller}
 }
 
 // Start runs the stand-in until Stop; it is a no-op when it is running.
@@ -119,6 +123,7 @@ func (s *StandIn) Start(ctx context.Context) {
 	}
 	ctx, s.stop = context.WithCancel(ctx)
 	s.done = make(chan struct{})
+	s.deleting = map[types.UID]time.Time{}
 	go func() {
 		defer close(s.done)
 		for {
@@ -190,7 +195,7 @@ func (s *StandIn) service(ctx context.Context, svc *corev1.Service, controllerRu
 		}
 		return
 	}
-	if !slices.Contains(svc.Finalizers, finalizer) {
+	if !slices.Contains(svc.Finalizers, finalizer) || !s.deleted(svc.UID) {
 		return
 	}
 	s.Ledger.remove(svc.UID)
@@ -223,9 +228,22 @@ func (s *StandIn) ingress(ctx context.Context, ing *networkingv1.Ingress, contro
 		}
 		return
 	}
+	if !s.deleted(ing.UID) {
+		return
+	}
 	s.Ledger.remove(ing.UID)
 	ing.Finalizers = slices.DeleteFunc(ing.Finalizers, func(f string) bool { return f == IngressFinalizer })
 	_, _ = update(ctx, api.Update, ing)
+}
+
+// deleted starts deleting an object's load balancer, or reports that DeleteTime has passed since.
+func (s *StandIn) deleted(uid types.UID) bool {
+	start, ok := s.deleting[uid]
+	if !ok {
+		s.deleting[uid] = time.Now()
+		return false
+	}
+	return time.Since(start) >= s.DeleteTime
 }
 
 func addFinalizer(m *metav1.ObjectMeta, f string) bool {
