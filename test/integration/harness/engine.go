@@ -34,13 +34,16 @@ type Engine struct {
 // bin/pulumi, plugins/resource-kubernetes-v<version>/) and keeps its state in dir.
 func NewEngine(tools, dir string, logs io.Writer) (*Engine, error) {
 	home, backend := filepath.Join(dir, "pulumi-home"), filepath.Join(dir, "state")
+	// A real directory holding a link to the binary: the engine skips plugin directories that
+	// are themselves links.
 	plugin := filepath.Join("plugins", "resource-kubernetes-v"+KubernetesPluginVersion)
-	for _, d := range []string{filepath.Join(home, "plugins"), backend} {
+	for _, d := range []string{filepath.Join(home, plugin), backend} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return nil, err
 		}
 	}
-	if err := os.Symlink(filepath.Join(tools, plugin), filepath.Join(home, plugin)); err != nil && !os.IsExist(err) {
+	const binary = "pulumi-resource-kubernetes"
+	if err := os.Symlink(filepath.Join(tools, plugin, binary), filepath.Join(home, plugin, binary)); err != nil && !os.IsExist(err) {
 		return nil, err
 	}
 	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: tools, SkipVersionCheck: true})
