@@ -13,6 +13,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/mlops-retail/retail-api-edge/components/albingress"
 	"github.com/mlops-retail/retail-api-edge/components/lbcontroller"
 	"github.com/mlops-retail/retail-api-edge/components/servicelb"
 	"github.com/mlops-retail/retail-api-edge/test/integration/harness"
@@ -131,7 +132,7 @@ func (w *world) switchToB(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ns.Labels["elbv2.k8s.aws/pod-readiness-gate-inject"] != "enabled" {
+	if ns.Labels[albingress.ReadinessGateLabel] != "enabled" {
 		t.Errorf("namespace labels: %v", ns.Labels)
 	}
 }
@@ -146,7 +147,7 @@ func (w *world) switchToA(t *testing.T) {
 	if w.deleted(alb).IsZero() {
 		t.Error("the ALB was not deleted")
 	}
-	w.assertNoController(t)
+	w.assertNoOptionB(t)
 }
 
 func (w *world) destroyB(t *testing.T) {
@@ -284,7 +285,9 @@ func (w *world) finalizers() string {
 	return strings.Join(out, "; ")
 }
 
-func (w *world) assertNoController(t *testing.T) {
+// assertNoOptionB checks that nothing of Option B is left: controller and its release, service
+// account, Ingress, namespace label.
+func (w *world) assertNoOptionB(t *testing.T) {
 	t.Helper()
 	_, err := w.k8s.AppsV1().Deployments(controllerNS).Get(w.ctx, controllerName, metav1.GetOptions{})
 	if exists(t, err) {
@@ -294,15 +297,12 @@ func (w *world) assertNoController(t *testing.T) {
 	if exists(t, err) {
 		t.Error("the Ingress is still there")
 	}
-}
-
-// assertNothingLeft checks that destroy removed everything the program made.
-func (w *world) assertNothingLeft(t *testing.T) {
-	t.Helper()
-	w.assertNoController(t)
-	_, err := w.k8s.CoreV1().Services(namespace).Get(w.ctx, serviceName, metav1.GetOptions{})
-	if exists(t, err) {
-		t.Error("the Service is still there")
+	ns, err := w.k8s.CoreV1().Namespaces().Get(w.ctx, namespace, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := ns.Labels[albingress.ReadinessGateLabel]; ok {
+		t.Errorf("the namespace keeps the readiness-gate label: %v", ns.Labels)
 	}
 	_, err = w.k8s.CoreV1().ServiceAccounts(controllerNS).Get(w.ctx, controllerName, metav1.GetOptions{})
 	if exists(t, err) {
@@ -314,6 +314,16 @@ func (w *world) assertNothingLeft(t *testing.T) {
 	}
 	if len(secrets.Items) > 0 {
 		t.Errorf("Helm release records left: %d", len(secrets.Items))
+	}
+}
+
+// assertNothingLeft checks that destroy removed everything the program made.
+func (w *world) assertNothingLeft(t *testing.T) {
+	t.Helper()
+	w.assertNoOptionB(t)
+	_, err := w.k8s.CoreV1().Services(namespace).Get(w.ctx, serviceName, metav1.GetOptions{})
+	if exists(t, err) {
+		t.Error("the Service is still there")
 	}
 }
 
