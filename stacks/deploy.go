@@ -2,7 +2,6 @@ package stacks
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -159,7 +158,7 @@ func kubectlSetup(cfg *Config, clusterName pulumi.StringOutput) pulumi.StringOut
 	switch {
 	case c.Kubeconfig == "":
 		return pulumi.Sprintf("aws eks update-kubeconfig --name %s --region %s", clusterName, cfg.Region)
-	case strings.Contains(c.Kubeconfig, "\n"):
+	case cluster.InlineKubeconfig(c.Kubeconfig):
 		return pulumi.String("# use the kubeconfig in retail-api-edge:cluster.kubeconfig").ToStringOutput()
 	case c.Context != "":
 		return pulumi.Sprintf("export KUBECONFIG=%s; kubectl config use-context %s", c.Kubeconfig, c.Context)

@@ -132,11 +132,14 @@ func (c *Cluster) supplied(args *Args) pulumi.StringOutput {
 	c.VpcID = pulumi.String(args.VpcID).ToStringOutput()
 	c.OIDCIssuer = pulumi.String("").ToStringOutput()
 	kubeconfig := pulumi.String(args.Kubeconfig).ToStringOutput()
-	if strings.Contains(args.Kubeconfig, "\n") {
+	if InlineKubeconfig(args.Kubeconfig) {
 		return pulumi.ToSecret(kubeconfig).(pulumi.StringOutput)
 	}
 	return kubeconfig
 }
+
+// InlineKubeconfig tells kubeconfig contents from a path: only contents span lines.
+func InlineKubeconfig(kubeconfig string) bool { return strings.Contains(kubeconfig, "\n") }
 
 func (c *Cluster) lookup(ctx *pulumi.Context, name string, args *Args) (pulumi.StringOutput, error) {
 	eks, err := awsres.LookupEKSCluster(ctx, args.Name, pulumi.Provider(args.AwsProvider), pulumi.Parent(c))

@@ -153,8 +153,7 @@ func (w *world) switchToA(t *testing.T) {
 func (w *world) destroyB(t *testing.T) {
 	w.up(t, w.config("ingress"))
 	w.onlyLive(t, "alb")
-	ctx, cancel := context.WithTimeout(w.ctx, opTimeout)
-	defer cancel()
+	ctx := w.opCtx(t)
 	start := time.Now()
 	if _, err := w.stack(t, w.config("ingress")).Destroy(ctx); err != nil {
 		t.Fatalf("destroy failed or hung (%s; finalizers: %s): %v", time.Since(start).Round(time.Second), w.finalizers(), err)
@@ -196,8 +195,7 @@ func (w *world) outageDuringUp(t *testing.T) {
 	}
 	w.onlyLive(t, "alb")
 	w.upChangesNothing(t, st)
-	ctx, cancel := context.WithTimeout(w.ctx, opTimeout)
-	defer cancel()
+	ctx := w.opCtx(t)
 	if _, err := st.Destroy(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -211,8 +209,7 @@ func (w *world) outageDuringUp(t *testing.T) {
 func (w *world) upChangesNothing(t *testing.T, st *harness.Stack) {
 	t.Helper()
 	n := len(w.standIn.Ledger.All())
-	ctx, cancel := context.WithTimeout(w.ctx, opTimeout)
-	defer cancel()
+	ctx := w.opCtx(t)
 	res, err := st.Up(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -229,11 +226,17 @@ func (w *world) upChangesNothing(t *testing.T, st *harness.Stack) {
 // runs longer is waiting on something that will not happen, like a finalizer nobody removes.
 const opTimeout = 3 * time.Minute
 
+// opCtx bounds one up or destroy by opTimeout.
+func (w *world) opCtx(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(w.ctx, opTimeout)
+	t.Cleanup(cancel)
+	return ctx
+}
+
 // up runs `pulumi up` with raw and returns the stack outputs.
 func (w *world) up(t *testing.T, raw map[string]string) map[string]any {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(w.ctx, opTimeout)
-	defer cancel()
+	ctx := w.opCtx(t)
 	res, err := w.stack(t, raw).Up(ctx)
 	if err != nil {
 		t.Fatalf("up: %v\nfinalizers left: %s", err, w.finalizers())

@@ -6,7 +6,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +14,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -165,7 +165,7 @@ func exists(t *testing.T, err error) bool {
 	if err == nil {
 		return true
 	}
-	if !strings.Contains(err.Error(), "not found") {
+	if !apierrors.IsNotFound(err) {
 		t.Fatal(err)
 	}
 	return false
@@ -211,5 +211,5 @@ func tail(path string, n int) string {
 			lines = lines[1:]
 		}
 	}
-	return fmt.Sprint(strings.Join(lines, "\n"))
+	return strings.Join(lines, "\n")
 }

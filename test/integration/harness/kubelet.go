@@ -8,7 +8,6 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
@@ -117,9 +116,9 @@ func (k *Kubelet) allocateIP() string {
 	return ip.String()
 }
 
-// logUnexpected reports errors other than the conflicts and not-founds that the next poll fixes.
+// logUnexpected reports errors other than the passing ones the next poll fixes.
 func logUnexpected(what string, pod *corev1.Pod, err error) {
-	if err != nil && !apierrors.IsConflict(err) && !apierrors.IsNotFound(err) {
+	if err != nil && !passing(err) {
 		fmt.Printf("kubelet: %s %s/%s: %v\n", what, pod.Namespace, pod.Name, err)
 	}
 }

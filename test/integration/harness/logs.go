@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"io"
 	"sync"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 )
 
 // logMu serialises writes of all prefixed writers, so lines of different processes never mix.
@@ -36,3 +38,7 @@ func (w *prefixWriter) Write(p []byte) (int, error) {
 		}
 	}
 }
+
+// passing is true for the errors a poller meets when it races other writers (a conflict, an
+// object deleted meanwhile): the next pass sees the new state.
+func passing(err error) bool { return apierrors.IsConflict(err) || apierrors.IsNotFound(err) }

@@ -10,7 +10,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
@@ -258,7 +257,7 @@ func addFinalizer(m *metav1.ObjectMeta, f string) bool {
 func update[T any](ctx context.Context, call func(context.Context, T, metav1.UpdateOptions) (T, error), obj T) (T, error) {
 	out, err := call(ctx, obj, metav1.UpdateOptions{})
 	if err != nil {
-		if !apierrors.IsConflict(err) && !apierrors.IsNotFound(err) {
+		if !passing(err) {
 			fmt.Printf("stand-in: update: %v\n", err)
 		}
 		var zero T
