@@ -35,6 +35,7 @@ func TestKubernetesHalf(t *testing.T) {
 		{"switch back to Option A", w.switchToA},
 		{"destroy of Option B never hangs", w.destroyB},
 		{"stand-in outage during up converges", w.outageDuringUp},
+		{"destroy of Option A leaves nothing", w.destroyA},
 	}
 	for _, s := range steps {
 		if !t.Run(s.name, s.run) {
@@ -157,6 +158,18 @@ func (w *world) destroyB(t *testing.T) {
 	start := time.Now()
 	if _, err := w.stack(t, w.config("ingress")).Destroy(ctx); err != nil {
 		t.Fatalf("destroy failed or hung (%s; finalizers: %s): %v", time.Since(start).Round(time.Second), w.finalizers(), err)
+	}
+	if live := w.standIn.Ledger.Live(); len(live) > 0 {
+		t.Errorf("load balancers left behind: %v", live)
+	}
+	w.assertNothingLeft(t)
+}
+
+func (w *world) destroyA(t *testing.T) {
+	w.up(t, w.config("service"))
+	w.onlyLive(t, "nlb")
+	if _, err := w.stack(t, w.config("service")).Destroy(w.opCtx(t)); err != nil {
+		t.Fatalf("destroy: %v (finalizers: %s)", err, w.finalizers())
 	}
 	if live := w.standIn.Ledger.Live(); len(live) > 0 {
 		t.Errorf("load balancers left behind: %v", live)
