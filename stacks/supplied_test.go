@@ -11,13 +11,9 @@ const testRoleArn = "arn:aws:iam::123456789012:role/platform-lbc"
 
 // supplied is a stack whose AWS parts come from config: kubeconfig, VPC and controller role.
 func supplied(exposure string, extra ...string) map[string]string {
-	raw := with(k("exposure"), exposure,
+	return with(append([]string{k("exposure"), exposure,
 		k("cluster"), `{"kubeconfig": "/home/me/.kube/config", "context": "staging", "vpcId": "vpc-0123456789abcdef0"}`,
-		k("controller"), `{"roleArn": "`+testRoleArn+`", "chart": "./charts/lbc", "repository": ""}`)
-	for i := 0; i+1 < len(extra); i += 2 {
-		raw[extra[i]] = extra[i+1]
-	}
-	return raw
+		k("controller"), `{"roleArn": "` + testRoleArn + `", "chart": "./charts/lbc", "repository": ""}`}, extra...)...)
 }
 
 func TestSuppliedClusterNeedsNoAWS(t *testing.T) {

@@ -159,9 +159,6 @@ func (w *world) destroyB(t *testing.T) {
 	if _, err := w.stack(t, w.config("ingress")).Destroy(ctx); err != nil {
 		t.Fatalf("destroy failed or hung (%s; finalizers: %s): %v", time.Since(start).Round(time.Second), w.finalizers(), err)
 	}
-	if live := w.standIn.Ledger.Live(); len(live) > 0 {
-		t.Errorf("load balancers left behind: %v", live)
-	}
 	w.assertNothingLeft(t)
 }
 
@@ -170,9 +167,6 @@ func (w *world) destroyA(t *testing.T) {
 	w.onlyLive(t, "nlb")
 	if _, err := w.stack(t, w.config("service")).Destroy(w.opCtx(t)); err != nil {
 		t.Fatalf("destroy: %v (finalizers: %s)", err, w.finalizers())
-	}
-	if live := w.standIn.Ledger.Live(); len(live) > 0 {
-		t.Errorf("load balancers left behind: %v", live)
 	}
 	w.assertNothingLeft(t)
 }
@@ -212,9 +206,7 @@ func (w *world) outageDuringUp(t *testing.T) {
 	if _, err := st.Destroy(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if live := w.standIn.Ledger.Live(); len(live) > 0 {
-		t.Errorf("load balancers left behind: %v", live)
-	}
+	w.assertNothingLeft(t)
 }
 
 // upChangesNothing runs `pulumi up` again and asserts it neither changes a resource nor makes a
@@ -333,9 +325,13 @@ func (w *world) assertNoOptionB(t *testing.T) {
 	}
 }
 
-// assertNothingLeft checks that destroy removed everything the program made.
+// assertNothingLeft checks that destroy removed everything the program made, and every load
+// balancer with it.
 func (w *world) assertNothingLeft(t *testing.T) {
 	t.Helper()
+	if live := w.standIn.Ledger.Live(); len(live) > 0 {
+		t.Errorf("load balancers left behind: %v", live)
+	}
 	w.assertNoOptionB(t)
 	_, err := w.k8s.CoreV1().Services(namespace).Get(w.ctx, serviceName, metav1.GetOptions{})
 	if exists(t, err) {
