@@ -3,12 +3,12 @@ package stacks
 import (
 	"fmt"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/mlops-retail/retail-api-edge/components/cluster"
 	"github.com/mlops-retail/retail-api-edge/components/servicelb"
 	"github.com/mlops-retail/retail-api-edge/components/workload"
-	"github.com/mlops-retail/retail-api-edge/internal/awsres"
 )
 
 // AppName names the components that carry the app (Service, workload). It is part of their URNs:
@@ -17,20 +17,23 @@ const AppName = "retail-api"
 
 // Deploy registers the resources for cfg and returns the stack outputs.
 func Deploy(ctx *pulumi.Context, cfg *Config) (pulumi.Map, error) {
-	var aws pulumi.ProviderResource // stays nil when nothing needs AWS: no provider, no credentials
+	var awsProvider pulumi.ProviderResource // stays nil when nothing needs AWS: no provider, no credentials
 	if NeedsAWS(cfg) {
-		p, err := awsres.NewProvider(ctx, "aws", cfg.Region, cfg.Tags)
+		p, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{
+			Region:      pulumi.String(cfg.Region),
+			DefaultTags: aws.ProviderDefaultTagsArgs{Tags: pulumi.ToStringMap(cfg.Tags)},
+		})
 		if err != nil {
 			return nil, err
 		}
-		aws = p
+		awsProvider = p
 	}
-	cl, err := cluster.NewCluster(ctx, "cluster", clusterArgs(cfg, aws))
+	cl, err := cluster.NewCluster(ctx, "cluster", clusterArgs(cfg, awsProvider))
 	if err != nil {
 		return nil, err
 	}
 	if cfg.Exposure == ExposeIngress {
-		return optionB(ctx, cfg, cl, aws)
+		return optionB(ctx, cfg, cl, awsProvider)
 	}
 	svc, err := servicelb.NewAppService(ctx, AppName, serviceArgs(cfg), pulumi.Provider(cl.AdoptProvider))
 	if err != nil {
@@ -66,10 +69,10 @@ func deployApp(ctx *pulumi.Context, cfg *Config, cl *cluster.Cluster, deps []pul
 	return err
 }
 
-func clusterArgs(cfg *Config, aws pulumi.ProviderResource) *cluster.Args {
+func clusterArgs(cfg *Config, awsProvider pulumi.ProviderResource) *cluster.Args {
 	c := cfg.Cluster
 	return &cluster.Args{
-		Name: c.Name, Region: cfg.Region, AwsProvider: aws, Create: c.Create,
+		Name: c.Name, Region: cfg.Region, AwsProvider: awsProvider, Create: c.Create,
 		Kubeconfig: c.Kubeconfig, Context: c.Context, VpcID: c.VpcID,
 		NeedOIDC:           cfg.Exposure == ExposeIngress && cfg.Controller.RoleArn == "",
 		CreateOIDCProvider: c.CreateOIDCProvider, Partition: partition(cfg.Region),

@@ -3,6 +3,9 @@ package stacks
 import (
 	"fmt"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/mlops-retail/retail-api-edge/components/accesslogs"
@@ -10,7 +13,6 @@ import (
 	"github.com/mlops-retail/retail-api-edge/components/certificate"
 	"github.com/mlops-retail/retail-api-edge/components/dnsalias"
 	"github.com/mlops-retail/retail-api-edge/components/waf"
-	"github.com/mlops-retail/retail-api-edge/internal/awsres"
 )
 
 // edge holds what the ALB refers to: the validated certificate, the web ACL and the log bucket.
@@ -24,19 +26,20 @@ type edge struct {
 
 // newEdge creates the certificate, web ACL and log bucket the configuration asks for, and fills
 // the Ingress arguments that refer to them.
-func newEdge(ctx *pulumi.Context, cfg *Config, aws pulumi.ProviderResource, ing *albingress.Args) (*edge, error) {
+func newEdge(ctx *pulumi.Context, cfg *Config, awsProvider pulumi.ProviderResource, ing *albingress.Args) (*edge, error) {
 	e := &edge{out: pulumi.Map{}}
-	invoke := pulumi.Provider(aws)
 	if cfg.Domain.Name != "" {
-		id, err := awsres.LookupZoneID(ctx, cfg.Domain.ZoneName, invoke)
+		zone, err := route53.LookupZone(ctx, &route53.LookupZoneArgs{
+			Name: pulumi.StringRef(cfg.Domain.ZoneName), PrivateZone: pulumi.BoolRef(false),
+		}, pulumi.Provider(awsProvider))
 		if err != nil {
 			return nil, fmt.Errorf("looking up the public hosted zone %q (retail-api-edge:domain.zoneName): %w", cfg.Domain.ZoneName, err)
 		}
-		e.zoneID = id
+		e.zoneID = zone.ZoneId
 	}
 	if cfg.TLS.Enabled {
 		cert, err := certificate.NewCertificate(ctx, AppName, &certificate.Args{
-			Domain: cfg.Domain.Name, AlternativeNames: cfg.Domain.AlternativeNames, ZoneID: e.zoneID, AwsProvider: aws,
+			Domain: cfg.Domain.Name, AlternativeNames: cfg.Domain.AlternativeNames, ZoneID: e.zoneID, AwsProvider: awsProvider,
 		})
 		if err != nil {
 			return nil, err
@@ -48,7 +51,7 @@ func newEdge(ctx *pulumi.Context, cfg *Config, aws pulumi.ProviderResource, ing 
 	if cfg.WAF.Enabled {
 		acl, err := waf.NewWebACL(ctx, AppName, &waf.Args{
 			Name: Project + "-" + ctx.Stack(), RateLimit: cfg.WAF.RateLimit,
-			ManagedRuleGroups: cfg.WAF.ManagedRuleGroups, AwsProvider: aws,
+			ManagedRuleGroups: cfg.WAF.ManagedRuleGroups, AwsProvider: awsProvider,
 		})
 		if err != nil {
 			return nil, err
@@ -58,22 +61,22 @@ func newEdge(ctx *pulumi.Context, cfg *Config, aws pulumi.ProviderResource, ing 
 		e.out["webAclArn"] = acl.Arn
 	}
 	if cfg.AccessLogs.Enabled {
-		if err := e.accessLogs(ctx, cfg, aws, ing); err != nil {
+		if err := e.accessLogs(ctx, cfg, awsProvider, ing); err != nil {
 			return nil, err
 		}
 	}
 	return e, nil
 }
 
-func (e *edge) accessLogs(ctx *pulumi.Context, cfg *Config, aws pulumi.ProviderResource, ing *albingress.Args) error {
-	who, err := awsres.LookupCallerIdentity(ctx, pulumi.Provider(aws))
+func (e *edge) accessLogs(ctx *pulumi.Context, cfg *Config, awsProvider pulumi.ProviderResource, ing *albingress.Args) error {
+	who, err := aws.GetCallerIdentity(ctx, &aws.GetCallerIdentityArgs{}, pulumi.Provider(awsProvider))
 	if err != nil {
 		return err
 	}
 	l := cfg.AccessLogs
 	logs, err := accesslogs.NewBucket(ctx, AppName+"-alb-logs", &accesslogs.Args{
 		ExistingBucket: l.Bucket, Prefix: l.Prefix, RetentionDays: l.RetentionDays, EmptyOnDestroy: l.EmptyOnDestroy,
-		Partition: partition(cfg.Region), Region: cfg.Region, AccountID: who.AccountID, AwsProvider: aws,
+		Partition: partition(cfg.Region), Region: cfg.Region, AccountID: who.AccountId, AwsProvider: awsProvider,
 	})
 	if err != nil {
 		return err
@@ -85,17 +88,19 @@ func (e *edge) accessLogs(ctx *pulumi.Context, cfg *Config, aws pulumi.ProviderR
 }
 
 // alias points the domain at the ALB, once the Ingress reports its hostname.
-func (e *edge) alias(ctx *pulumi.Context, cfg *Config, aws pulumi.ProviderResource, albHostname pulumi.StringOutput) error {
+func (e *edge) alias(ctx *pulumi.Context, cfg *Config, awsProvider pulumi.ProviderResource, albHostname pulumi.StringOutput) error {
 	if cfg.Domain.Name == "" || !cfg.Domain.Alias {
 		return nil
 	}
-	zone, err := awsres.LookupALBZoneID(ctx, cfg.Region, pulumi.Provider(aws))
+	zone, err := lb.GetHostedZoneId(ctx, &lb.GetHostedZoneIdArgs{
+		Region: pulumi.StringRef(cfg.Region), LoadBalancerType: pulumi.StringRef("application"),
+	}, pulumi.Provider(awsProvider))
 	if err != nil {
 		return err
 	}
 	a, err := dnsalias.NewAlias(ctx, AppName, &dnsalias.Args{
-		ZoneID: e.zoneID, Name: cfg.Domain.Name, Target: albHostname, TargetZoneID: zone,
-		IPv6: cfg.Domain.IPv6, AwsProvider: aws,
+		ZoneID: e.zoneID, Name: cfg.Domain.Name, Target: albHostname, TargetZoneID: zone.Id,
+		IPv6: cfg.Domain.IPv6, AwsProvider: awsProvider,
 	})
 	if err != nil {
 		return err

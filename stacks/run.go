@@ -9,25 +9,33 @@ import (
 )
 
 // Run is the program `pulumi up` executes: main.go calls pulumi.Run(stacks.Run). It reads the
-// stack's whole configuration from pulumi.EnvConfig, where the engine hands it over: the SDK reads
-// it too but offers no way to list the keys, and strict decoding needs the full list.
+// stack's whole configuration and the list of its secret keys from the environment, where the
+// engine hands them over: the SDK reads them too but offers no way to list the keys, and strict
+// decoding needs the full list.
 func Run(ctx *pulumi.Context) error {
 	raw := map[string]string{}
-	if env := os.Getenv(pulumi.EnvConfig); env != "" {
-		if err := json.Unmarshal([]byte(env), &raw); err != nil {
-			return fmt.Errorf("reading %s: %w", pulumi.EnvConfig, err)
+	var secretKeys []string
+	for env, dst := range map[string]any{pulumi.EnvConfig: &raw, pulumi.EnvConfigSecretKeys: &secretKeys} {
+		if value := os.Getenv(env); value != "" {
+			if err := json.Unmarshal([]byte(value), dst); err != nil {
+				return fmt.Errorf("reading %s: %w", env, err)
+			}
 		}
 	}
-	_, err := RunWith(ctx, raw)
+	_, err := RunWith(ctx, raw, secretKeys)
 	return err
 }
 
-// RunWith runs the program on the given raw configuration: `edgectl plan` calls it under mocks.
-// The configuration is decoded and validated before any resource is registered.
-// It returns the stack outputs it exported.
-func RunWith(ctx *pulumi.Context, raw map[string]string) (pulumi.Map, error) {
+// RunWith runs the program on the given raw configuration and its secret keys: `edgectl plan`
+// calls it under mocks. The configuration is decoded and validated before any resource is
+// registered. It returns the stack outputs it exported.
+func RunWith(ctx *pulumi.Context, raw map[string]string, secretKeys []string) (pulumi.Map, error) {
 	cfg, err := Decode(ctx.Stack(), raw)
 	if err != nil {
+		return nil, err
+	}
+	secrets := secretsOf(raw, secretKeys)
+	if err := secrets.protect(ctx); err != nil {
 		return nil, err
 	}
 	out, err := Deploy(ctx, cfg)
@@ -35,7 +43,8 @@ func RunWith(ctx *pulumi.Context, raw map[string]string) (pulumi.Map, error) {
 		return nil, err
 	}
 	for name, value := range out {
-		ctx.Export(name, value)
+		out[name] = secrets.output(value)
+		ctx.Export(name, out[name])
 	}
 	return out, nil
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/mlops-retail/retail-api-edge/components/cluster"
 	"github.com/mlops-retail/retail-api-edge/components/servicelb"
 	"github.com/mlops-retail/retail-api-edge/components/workload"
-	"github.com/mlops-retail/retail-api-edge/internal/awsres"
 	"github.com/mlops-retail/retail-api-edge/internal/helmres"
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
 	"github.com/mlops-retail/retail-api-edge/internal/stackconfig"
@@ -148,8 +147,8 @@ func TestOptionBWiring(t *testing.T) {
 	}{
 		{ing, helmres.Token},
 		{ing, "kubernetes:core/v1:Service"},
-		{rel, awsres.RoleToken},
-		{rel, awsres.RolePolicyAttachmentToken},
+		{rel, plan.RoleToken},
+		{rel, plan.RolePolicyAttachmentToken},
 		{rel, "kubernetes:core/v1:ServiceAccount"},
 		// The controller's webhook rejects Service creation until it answers.
 		{svc, helmres.Token},
@@ -188,8 +187,8 @@ func TestMissingOIDCProvider(t *testing.T) {
 	run := func(raw map[string]string) (*plan.Plan, error) {
 		return plan.Run(plan.Options{
 			Project: Project, Stack: "test", Config: raw,
-			FailingLookups: map[string]string{awsres.GetOpenIDConnectProviderToken: "NoSuchEntity: OpenIDConnect provider not found"},
-		}, func(ctx *pulumi.Context) (pulumi.Map, error) { return RunWith(ctx, raw) })
+			FailingLookups: map[string]string{plan.GetOIDCProviderToken: "NoSuchEntity: OpenIDConnect provider not found"},
+		}, func(ctx *pulumi.Context) (pulumi.Map, error) { return RunWith(ctx, raw, nil) })
 	}
 	_, err := run(with(k("exposure"), "ingress"))
 	if err == nil || !strings.Contains(err.Error(), "associate-iam-oidc-provider") || !strings.Contains(err.Error(), "cluster.createOidcProvider") {
@@ -199,8 +198,8 @@ func TestMissingOIDCProvider(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	prov := p.Find(awsres.OpenIDConnectProviderToken)
-	role := p.Find(awsres.RoleToken)
+	prov := p.Find(plan.OIDCProviderToken)
+	role := p.Find(plan.RoleToken)
 	if len(prov) != 1 || len(role) != 1 || !slices.Contains(role[0].Dependencies, prov[0].URN) {
 		t.Fatal("with createOidcProvider the stack creates the provider and the role trusts it")
 	}
@@ -221,12 +220,12 @@ func TestProdEdgeOrdering(t *testing.T) {
 	}
 	one := onlyOne(t, p)
 	ing := one("kubernetes:networking.k8s.io/v1:Ingress")
-	for _, typ := range []string{awsres.CertificateValidationToken, awsres.WebACLToken, awsres.BucketPolicyToken, helmres.Token} {
+	for _, typ := range []string{plan.CertificateValidationToken, plan.WebACLToken, plan.BucketPolicyToken, helmres.Token} {
 		if dep := one(typ); !slices.Contains(ing.Dependencies, dep.URN) {
 			t.Errorf("the Ingress must depend on %s", typ)
 		}
 	}
-	for _, r := range p.Find(awsres.RecordToken) {
+	for _, r := range p.Find(plan.RecordToken) {
 		if strings.HasPrefix(r.Name, AppName+"-validation") {
 			continue
 		}

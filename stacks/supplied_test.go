@@ -73,10 +73,18 @@ func TestSuppliedClusterWiring(t *testing.T) {
 }
 
 func TestInlineKubeconfigStaysSecret(t *testing.T) {
-	p := planOf(t, with(k("cluster"), `{"kubeconfig": "apiVersion: v1\nkind: Config\n"}`))
-	for _, prov := range p.Find("pulumi:providers:kubernetes") {
-		if v := prov.Inputs["kubeconfig"]; !v.IsSecret() {
-			t.Errorf("%s: inline kubeconfig must be secret, got %v", prov.Name, v)
-		}
+	for name, kubeconfig := range map[string]string{
+		"YAML":          `"apiVersion: v1\nkind: Config\n"`,
+		"one-line JSON": `"{\"apiVersion\":\"v1\",\"kind\":\"Config\"}"`,
+		"one-line flow": `"{apiVersion: v1, kind: Config}"`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := planOf(t, with(k("cluster"), `{"kubeconfig": `+kubeconfig+`}`))
+			for _, prov := range p.Find("pulumi:providers:kubernetes") {
+				if v := prov.Inputs["kubeconfig"]; !v.IsSecret() {
+					t.Errorf("%s: inline kubeconfig must be secret, got %v", prov.Name, v)
+				}
+			}
+		})
 	}
 }

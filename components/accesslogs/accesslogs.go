@@ -12,9 +12,9 @@ package accesslogs
 import (
 	"errors"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elb"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-
-	"github.com/mlops-retail/retail-api-edge/internal/awsres"
 )
 
 // TypeToken is the component's type, fixed for life.
@@ -73,59 +73,78 @@ func NewBucket(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Reso
 }
 
 func (b *Bucket) create(ctx *pulumi.Context, name string, args *Args) error {
-	elbAccount, err := awsres.LookupELBServiceAccountArn(ctx, args.Region, pulumi.Provider(args.AwsProvider), pulumi.Parent(b))
+	region := args.Region
+	elbAccount, err := elb.GetServiceAccount(ctx, &elb.GetServiceAccountArgs{Region: &region},
+		pulumi.Provider(args.AwsProvider), pulumi.Parent(b))
 	if err != nil {
 		return err
 	}
 	child := []pulumi.ResourceOption{pulumi.Parent(b), pulumi.Provider(args.AwsProvider)}
-	bucket, err := awsres.NewBucket(ctx, name+"-bucket", &awsres.BucketArgs{
+	bucket, err := s3.NewBucketV2(ctx, name+"-bucket", &s3.BucketV2Args{
 		BucketPrefix: pulumi.String(name + "-"),
 		ForceDestroy: pulumi.Bool(args.EmptyOnDestroy),
 	}, child...)
 	if err != nil {
 		return err
 	}
-	settings := []struct {
-		suffix, token string
-		fields        pulumi.Map
-	}{
-		{"public-access-block", awsres.PublicAccessBlockToken, pulumi.Map{
-			"blockPublicAcls": pulumi.Bool(true), "blockPublicPolicy": pulumi.Bool(true),
-			"ignorePublicAcls": pulumi.Bool(true), "restrictPublicBuckets": pulumi.Bool(true),
-		}},
-		{"ownership", awsres.OwnershipControlsToken, pulumi.Map{
-			"rule": pulumi.Map{"objectOwnership": pulumi.String("BucketOwnerEnforced")},
-		}},
-		{"encryption", awsres.EncryptionToken, pulumi.Map{"rules": pulumi.MapArray{pulumi.Map{
-			"applyServerSideEncryptionByDefault": pulumi.Map{"sseAlgorithm": pulumi.String("AES256")},
-		}}}},
-		{"lifecycle", awsres.LifecycleToken, pulumi.Map{"rules": pulumi.MapArray{pulumi.Map{
-			"id":                             pulumi.String("expire-access-logs"),
-			"status":                         pulumi.String("Enabled"),
-			"filter":                         pulumi.Map{"prefix": pulumi.String(args.Prefix + "/")},
-			"expiration":                     pulumi.Map{"days": pulumi.Int(args.RetentionDays)},
-			"abortIncompleteMultipartUpload": pulumi.Map{"daysAfterInitiation": pulumi.Int(1)},
-		}}}},
-	}
-	var before []pulumi.Resource
-	for _, s := range settings {
-		r, err := awsres.NewBucketSetting(ctx, s.token, name+"-"+s.suffix,
-			&awsres.BucketSettingArgs{Bucket: bucket.Bucket, Fields: s.fields}, child...)
-		if err != nil {
-			return err
-		}
-		before = append(before, r)
+	before, err := settings(ctx, name, bucket.Bucket, args, child)
+	if err != nil {
+		return err
 	}
 	policy := bucket.Bucket.ApplyT(func(name string) string {
-		return BucketPolicy(args.Partition, name, args.Prefix, args.AccountID, elbAccount)
+		return BucketPolicy(args.Partition, name, args.Prefix, args.AccountID, elbAccount.Arn)
 	}).(pulumi.StringOutput)
 	// The policy goes last: with public access blocked first, it can never be briefly public.
-	pol, err := awsres.NewBucketSetting(ctx, awsres.BucketPolicyToken, name+"-policy",
-		&awsres.BucketSettingArgs{Bucket: bucket.Bucket, Fields: pulumi.Map{"policy": policy}},
+	pol, err := s3.NewBucketPolicy(ctx, name+"-policy", &s3.BucketPolicyArgs{Bucket: bucket.Bucket, Policy: policy},
 		append(child, pulumi.DependsOn(before))...)
 	if err != nil {
 		return err
 	}
 	b.BucketName, b.Ready = bucket.Bucket, []pulumi.Resource{pol}
 	return nil
+}
+
+// settings are the bucket's own configuration resources: public access blocked, the bucket owner
+// owning every object, SSE-S3, and expiry after the retention period.
+func settings(ctx *pulumi.Context, name string, bucket pulumi.StringOutput, args *Args, opts []pulumi.ResourceOption) ([]pulumi.Resource, error) {
+	block, err := s3.NewBucketPublicAccessBlock(ctx, name+"-public-access-block", &s3.BucketPublicAccessBlockArgs{
+		Bucket: bucket, BlockPublicAcls: pulumi.Bool(true), BlockPublicPolicy: pulumi.Bool(true),
+		IgnorePublicAcls: pulumi.Bool(true), RestrictPublicBuckets: pulumi.Bool(true),
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	owner, err := s3.NewBucketOwnershipControls(ctx, name+"-ownership", &s3.BucketOwnershipControlsArgs{
+		Bucket: bucket, Rule: s3.BucketOwnershipControlsRuleArgs{ObjectOwnership: pulumi.String("BucketOwnerEnforced")},
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	sse, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, name+"-encryption", &s3.BucketServerSideEncryptionConfigurationV2Args{
+		Bucket: bucket,
+		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
+			ApplyServerSideEncryptionByDefault: s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
+				SseAlgorithm: pulumi.String("AES256"),
+			},
+		}},
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	expiry, err := s3.NewBucketLifecycleConfigurationV2(ctx, name+"-lifecycle", &s3.BucketLifecycleConfigurationV2Args{
+		Bucket: bucket,
+		Rules: s3.BucketLifecycleConfigurationV2RuleArray{s3.BucketLifecycleConfigurationV2RuleArgs{
+			Id:         pulumi.String("expire-access-logs"),
+			Status:     pulumi.String("Enabled"),
+			Filter:     s3.BucketLifecycleConfigurationV2RuleFilterArgs{Prefix: pulumi.String(args.Prefix + "/")},
+			Expiration: s3.BucketLifecycleConfigurationV2RuleExpirationArgs{Days: pulumi.Int(args.RetentionDays)},
+			AbortIncompleteMultipartUpload: s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{
+				DaysAfterInitiation: pulumi.Int(1),
+			},
+		}},
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return []pulumi.Resource{block, owner, sse, expiry}, nil
 }

@@ -7,14 +7,14 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/mlops-retail/retail-api-edge/internal/awsres"
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
+	"github.com/mlops-retail/retail-api-edge/internal/plantest"
 )
 
 func planBucket(t *testing.T, existing string) *plan.Plan {
 	t.Helper()
 	p, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
-		aws, err := awsres.NewProvider(ctx, "aws", "us-east-1", nil)
+		aws, err := plantest.AWSProvider(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -40,11 +40,11 @@ func TestBucket(t *testing.T) {
 		}
 		return rs[0]
 	}
-	bucket := one(awsres.BucketToken)
-	pab := one(awsres.PublicAccessBlockToken)
-	policy := one(awsres.BucketPolicyToken)
-	lifecycle := one(awsres.LifecycleToken).Value("rules").([]any)[0].(map[string]any)
-	sse := one(awsres.EncryptionToken).Value("rules").([]any)[0].(map[string]any)
+	bucket := one(plan.BucketToken)
+	pab := one(plan.PublicAccessBlockToken)
+	policy := one(plan.BucketPolicyToken)
+	lifecycle := one(plan.LifecycleToken).Value("rules").([]any)[0].(map[string]any)
+	sse := one(plan.EncryptionToken).Value("rules").([]any)[0].(map[string]any)
 	checks := []struct {
 		name string
 		ok   bool
@@ -52,7 +52,7 @@ func TestBucket(t *testing.T) {
 		{"emptied on destroy when asked", bucket.Value("forceDestroy") == true},
 		{"all public access blocked", pab.Value("blockPublicAcls") == true && pab.Value("blockPublicPolicy") == true &&
 			pab.Value("ignorePublicAcls") == true && pab.Value("restrictPublicBuckets") == true},
-		{"bucket owner enforced", one(awsres.OwnershipControlsToken).Value("rule", "objectOwnership") == "BucketOwnerEnforced"},
+		{"bucket owner enforced", one(plan.OwnershipControlsToken).Value("rule", "objectOwnership") == "BucketOwnerEnforced"},
 		{"SSE-S3 (ALB logs cannot use KMS)", sse["applyServerSideEncryptionByDefault"].(map[string]any)["sseAlgorithm"] == "AES256"},
 		{"expiry", lifecycle["expiration"].(map[string]any)["days"] == float64(30) && lifecycle["status"] == "Enabled"},
 		{"policy after the public access block", slices.Contains(policy.Dependencies, pab.URN)},
@@ -97,7 +97,7 @@ func TestBucketPolicy(t *testing.T) {
 
 func TestExistingBucketIsLeftAlone(t *testing.T) {
 	p := planBucket(t, "team-logs")
-	if len(p.Find(awsres.BucketToken)) != 0 || len(p.Find(awsres.BucketPolicyToken)) != 0 || p.Outputs["bucket"].Value != "team-logs" {
+	if len(p.Find(plan.BucketToken)) != 0 || len(p.Find(plan.BucketPolicyToken)) != 0 || p.Outputs["bucket"].Value != "team-logs" {
 		t.Error("an existing bucket is used by name, with no resources made or changed")
 	}
 }

@@ -14,9 +14,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/acm"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-
-	"github.com/mlops-retail/retail-api-edge/internal/awsres"
 )
 
 // TypeToken is the component's type, fixed for life.
@@ -69,7 +69,7 @@ func NewCertificate(ctx *pulumi.Context, name string, args *Args, opts ...pulumi
 		return nil, err
 	}
 	child := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.AwsProvider)}
-	cert, err := awsres.NewCertificate(ctx, name+"-cert", &awsres.CertificateArgs{
+	cert, err := acm.NewCertificate(ctx, name+"-cert", &acm.CertificateArgs{
 		DomainName:              pulumi.String(args.Domain),
 		SubjectAlternativeNames: pulumi.ToStringArray(args.AlternativeNames),
 		ValidationMethod:        pulumi.String("DNS"),
@@ -80,17 +80,15 @@ func NewCertificate(ctx *pulumi.Context, name string, args *Args, opts ...pulumi
 	}
 	var fqdns pulumi.StringArray
 	for i, domain := range args.ValidatedNames() {
-		field := func(key string) pulumi.StringOutput {
-			return cert.DomainValidationOptions.ApplyT(func(opts []map[string]any) (string, error) {
-				return validationField(opts, domain, key)
-			}).(pulumi.StringOutput)
-		}
-		rec, err := awsres.NewRecord(ctx, fmt.Sprintf("%s-validation-%d", name, i), &awsres.RecordArgs{
-			ZoneID:         pulumi.String(args.ZoneID),
-			Name:           field("resourceRecordName"),
-			Type:           field("resourceRecordType"),
-			Records:        pulumi.StringArray{field("resourceRecordValue")},
-			TTL:            pulumi.Int(60),
+		option := cert.DomainValidationOptions.ApplyT(func(opts []acm.CertificateDomainValidationOption) (acm.CertificateDomainValidationOption, error) {
+			return validationOption(opts, domain)
+		}).(acm.CertificateDomainValidationOptionOutput)
+		rec, err := route53.NewRecord(ctx, fmt.Sprintf("%s-validation-%d", name, i), &route53.RecordArgs{
+			ZoneId:         pulumi.String(args.ZoneID),
+			Name:           option.ResourceRecordName().Elem(),
+			Type:           option.ResourceRecordType().Elem(),
+			Records:        pulumi.StringArray{option.ResourceRecordValue().Elem()},
+			Ttl:            pulumi.Int(60),
 			AllowOverwrite: pulumi.Bool(true),
 		}, child...)
 		if err != nil {
@@ -98,7 +96,7 @@ func NewCertificate(ctx *pulumi.Context, name string, args *Args, opts ...pulumi
 		}
 		fqdns = append(fqdns, rec.Fqdn)
 	}
-	validation, err := awsres.NewCertificateValidation(ctx, name+"-validation", &awsres.CertificateValidationArgs{
+	validation, err := acm.NewCertificateValidation(ctx, name+"-validation", &acm.CertificateValidationArgs{
 		CertificateArn: cert.Arn, ValidationRecordFqdns: fqdns,
 	}, child...)
 	if err != nil {
@@ -108,14 +106,13 @@ func NewCertificate(ctx *pulumi.Context, name string, args *Args, opts ...pulumi
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"certificateArn": c.CertificateArn})
 }
 
-// validationField reads one field of the validation option ACM returned for domain (or its wildcard).
-func validationField(opts []map[string]any, domain, key string) (string, error) {
+// validationOption is the DNS record ACM asks for to validate domain (or its wildcard).
+func validationOption(opts []acm.CertificateDomainValidationOption, domain string) (acm.CertificateDomainValidationOption, error) {
 	for _, o := range opts {
-		if d, _ := o["domainName"].(string); strings.TrimPrefix(d, "*.") == domain {
-			if v, ok := o[key].(string); ok {
-				return v, nil
-			}
+		if o.DomainName != nil && strings.TrimPrefix(*o.DomainName, "*.") == domain &&
+			o.ResourceRecordName != nil && o.ResourceRecordType != nil && o.ResourceRecordValue != nil {
+			return o, nil
 		}
 	}
-	return "", fmt.Errorf("certificate: ACM returned no %s for %s", key, domain)
+	return acm.CertificateDomainValidationOption{}, fmt.Errorf("certificate: ACM returned no validation record for %s", domain)
 }

@@ -6,8 +6,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/mlops-retail/retail-api-edge/internal/awsres"
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
+	"github.com/mlops-retail/retail-api-edge/internal/plantest"
 )
 
 func TestValidatedNames(t *testing.T) {
@@ -19,7 +19,7 @@ func TestValidatedNames(t *testing.T) {
 
 func TestCertificate(t *testing.T) {
 	p, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
-		aws, err := awsres.NewProvider(ctx, "aws", "us-east-1", nil)
+		aws, err := plantest.AWSProvider(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -32,9 +32,9 @@ func TestCertificate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cert := p.Find(awsres.CertificateToken)[0]
-	val := p.Find(awsres.CertificateValidationToken)[0]
-	recs := p.Find(awsres.RecordToken)
+	cert := p.Find(plan.CertificateToken)[0]
+	val := p.Find(plan.CertificateValidationToken)[0]
+	recs := p.Find(plan.RecordToken)
 	if len(recs) != 2 {
 		t.Fatalf("want one validation record per name, got %d", len(recs))
 	}

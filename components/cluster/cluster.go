@@ -5,9 +5,9 @@
 // Inputs (Args): cluster name, region, and for a new cluster its size and network, or a kubeconfig.
 // Outputs: Provider (for every Kubernetes resource), AdoptProvider (for objects that may already
 // exist from a manual `kubectl apply`), Name, VpcID, OIDCIssuer, OIDCProviderArn (with NeedOIDC).
-// Creates: two `pulumi:providers:kubernetes`; with Create also `eks:index:Cluster` and one
-// `aws:ec2/tag:Tag` per public subnet (`kubernetes.io/role/elb=1`, so load balancers find them);
-// with CreateOIDCProvider, the cluster's IAM OIDC provider when it has none.
+// Creates: two `pulumi:providers:kubernetes`; with Create also `eks:index:Cluster` (pulumi-eks) and
+// one `aws:ec2/tag:Tag` per public subnet (`kubernetes.io/role/elb=1`, so load balancers find
+// them); with CreateOIDCProvider, the cluster's IAM OIDC provider when it has none.
 package cluster
 
 import (
@@ -15,11 +15,12 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	awseks "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-eks/sdk/v2/go/eks"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-
-	"github.com/mlops-retail/retail-api-edge/internal/awsres"
-	"github.com/mlops-retail/retail-api-edge/internal/eksres"
 )
 
 // TypeToken is the component's type, fixed for life.
@@ -138,25 +139,50 @@ func (c *Cluster) supplied(args *Args) pulumi.StringOutput {
 	return kubeconfig
 }
 
-// InlineKubeconfig tells kubeconfig contents from a path: only contents span lines.
-func InlineKubeconfig(kubeconfig string) bool { return strings.Contains(kubeconfig, "\n") }
+// InlineKubeconfig tells kubeconfig contents from a path. Contents span lines, or, on one line,
+// are a JSON or YAML flow mapping ({...}); a path is neither.
+func InlineKubeconfig(kubeconfig string) bool {
+	return strings.ContainsAny(kubeconfig, "\n{") || strings.Contains(kubeconfig, "apiVersion")
+}
 
 func (c *Cluster) lookup(ctx *pulumi.Context, name string, args *Args) (pulumi.StringOutput, error) {
-	eks, err := awsres.LookupEKSCluster(ctx, args.Name, pulumi.Provider(args.AwsProvider), pulumi.Parent(c))
+	found, err := awseks.LookupCluster(ctx, &awseks.LookupClusterArgs{Name: args.Name},
+		pulumi.Provider(args.AwsProvider), pulumi.Parent(c))
 	if err != nil {
 		return pulumi.StringOutput{}, fmt.Errorf("looking up EKS cluster %q in %s (is the name and aws:region right, "+
 			"and are AWS credentials set?): %w", args.Name, args.Region, err)
 	}
-	c.Name = pulumi.String(eks.Name).ToStringOutput()
-	c.VpcID = pulumi.String(eks.VpcConfig.VpcID).ToStringOutput()
-	c.OIDCIssuer = pulumi.String(eks.OIDCIssuer()).ToStringOutput()
+	issuer := oidcIssuer(found)
+	c.Name = pulumi.String(found.Name).ToStringOutput()
+	c.VpcID = pulumi.String(found.VpcConfig.VpcId).ToStringOutput()
+	c.OIDCIssuer = pulumi.String(issuer).ToStringOutput()
 	if args.NeedOIDC {
-		if c.OIDCProviderArn, err = c.existingOIDCProvider(ctx, name, args, eks.OIDCIssuer()); err != nil {
+		if c.OIDCProviderArn, err = c.existingOIDCProvider(ctx, name, args, issuer); err != nil {
 			return pulumi.StringOutput{}, err
 		}
 	}
-	cfg := Kubeconfig(eks.Name, args.Region, eks.Endpoint, eks.CertificateAuthority())
+	cfg := Kubeconfig(found.Name, args.Region, found.Endpoint, certificateAuthority(found))
 	return pulumi.String(cfg).ToStringOutput(), nil
+}
+
+// oidcIssuer returns the cluster's OIDC issuer URL, or "" if it has none.
+func oidcIssuer(c *awseks.LookupClusterResult) string {
+	for _, id := range c.Identities {
+		for _, o := range id.Oidcs {
+			if o.Issuer != "" {
+				return o.Issuer
+			}
+		}
+	}
+	return ""
+}
+
+// certificateAuthority returns the base64 CA bundle, or "" if EKS returned none.
+func certificateAuthority(c *awseks.LookupClusterResult) string {
+	if len(c.CertificateAuthorities) == 0 {
+		return ""
+	}
+	return c.CertificateAuthorities[0].Data
 }
 
 // existingOIDCProvider finds the IAM OIDC provider of an existing cluster, or creates it when the
@@ -165,9 +191,10 @@ func (c *Cluster) existingOIDCProvider(ctx *pulumi.Context, name string, args *A
 	if issuer == "" {
 		return pulumi.StringOutput{}, fmt.Errorf("EKS cluster %q reports no OIDC issuer; IRSA needs one", args.Name)
 	}
-	arn, err := awsres.LookupOpenIDConnectProviderArn(ctx, issuer, pulumi.Provider(args.AwsProvider), pulumi.Parent(c))
+	found, err := iam.LookupOpenIdConnectProvider(ctx, &iam.LookupOpenIdConnectProviderArgs{Url: &issuer},
+		pulumi.Provider(args.AwsProvider), pulumi.Parent(c))
 	if err == nil {
-		return pulumi.String(arn).ToStringOutput(), nil
+		return pulumi.String(found.Arn).ToStringOutput(), nil
 	}
 	if !args.CreateOIDCProvider {
 		return pulumi.StringOutput{}, fmt.Errorf("EKS cluster %q has no IAM OIDC provider for %s, which the load balancer "+
@@ -175,8 +202,8 @@ func (c *Cluster) existingOIDCProvider(ctx *pulumi.Context, name string, args *A
 			"or set retail-api-edge:cluster.createOidcProvider: true to let this stack create (and later delete) it. Lookup error: %w",
 			args.Name, issuer, args.Name, args.Region, err)
 	}
-	p, err := awsres.NewOpenIDConnectProvider(ctx, name+"-oidc", &awsres.OpenIDConnectProviderArgs{
-		URL: pulumi.String(issuer), ClientIDLists: pulumi.ToStringArray([]string{"sts.amazonaws.com"}),
+	p, err := iam.NewOpenIdConnectProvider(ctx, name+"-oidc", &iam.OpenIdConnectProviderArgs{
+		Url: pulumi.String(issuer), ClientIdLists: pulumi.ToStringArray([]string{"sts.amazonaws.com"}),
 	}, pulumi.Parent(c), pulumi.Provider(args.AwsProvider))
 	if err != nil {
 		return pulumi.StringOutput{}, err
@@ -193,23 +220,23 @@ func (c *Cluster) create(ctx *pulumi.Context, name string, args *Args) (pulumi.S
 	}
 	var tags []pulumi.Resource
 	for i, subnet := range subnets {
-		t, err := awsres.NewTag(ctx, fmt.Sprintf("%s-elb-subnet-%d", name, i), &awsres.TagArgs{
-			ResourceID: pulumi.String(subnet), Key: pulumi.String(ELBRoleTag), Value: pulumi.String("1"),
+		t, err := ec2.NewTag(ctx, fmt.Sprintf("%s-elb-subnet-%d", name, i), &ec2.TagArgs{
+			ResourceId: pulumi.String(subnet), Key: pulumi.String(ELBRoleTag), Value: pulumi.String("1"),
 		}, pulumi.Parent(c), pulumi.Provider(args.AwsProvider))
 		if err != nil {
 			return pulumi.StringOutput{}, err
 		}
 		tags = append(tags, t)
 	}
-	eks, err := eksres.NewCluster(ctx, name+"-eks", &eksres.ClusterArgs{
+	cl, err := eks.NewCluster(ctx, name+"-eks", &eks.ClusterArgs{
 		Name:               pulumi.String(args.Name),
 		Version:            pulumi.String(n.KubernetesVersion),
 		InstanceType:       pulumi.String(n.InstanceType),
 		DesiredCapacity:    pulumi.Int(n.DesiredNodes),
 		MinSize:            pulumi.Int(n.MinNodes),
 		MaxSize:            pulumi.Int(n.MaxNodes),
-		VpcID:              pulumi.String(vpcID),
-		PublicSubnetIDs:    pulumi.ToStringArray(subnets),
+		VpcId:              pulumi.String(vpcID),
+		PublicSubnetIds:    pulumi.ToStringArray(subnets),
 		CreateOidcProvider: pulumi.Bool(true),
 		Tags:               pulumi.ToStringMap(n.Tags),
 	}, pulumi.Parent(c), pulumi.Providers(args.AwsProvider), pulumi.DependsOn(tags))
@@ -218,40 +245,37 @@ func (c *Cluster) create(ctx *pulumi.Context, name string, args *Args) (pulumi.S
 	}
 	c.Name = pulumi.String(args.Name).ToStringOutput()
 	c.VpcID = pulumi.String(vpcID).ToStringOutput()
-	// The issuer exists only once EKS has made the cluster; read it back after creation.
-	c.OIDCIssuer = eks.KubeconfigJSON.ApplyT(func(string) (string, error) {
-		found, err := awsres.LookupEKSCluster(ctx, args.Name, aws...)
-		if err != nil {
-			return "", err
-		}
-		return found.OIDCIssuer(), nil
+	// pulumi-eks made the cluster's OIDC provider (CreateOidcProvider); IAM keeps its URL without
+	// the scheme.
+	oidc := cl.Core.OidcProvider()
+	c.OIDCIssuer = oidc.Url().ApplyT(func(url string) string {
+		return "https://" + strings.TrimPrefix(url, "https://")
 	}).(pulumi.StringOutput)
 	if args.NeedOIDC {
-		// pulumi-eks made the provider (createOidcProvider); its ARN follows from account and issuer.
-		who, err := awsres.LookupCallerIdentity(ctx, aws...)
-		if err != nil {
-			return pulumi.StringOutput{}, err
-		}
-		c.OIDCProviderArn = c.OIDCIssuer.ApplyT(func(issuer string) string {
-			return OIDCProviderArn(args.Partition, who.AccountID, issuer)
-		}).(pulumi.StringOutput)
+		c.OIDCProviderArn = oidc.Arn()
 	}
-	return eks.KubeconfigJSON, nil
+	return cl.KubeconfigJson, nil
 }
 
 // network returns the VPC and public subnets for a new cluster: configured, or the defaults.
 func network(ctx *pulumi.Context, n NewClusterArgs, opts []pulumi.InvokeOption) (string, []string, error) {
 	vpcID, subnets := n.VpcID, n.PublicSubnetIDs
-	var err error
 	if vpcID == "" {
-		if vpcID, err = awsres.LookupDefaultVpcID(ctx, opts...); err != nil {
+		vpc, err := ec2.LookupVpc(ctx, &ec2.LookupVpcArgs{Default: pulumi.BoolRef(true)}, opts...)
+		if err != nil {
 			return "", nil, fmt.Errorf("looking up the default VPC (set cluster.vpcId to use another): %w", err)
 		}
+		vpcID = vpc.Id
 	}
 	if len(subnets) == 0 {
-		if subnets, err = awsres.LookupDefaultSubnetIDs(ctx, vpcID, opts...); err != nil {
+		found, err := ec2.GetSubnets(ctx, &ec2.GetSubnetsArgs{Filters: []ec2.GetSubnetsFilter{
+			{Name: "vpc-id", Values: []string{vpcID}},
+			{Name: "default-for-az", Values: []string{"true"}},
+		}}, opts...)
+		if err != nil {
 			return "", nil, fmt.Errorf("looking up the default subnets of %s: %w", vpcID, err)
 		}
+		subnets = found.Ids
 	}
 	if len(subnets) < 2 {
 		return "", nil, fmt.Errorf("VPC %s has %d public subnets; load balancers need at least two "+
@@ -281,9 +305,4 @@ func (c *Cluster) registerProviders(ctx *pulumi.Context, name string, kubeconfig
 		UpsertExistingObjects: pulumi.Bool(true),
 	}, pulumi.Parent(c))
 	return err
-}
-
-// OIDCProviderArn is the ARN IAM gives the OIDC provider of an issuer URL.
-func OIDCProviderArn(partition, account, issuerURL string) string {
-	return fmt.Sprintf("arn:%s:iam::%s:oidc-provider/%s", partition, account, strings.TrimPrefix(issuerURL, "https://"))
 }

@@ -8,15 +8,14 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/mlops-retail/retail-api-edge/internal/awsres"
-	"github.com/mlops-retail/retail-api-edge/internal/eksres"
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
+	"github.com/mlops-retail/retail-api-edge/internal/plantest"
 )
 
 func planCluster(t *testing.T, args *Args) *plan.Plan {
 	t.Helper()
 	p, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
-		aws, err := awsres.NewProvider(ctx, "aws", "us-east-1", nil)
+		aws, err := plantest.AWSProvider(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -25,7 +24,7 @@ func planCluster(t *testing.T, args *Args) *plan.Plan {
 		if err != nil {
 			return nil, err
 		}
-		return pulumi.Map{"vpcId": c.VpcID, "oidcIssuer": c.OIDCIssuer, "name": c.Name}, nil
+		return pulumi.Map{"vpcId": c.VpcID, "oidcIssuer": c.OIDCIssuer, "oidcProviderArn": c.OIDCProviderArn, "name": c.Name}, nil
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +66,7 @@ func TestExistingCluster(t *testing.T) {
 		{"only the adopting provider upserts", strict.Value("upsertExistingObjects") == nil && adopt.Value("upsertExistingObjects") == true},
 		{"both providers use the same kubeconfig", strict.Value("kubeconfig") == adopt.Value("kubeconfig")},
 		{"token from aws eks get-token", exec["command"] == "aws" && args == "eks get-token --cluster-name mlops-retail-cluster --region eu-west-1 --output json"},
-		{"no cluster is created", len(p.Find(eksres.Token)) == 0 && len(p.Find(awsres.TagToken)) == 0},
+		{"no cluster is created", len(p.Find(plan.EKSClusterToken)) == 0 && len(p.Find(plan.TagToken)) == 0},
 		{"VPC from the cluster", p.Outputs["vpcId"].Value == plan.VpcID},
 		{"OIDC issuer from the cluster", strings.HasPrefix(p.Outputs["oidcIssuer"].Value.(string), "https://oidc.eks.")},
 	}
@@ -79,13 +78,13 @@ func TestExistingCluster(t *testing.T) {
 }
 
 func TestNewCluster(t *testing.T) {
-	p := planCluster(t, &Args{Name: "demo-cluster", Region: "us-east-1", Create: true, New: NewClusterArgs{
+	p := planCluster(t, &Args{Name: "demo-cluster", Region: "us-east-1", Create: true, NeedOIDC: true, New: NewClusterArgs{
 		KubernetesVersion: "1.33", InstanceType: "t3.medium", DesiredNodes: 2, MinNodes: 2, MaxNodes: 3,
 		Tags: map[string]string{"owner": "me"},
 	}})
 	comp := p.Find(TypeToken)[0]
-	eks := p.Find(eksres.Token)
-	tags := p.Find(awsres.TagToken)
+	eks := p.Find(plan.EKSClusterToken)
+	tags := p.Find(plan.TagToken)
 	if len(eks) != 1 || len(tags) != len(plan.SubnetIDs) {
 		t.Fatalf("want one EKS cluster and one tag per default subnet, got %d and %d", len(eks), len(tags))
 	}
@@ -112,6 +111,10 @@ func TestNewCluster(t *testing.T) {
 		{"default VPC", c.Value("vpcId") == plan.VpcID},
 		{"default subnets, all tagged", slices.Equal(subnets, plan.SubnetIDs) && slices.Equal(tagged, plan.SubnetIDs)},
 		{"tags", c.Value("tags", "owner") == "me"},
+		// Read from the OIDC provider pulumi-eks made, not looked up.
+		{"issuer from pulumi-eks", p.Outputs["oidcIssuer"].Value == plan.OIDCIssuer("us-east-1")},
+		{"provider ARN from pulumi-eks", p.Outputs["oidcProviderArn"].Value ==
+			"arn:aws:iam::123456789012:oidc-provider/"+strings.TrimPrefix(plan.OIDCIssuer("us-east-1"), "https://")},
 	}
 	for _, ch := range checks {
 		if !ch.ok {
@@ -136,7 +139,7 @@ func TestInvalidArgs(t *testing.T) {
 			if err == nil {
 				t.Fatal("want an error")
 			}
-			if len(p.Find(eksres.Token)) != 0 || len(p.Find("pulumi:providers:kubernetes")) != 0 {
+			if len(p.Find(plan.EKSClusterToken)) != 0 || len(p.Find("pulumi:providers:kubernetes")) != 0 {
 				t.Error("nothing may be created from invalid args")
 			}
 		})

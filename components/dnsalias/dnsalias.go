@@ -9,9 +9,8 @@ package dnsalias
 import (
 	"errors"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-
-	"github.com/mlops-retail/retail-api-edge/internal/awsres"
 )
 
 // TypeToken is the component's type, fixed for life.
@@ -49,14 +48,14 @@ func NewAlias(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Resou
 		types = append(types, "AAAA")
 	}
 	for _, typ := range types {
-		rec, err := awsres.NewRecord(ctx, name+"-"+typ, &awsres.RecordArgs{
-			ZoneID: pulumi.String(args.ZoneID),
+		rec, err := route53.NewRecord(ctx, name+"-"+typ, &route53.RecordArgs{
+			ZoneId: pulumi.String(args.ZoneID),
 			Name:   pulumi.String(args.Name),
 			Type:   pulumi.String(typ),
-			Aliases: pulumi.MapArray{pulumi.Map{
-				"name":                 args.Target,
-				"zoneId":               pulumi.String(args.TargetZoneID),
-				"evaluateTargetHealth": pulumi.Bool(true),
+			Aliases: route53.RecordAliasArray{route53.RecordAliasArgs{
+				Name:                 args.Target,
+				ZoneId:               pulumi.String(args.TargetZoneID),
+				EvaluateTargetHealth: pulumi.Bool(true),
 			}},
 		}, pulumi.Parent(a), pulumi.Provider(args.AwsProvider))
 		if err != nil {

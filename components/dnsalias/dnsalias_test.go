@@ -5,14 +5,14 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/mlops-retail/retail-api-edge/internal/awsres"
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
+	"github.com/mlops-retail/retail-api-edge/internal/plantest"
 )
 
 func TestAlias(t *testing.T) {
 	for _, ipv6 := range []bool{false, true} {
 		p, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
-			aws, err := awsres.NewProvider(ctx, "aws", "us-east-1", nil)
+			aws, err := plantest.AWSProvider(ctx)
 			if err != nil {
 				return nil, err
 			}
@@ -23,7 +23,7 @@ func TestAlias(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		recs := p.Find(awsres.RecordToken)
+		recs := p.Find(plan.RecordToken)
 		want := map[bool]int{false: 1, true: 2}[ipv6]
 		if len(recs) != want {
 			t.Fatalf("ipv6=%v: want %d records, got %d", ipv6, want, len(recs))

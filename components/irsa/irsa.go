@@ -14,9 +14,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-
-	"github.com/mlops-retail/retail-api-edge/internal/awsres"
 )
 
 // TypeToken is the component's type, fixed for life.
@@ -75,7 +74,7 @@ func NewRole(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Resour
 	trust := pulumi.All(args.OIDCProviderArn, args.OIDCIssuer).ApplyT(func(v []any) (string, error) {
 		return TrustPolicy(v[0].(string), v[1].(string), args.Namespace, args.ServiceAccount)
 	}).(pulumi.StringOutput)
-	role, err := awsres.NewRole(ctx, name+"-role", &awsres.RoleArgs{
+	role, err := iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
 		AssumeRolePolicy: trust,
 		Description:      pulumi.String(args.description()),
 	}, child...)
@@ -84,8 +83,8 @@ func NewRole(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Resour
 	}
 	r.Ready = append(r.Ready, role)
 	for i, policy := range args.PolicyArns {
-		att, err := awsres.NewRolePolicyAttachment(ctx, fmt.Sprintf("%s-policy-%d", name, i),
-			&awsres.RolePolicyAttachmentArgs{Role: role.Name, PolicyArn: policy}, child...)
+		att, err := iam.NewRolePolicyAttachment(ctx, fmt.Sprintf("%s-policy-%d", name, i),
+			&iam.RolePolicyAttachmentArgs{Role: role.Name, PolicyArn: policy}, child...)
 		if err != nil {
 			return nil, err
 		}

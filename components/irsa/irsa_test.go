@@ -7,8 +7,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/mlops-retail/retail-api-edge/internal/awsres"
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
+	"github.com/mlops-retail/retail-api-edge/internal/plantest"
 )
 
 const (
@@ -67,7 +67,7 @@ func TestTrustPolicyNeedsAnIssuer(t *testing.T) {
 
 func TestRoleComponent(t *testing.T) {
 	p, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
-		aws, err := awsres.NewProvider(ctx, "aws", "us-east-1", nil)
+		aws, err := plantest.AWSProvider(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -86,8 +86,8 @@ func TestRoleComponent(t *testing.T) {
 		t.Fatal(err)
 	}
 	comp := p.Find(TypeToken)[0]
-	roles := p.Find(awsres.RoleToken)
-	atts := p.Find(awsres.RolePolicyAttachmentToken)
+	roles := p.Find(plan.RoleToken)
+	atts := p.Find(plan.RolePolicyAttachmentToken)
 	if len(roles) != 1 || len(atts) != 2 {
 		t.Fatalf("want one role and two attachments, got %d and %d", len(roles), len(atts))
 	}

@@ -12,12 +12,12 @@ package lbcontroller
 import (
 	"errors"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/mlops-retail/retail-api-edge/components/irsa"
-	"github.com/mlops-retail/retail-api-edge/internal/awsres"
 	"github.com/mlops-retail/retail-api-edge/internal/helmres"
 )
 
@@ -122,7 +122,7 @@ func (c *Controller) role(ctx *pulumi.Context, name string, args *Args) (pulumi.
 	if args.RoleArn != "" {
 		return pulumi.String(args.RoleArn).ToStringOutput(), nil, nil
 	}
-	policy, err := awsres.NewPolicy(ctx, name+"-policy", &awsres.PolicyArgs{
+	policy, err := iam.NewPolicy(ctx, name+"-policy", &iam.PolicyArgs{
 		Policy:      pulumi.String(ControllerPolicy(args.Partition).JSON()),
 		Description: pulumi.String("AWS Load Balancer Controller " + PolicyVersion + " for cluster " + args.ClusterName),
 	}, pulumi.Parent(c), pulumi.Provider(args.AwsProvider))

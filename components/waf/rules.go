@@ -1,6 +1,9 @@
 package waf
 
-import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+import (
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/wafv2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
 
 // Rate limits WAF accepts for a rate-based rule (requests per evaluation window, per client IP).
 const (
@@ -18,40 +21,41 @@ var DefaultManagedRuleGroups = []string{
 	"AWSManagedRulesAmazonIpReputationList",
 }
 
-// Rules are the ACL's rules in the provider's shape: the rate limit first (priority 0, blocks),
-// then each managed group in order (priorities 1..n, their own actions apply).
-func Rules(metricPrefix string, rateLimit int, groups []string) pulumi.MapArray {
-	rules := pulumi.MapArray{pulumi.Map{
-		"name":     pulumi.String("rate-limit-per-ip"),
-		"priority": pulumi.Int(0),
-		"action":   pulumi.Map{"block": pulumi.Map{}},
-		"statement": pulumi.Map{"rateBasedStatement": pulumi.Map{
-			"limit":               pulumi.Int(rateLimit),
-			"aggregateKeyType":    pulumi.String("IP"),
-			"evaluationWindowSec": pulumi.Int(WindowSeconds),
+// Rules are the ACL's rules: the rate limit first (priority 0, blocks), then each managed group in
+// order (priorities 1..n, their own actions apply).
+func Rules(metricPrefix string, rateLimit int, groups []string) wafv2.WebAclRuleArray {
+	rules := wafv2.WebAclRuleArray{wafv2.WebAclRuleArgs{
+		Name:     pulumi.String("rate-limit-per-ip"),
+		Priority: pulumi.Int(0),
+		Action:   wafv2.WebAclRuleActionArgs{Block: wafv2.WebAclRuleActionBlockArgs{}},
+		Statement: wafv2.WebAclRuleStatementArgs{RateBasedStatement: wafv2.WebAclRuleStatementRateBasedStatementArgs{
+			Limit:               pulumi.Int(rateLimit),
+			AggregateKeyType:    pulumi.String("IP"),
+			EvaluationWindowSec: pulumi.Int(WindowSeconds),
 		}},
-		"visibilityConfig": visibility(metricPrefix + "-rate-limit"),
+		VisibilityConfig: ruleVisibility(metricPrefix + "-rate-limit"),
 	}}
 	for i, g := range groups {
-		rules = append(rules, pulumi.Map{
-			"name":           pulumi.String(g),
-			"priority":       pulumi.Int(i + 1),
-			"overrideAction": pulumi.Map{"none": pulumi.Map{}},
-			"statement": pulumi.Map{"managedRuleGroupStatement": pulumi.Map{
-				"name":       pulumi.String(g),
-				"vendorName": pulumi.String("AWS"),
+		rules = append(rules, wafv2.WebAclRuleArgs{
+			Name:           pulumi.String(g),
+			Priority:       pulumi.Int(i + 1),
+			OverrideAction: wafv2.WebAclRuleOverrideActionArgs{None: wafv2.WebAclRuleOverrideActionNoneArgs{}},
+			Statement: wafv2.WebAclRuleStatementArgs{ManagedRuleGroupStatement: wafv2.WebAclRuleStatementManagedRuleGroupStatementArgs{
+				Name:       pulumi.String(g),
+				VendorName: pulumi.String("AWS"),
 			}},
-			"visibilityConfig": visibility(metricPrefix + "-" + g),
+			VisibilityConfig: ruleVisibility(metricPrefix + "-" + g),
 		})
 	}
 	return rules
 }
 
-// visibility turns on CloudWatch metrics and sampled requests, so blocks can be investigated.
-func visibility(metric string) pulumi.Map {
-	return pulumi.Map{
-		"cloudwatchMetricsEnabled": pulumi.Bool(true),
-		"metricName":               pulumi.String(metric),
-		"sampledRequestsEnabled":   pulumi.Bool(true),
+// ruleVisibility turns on CloudWatch metrics and sampled requests for one rule, so blocks can be
+// investigated.
+func ruleVisibility(metric string) wafv2.WebAclRuleVisibilityConfigArgs {
+	return wafv2.WebAclRuleVisibilityConfigArgs{
+		CloudwatchMetricsEnabled: pulumi.Bool(true),
+		MetricName:               pulumi.String(metric),
+		SampledRequestsEnabled:   pulumi.Bool(true),
 	}
 }

@@ -12,9 +12,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/wafv2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-
-	"github.com/mlops-retail/retail-api-edge/internal/awsres"
 )
 
 // TypeToken is the component's type, fixed for life.
@@ -56,13 +55,17 @@ func NewWebACL(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Reso
 	if err := ctx.RegisterComponentResource(TypeToken, name, w, opts...); err != nil {
 		return nil, err
 	}
-	acl, err := awsres.NewWebACL(ctx, name+"-acl", &awsres.WebACLArgs{
-		Name:             pulumi.String(args.Name),
-		Description:      pulumi.String("Rate limit and AWS managed rules for " + args.Name),
-		Scope:            pulumi.String("REGIONAL"),
-		DefaultAction:    pulumi.Map{"allow": pulumi.Map{}},
-		Rules:            Rules(args.Name, args.RateLimit, args.ManagedRuleGroups),
-		VisibilityConfig: visibility(args.Name),
+	acl, err := wafv2.NewWebAcl(ctx, name+"-acl", &wafv2.WebAclArgs{
+		Name:          pulumi.String(args.Name),
+		Description:   pulumi.String("Rate limit and AWS managed rules for " + args.Name),
+		Scope:         pulumi.String("REGIONAL"),
+		DefaultAction: wafv2.WebAclDefaultActionArgs{Allow: wafv2.WebAclDefaultActionAllowArgs{}},
+		Rules:         Rules(args.Name, args.RateLimit, args.ManagedRuleGroups),
+		VisibilityConfig: wafv2.WebAclVisibilityConfigArgs{
+			CloudwatchMetricsEnabled: pulumi.Bool(true),
+			MetricName:               pulumi.String(args.Name),
+			SampledRequestsEnabled:   pulumi.Bool(true),
+		},
 	}, pulumi.Parent(w), pulumi.Provider(args.AwsProvider))
 	if err != nil {
 		return nil, err

@@ -7,13 +7,13 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/mlops-retail/retail-api-edge/internal/awsres"
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
+	"github.com/mlops-retail/retail-api-edge/internal/plantest"
 )
 
 func TestWebACL(t *testing.T) {
 	p, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
-		aws, err := awsres.NewProvider(ctx, "aws", "us-east-1", nil)
+		aws, err := plantest.AWSProvider(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -23,7 +23,7 @@ func TestWebACL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	acl := p.Find(awsres.WebACLToken)[0]
+	acl := p.Find(plan.WebACLToken)[0]
 	rules := acl.Value("rules").([]any)
 	if acl.Value("scope") != "REGIONAL" || acl.Value("defaultAction", "allow") == nil {
 		t.Errorf("a regional ACL that allows by default: %v", acl.Inputs)
@@ -58,7 +58,7 @@ func TestWebACL(t *testing.T) {
 func TestRateLimitBounds(t *testing.T) {
 	for _, limit := range []int{MinRateLimit - 1, MaxRateLimit + 1} {
 		_, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
-			aws, err := awsres.NewProvider(ctx, "aws", "us-east-1", nil)
+			aws, err := plantest.AWSProvider(ctx)
 			if err != nil {
 				return nil, err
 			}

@@ -1,21 +1,20 @@
 // Package helmres installs a Helm chart as a `kubernetes:helm.sh/v3:Release`, registered by its
 // type token instead of importing the pulumi-kubernetes `helm/v3` package. That package imports
-// `yaml`, which imports all of Kubernetes' API groups: about five minutes of compiling, 4 GB of
-// memory and 100 MB of binary for one resource type (README, "Build cost"). The release itself
-// still runs in the pulumi-kubernetes provider, exactly as with the SDK.
+// `yaml`, which imports all of Kubernetes' API groups: minutes of compiling, gigabytes of memory
+// and a much larger binary for one resource type (README, "Build cost"). The release itself still
+// runs in the pulumi-kubernetes provider, exactly as with the SDK; sdk_test.go proves the engine
+// receives the same registration from both.
 package helmres
 
 import (
 	"reflect"
 
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/utilities"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // Token is the Helm release resource type of pulumi-kubernetes.
 const Token = "kubernetes:helm.sh/v3:Release"
-
-// Version is the pulumi-kubernetes plugin version (the SDK module pinned in go.mod).
-const Version = "4.32.0"
 
 // Release is an installed chart.
 type Release struct {
@@ -73,13 +72,13 @@ func NewRelease(ctx *pulumi.Context, name string, args *ReleaseArgs, opts ...pul
 	in := &releaseInputs{
 		Name: args.Name, Chart: args.Chart, Version: args.Version, Namespace: args.Namespace,
 		Values: args.Values, Timeout: args.Timeout, CleanupOnFail: args.CleanupOnFail, MaxHistory: args.MaxHistory,
-		// A schema constant the SDK always sends; scripts/sdkparity found it missing once.
+		// A schema constant the SDK always sends.
 		Compat: pulumi.String("true"),
 	}
 	if args.Repo != nil {
 		in.RepositoryOpts = pulumi.StringMap{"repo": args.Repo}
 	}
 	var r Release
-	opts = append([]pulumi.ResourceOption{pulumi.Version(Version)}, opts...)
-	return &r, ctx.RegisterResource(Token, name, in, &r, opts...)
+	// The SDK's own defaults: the plugin version of the pulumi-kubernetes module in go.mod.
+	return &r, ctx.RegisterResource(Token, name, in, &r, utilities.PkgResourceDefaultOpts(opts)...)
 }

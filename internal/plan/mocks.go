@@ -1,7 +1,9 @@
 package plan
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -17,9 +19,12 @@ import (
 type mocks struct {
 	project, stack, region string
 	failing                map[string]string
+	// noDefaultProviders are the packages whose default provider the stack disables ("*": all).
+	noDefaultProviders []string
 
-	mu        sync.Mutex
-	resources []Resource
+	mu         sync.Mutex
+	resources  []Resource
+	transforms []pulumi.ResourceTransform
 }
 
 var _ pulumi.MockResourceMonitor = (*mocks)(nil)
@@ -28,10 +33,18 @@ func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	if msg, ok := m.failing[args.Token]; ok {
 		return nil, errors.New(msg)
 	}
+	if args.Provider == "" && m.defaultProviderDisabled(args.Token) {
+		return nil, fmt.Errorf("%s needs an explicit provider: pulumi:disable-default-providers is set", args.Token)
+	}
 	return m.invokeResult(args.Token, args.Args)
 }
 
 func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	inputs, secretOutputs, err := m.transform(args)
+	if err != nil {
+		return "", nil, err
+	}
+	args.Inputs = inputs
 	r := Resource{Type: args.TypeToken, Name: args.Name, Custom: args.Custom, Inputs: args.Inputs}
 	if rpc := args.RegisterRPC; rpc != nil {
 		r.Parent = rpc.GetParent()
@@ -39,16 +52,40 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		r.Provider = providerURN(rpc.GetProvider())
 		r.Version = rpc.GetVersion()
 		r.Protect = rpc.GetProtect()
+		secretOutputs = append(secretOutputs, rpc.GetAdditionalSecretOutputs()...)
 	}
+	r.AdditionalSecretOutputs = sortedUnique(secretOutputs)
 	r.URN = m.urn(r.Parent, r.Type, r.Name)
-	id, outputs := m.resourceOutputs(args.TypeToken, args.Name, args.Inputs)
+	if r.Custom && r.Provider == "" && !strings.HasPrefix(r.Type, "pulumi:providers:") && m.defaultProviderDisabled(r.Type) {
+		return "", nil, fmt.Errorf("%s %s needs an explicit provider: pulumi:disable-default-providers is set", r.Type, r.Name)
+	}
+	id, outputs := m.resourceOutputs(r.URN, args.TypeToken, args.Name, args.Inputs)
 	state := args.Inputs.Copy()
 	maps.Copy(state, resource.NewPropertyMapFromMap(outputs))
+	for _, k := range r.AdditionalSecretOutputs { // as the engine does
+		if v, ok := state[resource.PropertyKey(k)]; ok && !v.IsSecret() {
+			state[resource.PropertyKey(k)] = resource.MakeSecret(v)
+		}
+	}
 
 	m.mu.Lock()
 	m.resources = append(m.resources, r)
 	m.mu.Unlock()
 	return id, state, nil
+}
+
+// disabledDefaultProviders reads pulumi:disable-default-providers, which the engine enforces.
+func disabledDefaultProviders(config map[string]string) []string {
+	var pkgs []string
+	if v, ok := config["pulumi:disable-default-providers"]; ok && json.Unmarshal([]byte(v), &pkgs) != nil {
+		pkgs = []string{v}
+	}
+	return pkgs
+}
+
+func (m *mocks) defaultProviderDisabled(token string) bool {
+	pkg, _, _ := strings.Cut(token, ":")
+	return slices.Contains(m.noDefaultProviders, "*") || slices.Contains(m.noDefaultProviders, pkg)
 }
 
 // urn computes the URN exactly as the mock monitor (and the engine) does.

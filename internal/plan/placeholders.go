@@ -36,7 +36,7 @@ func OIDCIssuer(region string) string {
 func (m *mocks) invokeResult(token string, args resource.PropertyMap) (resource.PropertyMap, error) {
 	r := m.region
 	switch token {
-	case "aws:eks/getCluster:getCluster":
+	case GetClusterToken:
 		name := args["name"].StringValue()
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"name":                   name,
@@ -46,46 +46,63 @@ func (m *mocks) invokeResult(token string, args resource.PropertyMap) (resource.
 			"identities":             []any{map[string]any{"oidcs": []any{map[string]any{"issuer": OIDCIssuer(r)}}}},
 			"vpcConfig":              map[string]any{"vpcId": VpcID, "subnetIds": toAny(SubnetIDs)},
 		}), nil
-	case "aws:index/getCallerIdentity:getCallerIdentity":
+	case GetCallerIdentityToken:
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"accountId": AccountID, "arn": fmt.Sprintf("arn:aws:iam::%s:user/example", AccountID), "userId": "AIDAEXAMPLE",
 		}), nil
-	case "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider":
+	case GetOIDCProviderToken:
 		url := strings.TrimPrefix(args["url"].StringValue(), "https://")
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"arn": fmt.Sprintf("arn:aws:iam::%s:oidc-provider/%s", AccountID, url), "url": url,
 		}), nil
-	case "aws:route53/getZone:getZone":
+	case GetZoneToken:
 		return resource.NewPropertyMapFromMap(map[string]any{"zoneId": HostedZoneID, "name": args["name"].StringValue()}), nil
-	case "aws:lb/getHostedZoneId:getHostedZoneId":
+	case GetLBHostedZoneIDToken:
 		return resource.NewPropertyMapFromMap(map[string]any{"id": ALBZoneID}), nil
-	case "aws:elb/getServiceAccount:getServiceAccount":
+	case GetELBServiceAccountToken:
 		return resource.NewPropertyMapFromMap(map[string]any{"arn": ELBAccountArn, "id": "111122223333"}), nil
-	case "aws:ec2/getVpc:getVpc":
+	case GetVpcToken:
 		return resource.NewPropertyMapFromMap(map[string]any{"id": VpcID}), nil
-	case "aws:ec2/getSubnets:getSubnets":
+	case GetSubnetsToken:
 		return resource.NewPropertyMapFromMap(map[string]any{"ids": toAny(SubnetIDs)}), nil
 	}
 	return nil, fmt.Errorf("plan: no placeholder answer for %s; add one in internal/plan/placeholders.go", token)
 }
 
 // resourceOutputs returns the ID and the outputs a real provider would add to the inputs.
-func (m *mocks) resourceOutputs(token, name string, in resource.PropertyMap) (string, map[string]any) {
+func (m *mocks) resourceOutputs(urn, token, name string, in resource.PropertyMap) (string, map[string]any) {
 	switch {
 	case strings.HasPrefix(token, "kubernetes:"):
 		return kubernetesID(in, name), m.kubernetesStatus(token, in)
-	case token == "eks:index:Cluster":
-		return "", map[string]any{"kubeconfigJson": `{"apiVersion":"v1","kind":"Config","clusters":"example"}`}
+	case token == EKSClusterToken:
+		return "", m.eksClusterOutputs(urn)
 	case strings.HasPrefix(token, "aws:iam/"):
 		return name + "-example", m.iamOutputs(token, name, in)
 	}
 	return name + "-example-id", m.awsOutputs(token, name, in)
 }
 
+// eksClusterOutputs are the pulumi-eks cluster's: an exec kubeconfig, and in `core` the IAM OIDC
+// provider it made. pulumi-eks creates that provider inside its plugin, so offline there is no such
+// resource to refer to; the reference names the cluster component itself as an OIDC provider, and
+// the component's placeholder state carries the provider's fields (arn, url), which is what the
+// SDK reads when it rehydrates the reference.
+func (m *mocks) eksClusterOutputs(urn string) map[string]any {
+	url := strings.TrimPrefix(OIDCIssuer(m.region), "https://")
+	return map[string]any{
+		"kubeconfigJson": `{"apiVersion":"v1","kind":"Config","clusters":"example"}`,
+		"core": map[string]any{"oidcProvider": resource.NewProperty(resource.ResourceReference{
+			URN: resource.URN(urn), Type: OIDCProviderToken, ID: resource.NewProperty("oidc-example"),
+		})},
+		"arn": fmt.Sprintf("arn:aws:iam::%s:oidc-provider/%s", AccountID, url),
+		"url": url,
+	}
+}
+
 // awsOutputs are what ACM, Route53, WAF and S3 would assign.
 func (m *mocks) awsOutputs(token, name string, in resource.PropertyMap) map[string]any {
 	switch token {
-	case "aws:acm/certificate:Certificate":
+	case CertificateToken:
 		var dvos []any
 		names := append([]string{lookupString(in, "domainName")}, stringList(in, "subjectAlternativeNames")...)
 		for _, n := range names {
@@ -98,13 +115,13 @@ func (m *mocks) awsOutputs(token, name string, in resource.PropertyMap) map[stri
 		return map[string]any{
 			"arn": fmt.Sprintf("arn:aws:acm:%s:%s:certificate/example-%s", m.region, AccountID, name), "domainValidationOptions": dvos,
 		}
-	case "aws:acm/certificateValidation:CertificateValidation":
+	case CertificateValidationToken:
 		return map[string]any{"certificateArn": lookupString(in, "certificateArn")}
-	case "aws:route53/record:Record":
+	case RecordToken:
 		return map[string]any{"fqdn": strings.TrimSuffix(lookupString(in, "name"), ".")}
-	case "aws:wafv2/webAcl:WebAcl":
+	case WebACLToken:
 		return map[string]any{"arn": fmt.Sprintf("arn:aws:wafv2:%s:%s:regional/webacl/%s/example-id", m.region, AccountID, lookupString(in, "name"))}
-	case "aws:s3/bucketV2:BucketV2":
+	case BucketToken:
 		bucket := lookupString(in, "bucketPrefix") + "example"
 		return map[string]any{"bucket": bucket, "arn": "arn:aws:s3:::" + bucket}
 	}
@@ -118,6 +135,9 @@ func stringList(in resource.PropertyMap, key string) []string {
 	}
 	var out []string
 	for _, e := range v.ArrayValue() {
+		if e.IsSecret() {
+			e = e.SecretValue().Element
+		}
 		if e.IsString() {
 			out = append(out, e.StringValue())
 		}
@@ -129,11 +149,11 @@ func stringList(in resource.PropertyMap, key string) []string {
 func (m *mocks) iamOutputs(token, name string, in resource.PropertyMap) map[string]any {
 	physical := name + "-example"
 	switch token {
-	case "aws:iam/role:Role":
+	case RoleToken:
 		return map[string]any{"name": physical, "arn": fmt.Sprintf("arn:aws:iam::%s:role/%s", AccountID, physical)}
-	case "aws:iam/policy:Policy":
+	case PolicyToken:
 		return map[string]any{"name": physical, "arn": fmt.Sprintf("arn:aws:iam::%s:policy/%s", AccountID, physical)}
-	case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+	case OIDCProviderToken:
 		url := strings.TrimPrefix(lookupString(in, "url"), "https://")
 		return map[string]any{"arn": fmt.Sprintf("arn:aws:iam::%s:oidc-provider/%s", AccountID, url)}
 	}
@@ -188,6 +208,9 @@ func lookupString(in resource.PropertyMap, path ...string) string {
 			return ""
 		}
 		v = v.ObjectValue()[resource.PropertyKey(p)]
+	}
+	if v.IsSecret() { // a provider reads secrets like any other input
+		v = v.SecretValue().Element
 	}
 	if v.IsString() {
 		return v.StringValue()

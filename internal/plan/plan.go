@@ -36,16 +36,18 @@ type Options struct {
 
 // Resource is one registration.
 type Resource struct {
-	URN          string
-	Type         string
-	Name         string
-	Parent       string
-	Provider     string
-	Version      string // provider plugin version the registration asks for
-	Protect      bool
-	Custom       bool
-	Dependencies []string
-	Inputs       resource.PropertyMap
+	URN      string
+	Type     string
+	Name     string
+	Parent   string
+	Provider string
+	Version  string // provider plugin version the registration asks for
+	Protect  bool
+	Custom   bool
+	// AdditionalSecretOutputs are outputs the registration (or a stack transform) makes secret.
+	AdditionalSecretOutputs []string
+	Dependencies            []string
+	Inputs                  resource.PropertyMap
 }
 
 // Plan is the desired state of a stack.
@@ -75,7 +77,8 @@ func Run(opts Options, program Program) (*Plan, error) {
 	if region == "" {
 		region = "us-east-1"
 	}
-	m := &mocks{project: opts.Project, stack: opts.Stack, region: region, failing: opts.FailingLookups}
+	m := &mocks{project: opts.Project, stack: opts.Stack, region: region, failing: opts.FailingLookups,
+		noDefaultProviders: disabledDefaultProviders(opts.Config)}
 	var outputs pulumi.Map
 	var programErr error
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {

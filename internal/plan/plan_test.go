@@ -131,3 +131,55 @@ func TestUnknownInvokeFailsLoudly(t *testing.T) {
 		t.Fatalf("want a missing-placeholder error, got %v", err)
 	}
 }
+
+// TestDisabledDefaultProviders: like the engine, the offline run refuses a registration or a
+// lookup without an explicit provider once the stack disables default providers.
+func TestDisabledDefaultProviders(t *testing.T) {
+	register := func(ctx *pulumi.Context, opts ...pulumi.ResourceOption) error {
+		var r testCustom
+		return ctx.RegisterResource("test:index:Thing", "thing", pulumi.Map{}, &r, opts...)
+	}
+	invoke := func(ctx *pulumi.Context, opts ...pulumi.InvokeOption) error {
+		var out map[string]any
+		return ctx.Invoke(GetZoneToken, map[string]any{"name": "example.com"}, &out, opts...)
+	}
+	explicit := func(ctx *pulumi.Context) (pulumi.ProviderResource, error) {
+		var p testProvider
+		return &p, ctx.RegisterResource("pulumi:providers:test", "p", pulumi.Map{}, &p)
+	}
+	tests := []struct {
+		name     string
+		disabled string
+		program  func(ctx *pulumi.Context) error
+		wantErr  bool
+	}{
+		{"resource, all disabled", `["*"]`, func(ctx *pulumi.Context) error { return register(ctx) }, true},
+		{"resource, its package disabled", `["test"]`, func(ctx *pulumi.Context) error { return register(ctx) }, true},
+		{"resource, another package disabled", `["aws"]`, func(ctx *pulumi.Context) error { return register(ctx) }, false},
+		{"resource, explicit provider", `["*"]`, func(ctx *pulumi.Context) error {
+			p, err := explicit(ctx)
+			if err != nil {
+				return err
+			}
+			return register(ctx, pulumi.Provider(p))
+		}, false},
+		{"lookup, all disabled", `["*"]`, func(ctx *pulumi.Context) error { return invoke(ctx) }, true},
+		{"lookup, nothing disabled", ``, func(ctx *pulumi.Context) error { return invoke(ctx) }, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := map[string]string{}
+			if tt.disabled != "" {
+				cfg["pulumi:disable-default-providers"] = tt.disabled
+			}
+			_, err := Run(Options{Project: "p", Stack: "s", Config: cfg}, func(ctx *pulumi.Context) (pulumi.Map, error) {
+				return nil, tt.program(ctx)
+			})
+			if got := err != nil && strings.Contains(err.Error(), "needs an explicit provider"); got != tt.wantErr {
+				t.Errorf("error %v, want a missing-provider error: %v", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+type testProvider struct{ pulumi.ProviderResourceState }

@@ -34,16 +34,10 @@ type Engine struct {
 // bin/pulumi, plugins/resource-kubernetes-v<version>/) and keeps its state in dir.
 func NewEngine(tools, dir string, logs io.Writer) (*Engine, error) {
 	home, backend := filepath.Join(dir, "pulumi-home"), filepath.Join(dir, "state")
-	// A real directory holding a link to the binary: the engine skips plugin directories that
-	// are themselves links.
-	plugin := filepath.Join("plugins", "resource-kubernetes-v"+KubernetesPluginVersion)
-	for _, d := range []string{filepath.Join(home, plugin), backend} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			return nil, err
-		}
+	if err := os.MkdirAll(backend, 0o755); err != nil {
+		return nil, err
 	}
-	const binary = "pulumi-resource-kubernetes"
-	if err := os.Symlink(filepath.Join(tools, plugin, binary), filepath.Join(home, plugin, binary)); err != nil && !os.IsExist(err) {
+	if err := linkKubernetesPlugin(tools, home); err != nil {
 		return nil, err
 	}
 	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: tools, SkipVersionCheck: true})
@@ -60,6 +54,20 @@ func NewEngine(tools, dir string, logs io.Writer) (*Engine, error) {
 	}}, nil
 }
 
+// linkKubernetesPlugin puts the provider build-tools built into home's plugins: a real directory
+// holding a link to the binary, since the engine skips plugin directories that are links.
+func linkKubernetesPlugin(tools, home string) error {
+	plugin := filepath.Join("plugins", "resource-kubernetes-v"+KubernetesPluginVersion)
+	if err := os.MkdirAll(filepath.Join(home, plugin), 0o755); err != nil {
+		return err
+	}
+	const binary = "pulumi-resource-kubernetes"
+	if err := os.Symlink(filepath.Join(tools, plugin, binary), filepath.Join(home, plugin, binary)); err != nil && !os.IsExist(err) {
+		return err
+	}
+	return nil
+}
+
 // Stack is one stack of the program, with the raw configuration it runs with.
 type Stack struct {
 	auto.Stack
@@ -72,7 +80,7 @@ func (e *Engine) Stack(ctx context.Context, name string, raw map[string]string) 
 	// An inline program gets its configuration through the context, which cannot list keys; the
 	// program's strict decoding needs them all, so it is handed the stack's own configuration.
 	program := func(ctx *pulumi.Context) error {
-		_, err := stacks.RunWith(ctx, raw)
+		_, err := stacks.RunWith(ctx, raw, nil)
 		return err
 	}
 	st, err := auto.UpsertStackInlineSource(ctx, name, stacks.Project, program,

@@ -1,0 +1,123 @@
+package stacks
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"github.com/mlops-retail/retail-api-edge/internal/plan"
+	"github.com/mlops-retail/retail-api-edge/internal/stackconfig"
+)
+
+// TestSecretKeysStaySecret sets keys as `pulumi config set --secret` does and checks that their
+// strings reach no resource input and no stack output in plain text, while they are still sent
+// (as secrets) where the program uses them.
+func TestSecretKeysStaySecret(t *testing.T) {
+	const owner = "team-s3cr3t-owner"
+	tests := []struct {
+		name      string
+		raw       map[string]string
+		secretKey string
+		secret    string
+		// where is a resource type whose inputs must carry the secret (as a secret).
+		where []string
+		// inOutputs says whether some stack output carries the secret.
+		inOutputs bool
+	}{
+		{"a tag value: provider default tags, load balancer annotations",
+			with(k("tags"), `{"owner": "`+owner+`"}`), k("tags"), owner,
+			[]string{plan.AWSProviderToken, "kubernetes:core/v1:Service"}, false},
+		{"the ingress object: its name in the Ingress and the outputs",
+			with(k("exposure"), "ingress", k("ingress"), `{"name": "private-edge"}`), k("ingress"), "private-edge",
+			[]string{"kubernetes:networking.k8s.io/v1:Ingress"}, true},
+		{"a domain: certificate, records, outputs",
+			with(k("exposure"), "ingress", k("domain"), `{"name": "hidden.example.com", "zoneName": "example.com"}`,
+				k("tls"), `{"enabled": true}`), k("domain"), "hidden.example.com",
+			[]string{plan.CertificateToken, plan.RecordToken}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := Plan(&stackconfig.Stack{Project: Project, Stack: "test", Config: tt.raw, SecretKeys: []string{tt.secretKey}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			carried := map[string]bool{}
+			for _, r := range p.Resources {
+				walk(resource.NewProperty(r.Inputs), false, func(s string, secret bool) {
+					switch {
+					case !strings.Contains(s, tt.secret):
+					case !secret:
+						t.Errorf("%s %s: input holds the secret in plain text: %q", r.Type, r.Name, s)
+					default:
+						carried[r.Type] = true
+					}
+				})
+			}
+			for _, typ := range tt.where {
+				if !carried[typ] {
+					t.Errorf("%s: want the secret sent as a secret, found none", typ)
+				}
+			}
+			for _, r := range p.Find(plan.RecordToken) {
+				if !slices.Contains(r.AdditionalSecretOutputs, "fqdn") {
+					t.Errorf("record %s: its fqdn derives from the secret name, want it secret; got %v", r.Name, r.AdditionalSecretOutputs)
+				}
+			}
+			secretOutputs := 0
+			for name, out := range p.Outputs {
+				if !out.Secret && strings.Contains(plainText(out.Value), tt.secret) {
+					t.Errorf("output %s holds the secret in plain text: %v", name, out.Value)
+				}
+				if out.Secret {
+					secretOutputs++
+				}
+			}
+			if got := secretOutputs > 0; got != tt.inOutputs {
+				t.Errorf("secret outputs: %d, want some: %v", secretOutputs, tt.inOutputs)
+			}
+		})
+	}
+}
+
+// walk calls f for every string in v, saying whether it sits inside a secret.
+func walk(v resource.PropertyValue, secret bool, f func(s string, secret bool)) {
+	switch {
+	case v.IsSecret():
+		walk(v.SecretValue().Element, true, f)
+	case v.IsString():
+		f(v.StringValue(), secret)
+	case v.IsArray():
+		for _, e := range v.ArrayValue() {
+			walk(e, secret, f)
+		}
+	case v.IsObject():
+		for _, e := range v.ObjectValue() {
+			walk(e, secret, f)
+		}
+	}
+}
+
+func plainText(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case []string:
+		return strings.Join(v, " ")
+	}
+	return ""
+}
+
+func TestSecretsOf(t *testing.T) {
+	raw := map[string]string{
+		k("cluster"): `{"kubeconfig": "/k", "name": "c", "create": false, "desiredNodes": 2}`,
+		k("tags"):    `{"a": "x", "b": "x"}`,
+		RegionKey:    "us-east-1",
+	}
+	got := secretsOf(raw, []string{k("cluster"), k("tags"), RegionKey, k("missing")})
+	want := []string{"/k", "c", "us-east-1", "x"}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("got %v, want %v (strings only, each once)", got, want)
+	}
+}
