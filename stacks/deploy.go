@@ -113,7 +113,7 @@ func serviceArgs(cfg *Config) *servicelb.Args {
 func healthCheck(cfg *Config) servicelb.HealthCheck {
 	h := cfg.Health
 	return servicelb.HealthCheck{
-		Path: cfg.App.HealthPath, Port: cfg.App.TargetPort,
+		Path:            cfg.App.HealthPath,
 		IntervalSeconds: h.IntervalSeconds, TimeoutSeconds: h.TimeoutSeconds,
 		HealthyThreshold: h.HealthyThreshold, UnhealthyThreshold: h.UnhealthyThreshold,
 	}

@@ -19,10 +19,13 @@ const (
 // Prefix of every AWS load balancer annotation on a Service.
 const Prefix = "service.beta.kubernetes.io/aws-load-balancer-"
 
-// HealthCheck is the load balancer's HTTP health check of the app.
+// TrafficPort is the health-check port value both controllers read as "the port traffic goes to".
+const TrafficPort = "traffic-port"
+
+// HealthCheck is the load balancer's HTTP health check of the app, on the health path of the
+// port the load balancer sends traffic to.
 type HealthCheck struct {
 	Path               string
-	Port               int // the Service's targetPort: pods are checked directly
 	IntervalSeconds    int
 	TimeoutSeconds     int
 	HealthyThreshold   int
@@ -46,7 +49,10 @@ func (lb LoadBalancer) Annotations() map[string]string {
 		Prefix + "scheme":                          "internet-facing",
 		Prefix + "healthcheck-protocol":            "http",
 		Prefix + "healthcheck-path":                hc.Path,
-		Prefix + "healthcheck-port":                strconv.Itoa(hc.Port),
+		// The port traffic goes to: with the cloud provider's instance targets that is the NodePort
+		// (kube-proxy forwards to a pod), with the controller's ip targets the pod port. A fixed
+		// pod port would be probed on the node, where nothing listens, and fail every target.
+		Prefix + "healthcheck-port": TrafficPort,
 		Prefix + "healthcheck-interval":            strconv.Itoa(hc.IntervalSeconds),
 		Prefix + "healthcheck-timeout":             strconv.Itoa(hc.TimeoutSeconds),
 		Prefix + "healthcheck-healthy-threshold":   strconv.Itoa(hc.HealthyThreshold),

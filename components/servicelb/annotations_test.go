@@ -3,7 +3,7 @@ package servicelb
 import "testing"
 
 func TestAnnotations(t *testing.T) {
-	hc := HealthCheck{Path: "/health", Port: 8000, IntervalSeconds: 15, TimeoutSeconds: 5, HealthyThreshold: 2, UnhealthyThreshold: 3}
+	hc := HealthCheck{Path: "/health", IntervalSeconds: 15, TimeoutSeconds: 5, HealthyThreshold: 2, UnhealthyThreshold: 3}
 	tests := []struct {
 		name    string
 		lb      LoadBalancer
@@ -14,7 +14,7 @@ func TestAnnotations(t *testing.T) {
 		{"internet-facing, whichever controller", LoadBalancer{Flavour: NLB, HealthCheck: hc}, "scheme", "internet-facing", true},
 		{"HTTP health check", LoadBalancer{Flavour: NLB, HealthCheck: hc}, "healthcheck-protocol", "http", true},
 		{"health check path", LoadBalancer{Flavour: NLB, HealthCheck: hc}, "healthcheck-path", "/health", true},
-		{"health check on the pod port", LoadBalancer{Flavour: NLB, HealthCheck: hc}, "healthcheck-port", "8000", true},
+		{"health check on the port traffic goes to", LoadBalancer{Flavour: NLB, HealthCheck: hc}, "healthcheck-port", "traffic-port", true},
 		{"health check interval", LoadBalancer{Flavour: NLB, HealthCheck: hc}, "healthcheck-interval", "15", true},
 		{"health check timeout", LoadBalancer{Flavour: NLB, HealthCheck: hc}, "healthcheck-timeout", "5", true},
 		{"healthy threshold", LoadBalancer{Flavour: NLB, HealthCheck: hc}, "healthcheck-healthy-threshold", "2", true},

@@ -17,7 +17,7 @@ func args(lb *LoadBalancer) *Args {
 }
 
 func nlb() *LoadBalancer {
-	return &LoadBalancer{Flavour: NLB, HealthCheck: HealthCheck{Path: "/health", Port: 8000,
+	return &LoadBalancer{Flavour: NLB, HealthCheck: HealthCheck{Path: "/health",
 		IntervalSeconds: 15, TimeoutSeconds: 5, HealthyThreshold: 2, UnhealthyThreshold: 2}}
 }
 
