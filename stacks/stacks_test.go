@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"bytes"
+	"fmt"
 	"flag"
 	"os"
 	"path/filepath"
@@ -183,28 +184,47 @@ func TestSwitchingKeepsTheServiceURN(t *testing.T) {
 	}
 }
 
-func TestMissingOIDCProvider(t *testing.T) {
-	run := func(raw map[string]string) (*plan.Plan, error) {
-		return plan.Run(plan.Options{
-			Project: Project, Stack: "test", Config: raw,
-			FailingLookups: map[string]string{plan.GetOIDCProviderToken: "NoSuchEntity: OpenIDConnect provider not found"},
-		}, func(ctx *pulumi.Context) (pulumi.Map, error) { return RunWith(ctx, raw, nil) })
+// TestOIDCProviderOwnership: the stack owns the cluster's IAM OIDC provider (registers it on every
+// run, whatever a lookup would say) or only looks it up; never create-when-missing, which makes the
+// next run, finding it, delete it.
+func TestOIDCProviderOwnership(t *testing.T) {
+	tests := []struct {
+		name        string
+		owned       bool
+		lookupFails bool
+		wantErr     string // "" = no error
+	}{
+		{"looked up, exists", false, false, ""},
+		{"looked up, missing: fails with the fix", false, true, "associate-iam-oidc-provider"},
+		{"owned, first run (none yet)", true, true, ""},
+		{"owned, next run (the lookup would find it): still registered", true, false, ""},
 	}
-	_, err := run(with(k("exposure"), "ingress"))
-	if err == nil || !strings.Contains(err.Error(), "associate-iam-oidc-provider") || !strings.Contains(err.Error(), "cluster.createOidcProvider") {
-		t.Fatalf("want a message that says how to enable the OIDC provider, got %v", err)
-	}
-	p, err := run(with(k("exposure"), "ingress", k("cluster"), `{"createOidcProvider": true}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	prov := p.Find(plan.OIDCProviderToken)
-	role := p.Find(plan.RoleToken)
-	if len(prov) != 1 || len(role) != 1 || !slices.Contains(role[0].Dependencies, prov[0].URN) {
-		t.Fatal("with createOidcProvider the stack creates the provider and the role trusts it")
-	}
-	if prov[0].Value("clientIdLists").([]any)[0] != "sts.amazonaws.com" {
-		t.Errorf("provider audience: %v", prov[0].Inputs)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			raw := with(k("exposure"), "ingress", k("cluster"), fmt.Sprintf(`{"createOidcProvider": %v}`, tt.owned))
+			failing := map[string]string{}
+			if tt.lookupFails {
+				failing[plan.GetOIDCProviderToken] = "NoSuchEntity: OpenIDConnect provider not found"
+			}
+			p, err := plan.Run(plan.Options{Project: Project, Stack: "test", Config: raw, FailingLookups: failing},
+				func(ctx *pulumi.Context) (pulumi.Map, error) { return RunWith(ctx, raw, nil) })
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !strings.Contains(err.Error(), "cluster.createOidcProvider") {
+					t.Fatalf("want a message that says how to get an OIDC provider, got %v", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			prov, role := p.Find(plan.OIDCProviderToken), p.Find(plan.RoleToken)
+			if got := len(prov) == 1; got != tt.owned {
+				t.Fatalf("OIDC provider registered: %v, want %v", got, tt.owned)
+			}
+			if tt.owned && (!slices.Contains(role[0].Dependencies, prov[0].URN) || prov[0].Value("clientIdLists").([]any)[0] != "sts.amazonaws.com") {
+				t.Errorf("the role must trust the stack's provider (audience sts.amazonaws.com): %v", prov[0].Inputs)
+			}
+		})
 	}
 }
 

@@ -185,30 +185,33 @@ func certificateAuthority(c *awseks.LookupClusterResult) string {
 	return c.CertificateAuthorities[0].Data
 }
 
-// existingOIDCProvider finds the IAM OIDC provider of an existing cluster, or creates it when the
-// user opted in. Without one, no IRSA role can be assumed, so this fails early with the fix.
+// existingOIDCProvider is the IAM OIDC provider of an existing cluster, owned one way only: with
+// CreateOIDCProvider the stack registers it on every run (it owns it, and destroy deletes it);
+// otherwise it only looks it up, and fails early with the fix when there is none. Looking it up
+// and creating it only when missing would make the next run, which finds it, drop it from the
+// program, and Pulumi would delete it, breaking IRSA for every workload of the cluster.
 func (c *Cluster) existingOIDCProvider(ctx *pulumi.Context, name string, args *Args, issuer string) (pulumi.StringOutput, error) {
 	if issuer == "" {
 		return pulumi.StringOutput{}, fmt.Errorf("EKS cluster %q reports no OIDC issuer; IRSA needs one", args.Name)
 	}
+	if args.CreateOIDCProvider {
+		p, err := iam.NewOpenIdConnectProvider(ctx, name+"-oidc", &iam.OpenIdConnectProviderArgs{
+			Url: pulumi.String(issuer), ClientIdLists: pulumi.ToStringArray([]string{"sts.amazonaws.com"}),
+		}, pulumi.Parent(c), pulumi.Provider(args.AwsProvider))
+		if err != nil {
+			return pulumi.StringOutput{}, err
+		}
+		return p.Arn, nil
+	}
 	found, err := iam.LookupOpenIdConnectProvider(ctx, &iam.LookupOpenIdConnectProviderArgs{Url: &issuer},
 		pulumi.Provider(args.AwsProvider), pulumi.Parent(c))
-	if err == nil {
-		return pulumi.String(found.Arn).ToStringOutput(), nil
-	}
-	if !args.CreateOIDCProvider {
+	if err != nil {
 		return pulumi.StringOutput{}, fmt.Errorf("EKS cluster %q has no IAM OIDC provider for %s, which the load balancer "+
 			"controller's role needs. Create it with `eksctl utils associate-iam-oidc-provider --cluster %s --region %s --approve`, "+
-			"or set retail-api-edge:cluster.createOidcProvider: true to let this stack create (and later delete) it. Lookup error: %w",
-			args.Name, issuer, args.Name, args.Region, err)
+			"or set retail-api-edge:cluster.createOidcProvider: true to let this stack own it (create it, and delete it on destroy). "+
+			"Lookup error: %w", args.Name, issuer, args.Name, args.Region, err)
 	}
-	p, err := iam.NewOpenIdConnectProvider(ctx, name+"-oidc", &iam.OpenIdConnectProviderArgs{
-		Url: pulumi.String(issuer), ClientIdLists: pulumi.ToStringArray([]string{"sts.amazonaws.com"}),
-	}, pulumi.Parent(c), pulumi.Provider(args.AwsProvider))
-	if err != nil {
-		return pulumi.StringOutput{}, err
-	}
-	return p.Arn, nil
+	return pulumi.String(found.Arn).ToStringOutput(), nil
 }
 
 func (c *Cluster) create(ctx *pulumi.Context, name string, args *Args) (pulumi.StringOutput, error) {
