@@ -284,3 +284,47 @@ func onlyOne(t *testing.T, p *plan.Plan) func(typ string) plan.Resource {
 		return rs[0]
 	}
 }
+
+// TestChildrenNamedByIdentity: children made per list entry are named by what they are (the
+// policy, the domain, the subnet), so reordering config replaces nothing, and declare their old
+// positional name as an alias, so stacks made before keep their URNs and update in place.
+func TestChildrenNamedByIdentity(t *testing.T) {
+	domain := `{"name": "api.example.com", "zoneName": "example.com", "alternativeNames": ["www.example.com", "*.api.example.com", "b.example.com"]}`
+	reordered := `{"name": "api.example.com", "zoneName": "example.com", "alternativeNames": ["b.example.com", "*.api.example.com", "www.example.com"]}`
+	tls := with(k("exposure"), "ingress", k("tls"), `{"enabled": true}`, k("domain"), domain)
+	created := with(k("cluster"), `{"create": true, "vpcId": "vpc-0123456789abcdef0", "publicSubnetIds": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]}`)
+	tests := []struct {
+		name    string
+		raw     map[string]string
+		typ     string
+		aliases map[string]string // new name -> the positional name it had
+	}{
+		{"policy attachment by policy", tls, plan.RolePolicyAttachmentToken,
+			map[string]string{"lb-controller-irsa-lbc-policy": "lb-controller-irsa-policy-0"}},
+		{"validation record by domain", tls, plan.RecordToken, map[string]string{
+			"retail-api-validation-api.example.com": "retail-api-validation-0", "retail-api-validation-www.example.com": "retail-api-validation-1",
+			"retail-api-validation-b.example.com": "retail-api-validation-2", "retail-api-A": ""}},
+		{"subnet tag by subnet", created, plan.TagToken, map[string]string{
+			"cluster-elb-subnet-0123456789abcdef0": "cluster-elb-subnet-0", "cluster-elb-subnet-0123456789abcdef1": "cluster-elb-subnet-1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := map[string]string{}
+			for _, r := range planOf(t, tt.raw).Find(tt.typ) {
+				got[r.Name] = strings.Join(r.AliasNames, ",")
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tt.aliases) {
+				t.Errorf("children (name: aliases):\n got  %v\n want %v", got, tt.aliases)
+			}
+		})
+	}
+	t.Run("reordered alternative names change nothing", func(t *testing.T) {
+		before := planOf(t, tls).Document()
+		after := planOf(t, with(k("exposure"), "ingress", k("tls"), `{"enabled": true}`, k("domain"), reordered)).Document()
+		for _, c := range plan.Diff(before, after) {
+			if c.Type == plan.RecordToken {
+				t.Errorf("reordering alternative names changes record %s: %v", c.Name, c.Kind)
+			}
+		}
+	})
+}

@@ -4,7 +4,8 @@
 //
 // Inputs (Args): domain, alternative names, hosted zone ID.
 // Outputs: CertificateArn (after validation), Validation (the resource to depend on).
-// Creates: `aws:acm/certificate:Certificate`, one `aws:route53/record:Record` per validated name,
+// Creates: `aws:acm/certificate:Certificate`, one `aws:route53/record:Record` per validated name
+// (named `<name>-validation-<domain>`, so reordering the alternative names replaces nothing),
 // `aws:acm/certificateValidation:CertificateValidation`.
 package certificate
 
@@ -83,14 +84,16 @@ func NewCertificate(ctx *pulumi.Context, name string, args *Args, opts ...pulumi
 		option := cert.DomainValidationOptions.ApplyT(func(opts []acm.CertificateDomainValidationOption) (acm.CertificateDomainValidationOption, error) {
 			return validationOption(opts, domain)
 		}).(acm.CertificateDomainValidationOptionOutput)
-		rec, err := route53.NewRecord(ctx, fmt.Sprintf("%s-validation-%d", name, i), &route53.RecordArgs{
+		// Named by the domain it validates; before, by position: the alias keeps existing stacks'.
+		old := pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String(fmt.Sprintf("%s-validation-%d", name, i))}})
+		rec, err := route53.NewRecord(ctx, name+"-validation-"+domain, &route53.RecordArgs{
 			ZoneId:         pulumi.String(args.ZoneID),
 			Name:           option.ResourceRecordName().Elem(),
 			Type:           option.ResourceRecordType().Elem(),
 			Records:        pulumi.StringArray{option.ResourceRecordValue().Elem()},
 			Ttl:            pulumi.Int(60),
 			AllowOverwrite: pulumi.Bool(true),
-		}, child...)
+		}, append(child, old)...)
 		if err != nil {
 			return nil, err
 		}

@@ -7,7 +7,7 @@
 // exist from a manual `kubectl apply`), Name, VpcID, OIDCIssuer, OIDCProviderArn (with NeedOIDC).
 // Creates: two `pulumi:providers:kubernetes`; with Create also `eks:index:Cluster` (pulumi-eks) and
 // one `aws:ec2/tag:Tag` per public subnet (`kubernetes.io/role/elb=1`, so load balancers find
-// them); with CreateOIDCProvider, the cluster's IAM OIDC provider when it has none.
+// them; named `<name>-elb-<subnet>`); with CreateOIDCProvider, the cluster's IAM OIDC provider when it has none.
 package cluster
 
 import (
@@ -223,9 +223,11 @@ func (c *Cluster) create(ctx *pulumi.Context, name string, args *Args) (pulumi.S
 	}
 	var tags []pulumi.Resource
 	for i, subnet := range subnets {
-		t, err := ec2.NewTag(ctx, fmt.Sprintf("%s-elb-subnet-%d", name, i), &ec2.TagArgs{
+		// Named by the subnet; before, by position: the alias keeps existing stacks' tags.
+		old := pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String(fmt.Sprintf("%s-elb-subnet-%d", name, i))}})
+		t, err := ec2.NewTag(ctx, name+"-elb-"+subnet, &ec2.TagArgs{
 			ResourceId: pulumi.String(subnet), Key: pulumi.String(ELBRoleTag), Value: pulumi.String("1"),
-		}, pulumi.Parent(c), pulumi.Provider(args.AwsProvider))
+		}, pulumi.Parent(c), pulumi.Provider(args.AwsProvider), old)
 		if err != nil {
 			return pulumi.StringOutput{}, err
 		}

@@ -2,10 +2,11 @@
 // cluster's OIDC provider (IAM Roles for Service Accounts). Reusable for any service account.
 //
 // Inputs (Args): the OIDC provider ARN and issuer URL, namespace and service account, and the
-// managed policies to attach.
+// managed policies to attach, each under a stable key.
 // Outputs: RoleArn, RoleName, and Ready (resources to depend on: the role is only usable once its
 // policies are attached).
-// Creates: `aws:iam/role:Role`, one `aws:iam/rolePolicyAttachment:RolePolicyAttachment` per policy.
+// Creates: `aws:iam/role:Role`, one `aws:iam/rolePolicyAttachment:RolePolicyAttachment` per policy,
+// named `<name>-<key>`, so reordering the policies replaces nothing.
 package irsa
 
 import (
@@ -31,9 +32,16 @@ type Args struct {
 	OIDCIssuer     pulumi.StringInput
 	Namespace      string
 	ServiceAccount string
-	PolicyArns     []pulumi.StringInput
+	Policies       []Policy
 	Description    string
 	AwsProvider    pulumi.ProviderResource
+}
+
+// Policy is a managed policy to attach. Key names the attachment (its identity, e.g. the policy's
+// own name): it must not change while the policy stays attached.
+type Policy struct {
+	Key string
+	Arn pulumi.StringInput
 }
 
 // Role is the IRSA role component.
@@ -57,6 +65,13 @@ func (a *Args) validate() error {
 		return errors.New("irsa: Namespace and ServiceAccount are required")
 	case a.AwsProvider == nil:
 		return errors.New("irsa: AwsProvider is required (one explicit provider, never the ambient one)")
+	}
+	keys := map[string]bool{}
+	for _, p := range a.Policies {
+		if p.Key == "" || p.Arn == nil || keys[p.Key] {
+			return fmt.Errorf("irsa: every policy needs an ARN and its own non-empty key, got %q", p.Key)
+		}
+		keys[p.Key] = true
 	}
 	return nil
 }
@@ -82,9 +97,11 @@ func NewRole(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Resour
 		return nil, err
 	}
 	r.Ready = append(r.Ready, role)
-	for i, policy := range args.PolicyArns {
-		att, err := iam.NewRolePolicyAttachment(ctx, fmt.Sprintf("%s-policy-%d", name, i),
-			&iam.RolePolicyAttachmentArgs{Role: role.Name, PolicyArn: policy}, child...)
+	for i, policy := range args.Policies {
+		// Named by key; before, by position: the alias keeps existing stacks' attachments.
+		old := pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String(fmt.Sprintf("%s-policy-%d", name, i))}})
+		att, err := iam.NewRolePolicyAttachment(ctx, name+"-"+policy.Key,
+			&iam.RolePolicyAttachmentArgs{Role: role.Name, PolicyArn: policy.Arn}, append(child, old)...)
 		if err != nil {
 			return nil, err
 		}

@@ -75,7 +75,7 @@ func TestRoleComponent(t *testing.T) {
 			AwsProvider:     aws,
 			OIDCProviderArn: pulumi.String(providerArn), OIDCIssuer: pulumi.String(issuer),
 			Namespace: "kube-system", ServiceAccount: "sa",
-			PolicyArns: []pulumi.StringInput{pulumi.String("arn:aws:iam::aws:policy/A"), pulumi.String("arn:aws:iam::aws:policy/B")},
+			Policies: []Policy{{Key: "a", Arn: pulumi.String("arn:aws:iam::aws:policy/A")}, {Key: "b", Arn: pulumi.String("arn:aws:iam::aws:policy/B")}},
 		})
 		if err != nil {
 			return nil, err

@@ -132,7 +132,7 @@ func (c *Controller) role(ctx *pulumi.Context, name string, args *Args) (pulumi.
 	role, err := irsa.NewRole(ctx, name+"-irsa", &irsa.Args{
 		OIDCProviderArn: args.OIDCProviderArn, OIDCIssuer: args.OIDCIssuer,
 		Namespace: args.Namespace, ServiceAccount: args.ServiceAccount,
-		PolicyArns: []pulumi.StringInput{policy.Arn}, AwsProvider: args.AwsProvider,
+		Policies: []irsa.Policy{{Key: "lbc-policy", Arn: policy.Arn}}, AwsProvider: args.AwsProvider,
 	}, pulumi.Parent(c))
 	if err != nil {
 		return pulumi.StringOutput{}, nil, err

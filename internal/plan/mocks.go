@@ -53,6 +53,11 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		r.Version = rpc.GetVersion()
 		r.Protect = rpc.GetProtect()
 		secretOutputs = append(secretOutputs, rpc.GetAdditionalSecretOutputs()...)
+		for _, a := range rpc.GetAliases() {
+			if spec := a.GetSpec(); spec != nil {
+				r.AliasNames = append(r.AliasNames, spec.GetName())
+			}
+		}
 	}
 	r.AdditionalSecretOutputs = sortedUnique(secretOutputs)
 	r.URN = m.urn(r.Parent, r.Type, r.Name)

@@ -46,6 +46,9 @@ type Resource struct {
 	Custom   bool
 	// AdditionalSecretOutputs are outputs the registration (or a stack transform) makes secret.
 	AdditionalSecretOutputs []string
+	// AliasNames are the earlier names the resource declares (pulumi.Aliases), which the engine
+	// matches against existing state so that a rename updates instead of replacing.
+	AliasNames []string
 	Dependencies            []string
 	Inputs                  resource.PropertyMap
 }
