@@ -128,6 +128,9 @@ type WAFConfig struct {
 	// RateLimit is the most requests one client IP may make in 5 minutes.
 	RateLimit         int      `json:"rateLimit"`
 	ManagedRuleGroups []string `json:"managedRuleGroups"`
+	// LargeBodies is what the Common rule set does with request bodies over 8 KB: "count" (let
+	// them through, counted in CloudWatch) or "block" (AWS's default).
+	LargeBodies string `json:"largeBodies"`
 }
 
 // AccessLogsConfig is the `accessLogs` object: ALB access logs in S3.

@@ -1,7 +1,11 @@
 package stacks
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -86,7 +90,9 @@ func TestInvalidConfig(t *testing.T) {
 		{"unpinned chart", with(k("controller"), `{"chartVersion": "latest"}`), k("controller.chartVersion"), "exact chart version"},
 		{"http chart repo", with(k("controller"), `{"repository": "http://charts.example"}`), k("controller.repository"), "https://"},
 		{"unknown policy version", with(k("controller"), `{"policyVersion": "v2.7.0"}`), k("controller.policyVersion"), "v3.5.0"},
-		{"zero controller replicas", with(k("controller"), `{"replicas": 0}`), k("controller.replicas"), "between 1 and 10"},
+		{"zero controller replicas", with(k("controller"), `{"replicas": 0}`), k("controller.replicas"), "between 2 and 10"},
+		{"unknown large-body action", with(k("exposure"), "ingress", k("waf"), `{"enabled": true, "largeBodies": "allow"}`), k("waf.largeBodies"), `"count"`},
+		{"one controller replica: a drain stops the webhook", with(k("controller"), `{"replicas": 1}`), k("controller.replicas"), "node drain"},
 		{"bad TLS policy", with(k("controller"), `{"defaultSSLPolicy": "TLS1.3"}`), k("controller.defaultSSLPolicy"), "ELB security policy"},
 		{"ALB name too long", with(k("ingress"), `{"loadBalancerName": "a-very-long-load-balancer-name-over-32"}`), k("ingress.loadBalancerName"), "at most 32"},
 		{"bad success codes", with(k("ingress"), `{"successCodes": "ok"}`), k("ingress.successCodes"), "HTTP codes"},
@@ -146,6 +152,26 @@ func TestInvalidConfig(t *testing.T) {
 		{"tags a list", with(k("tags"), `["a"]`), k("tags"), "must be an object"},
 		{"null object", with(k("app"), `null`), k("app"), "must be an object"},
 		{"broken JSON", with(k("cluster"), `{"name": `), k("cluster"), "must be an object"},
+		// Values AWS or a controller would reject, caught before anything is registered.
+		{"tag value with a comma", with(k("tags"), `{"team": "ml,ops"}`), k("tags.team"), "k1=v1,k2=v2"},
+		{"tag key with =", with(k("tags"), `{"a=b": "x"}`), k("tags.a=b"), "cannot contain , or ="},
+		{"tag value with a trailing space", with(k("tags"), `{"team": "mlops "}`), k("tags.team"), "start or end with a space"},
+		{"tag value with characters AWS refuses", with(k("tags"), `{"team": "ml<ops>"}`), k("tags.team"), "letters, digits, spaces"},
+		{"too many tags with the controllers' own", with(k("tags"), manyTags(45)), k("tags"), "at most 47"},
+		{"TLS policy allowing TLS 1.0", with(k("exposure"), "ingress", k("tls"), `{"sslPolicy": "ELBSecurityPolicy-2016-08"}`), k("tls.sslPolicy"), "still allows TLS 1.0 or 1.1"},
+		{"controller default allowing TLS 1.1", with(k("controller"), `{"defaultSSLPolicy": "ELBSecurityPolicy-TLS-1-1-2017-01"}`), k("controller.defaultSSLPolicy"), "still allows TLS 1.0 or 1.1"},
+		{"success code the ALB rejects", with(k("ingress"), `{"successCodes": "200,503"}`), k("ingress.successCodes"), "from 200 to 499"},
+		{"descending success range", with(k("ingress"), `{"successCodes": "299-200"}`), k("ingress.successCodes"), "from 200 to 499"},
+		{"1xx success code", with(k("ingress"), `{"successCodes": "100"}`), k("ingress.successCodes"), "from 200 to 499"},
+		{"certificate name over 64", with(k("exposure"), "ingress", k("tls"), `{"enabled": true}`, k("domain"),
+			`{"name": "a-very-long-api-name-for-the-retail-prediction-service.eu-prod.example.com", "zoneName": "example.com"}`), k("domain.name"), "at most 64"},
+		{"too many certificate names", with(k("exposure"), "ingress", k("domain"),
+			`{"name": "api.example.com", "zoneName": "example.com", "alternativeNames": ["a.example.com","b.example.com","c.example.com","d.example.com","e.example.com","f.example.com","g.example.com","h.example.com","i.example.com","j.example.com"]}`),
+			k("domain.alternativeNames"), "at most 9"},
+		{"zone that is not a zone name", with(k("exposure"), "ingress", k("domain"), `{"name": "api.example.com", "zoneName": "*.example.com"}`), k("domain.zoneName"), "not a hosted zone name"},
+		{"log prefix with a wildcard", with(k("exposure"), "ingress", k("accessLogs"), `{"enabled": true, "prefix": "logs*"}`), k("accessLogs.prefix"), "no *"},
+		{"log prefix with a comma", with(k("exposure"), "ingress", k("accessLogs"), `{"enabled": true, "prefix": "a,b"}`), k("accessLogs.prefix"), "at most 512"},
+		{"log prefix with a leading slash", with(k("exposure"), "ingress", k("accessLogs"), `{"enabled": true, "prefix": "/logs"}`), k("accessLogs.prefix"), "leading or trailing /"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -165,6 +191,29 @@ func TestInvalidConfig(t *testing.T) {
 				t.Errorf("message leaks internals: %s", msg)
 			}
 		})
+	}
+}
+
+// manyTags is a tags object with n entries.
+func manyTags(n int) string {
+	m := map[string]string{}
+	for i := range n {
+		m[fmt.Sprintf("t%d", i)] = "x"
+	}
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+// TestStackNameMustFitDerivedNames: the WAF web ACL is named after the stack, and WAF refuses a
+// dot; the message names the key that turns the ACL on.
+func TestStackNameMustFitDerivedNames(t *testing.T) {
+	raw := with(k("exposure"), "ingress", k("waf"), `{"enabled": true}`)
+	_, err := Decode("team.prod", raw)
+	if err == nil || !strings.Contains(err.Error(), k("waf.enabled")+": ") || !strings.Contains(err.Error(), `"retail-api-edge-team.prod"`) {
+		t.Fatalf("want an error naming waf.enabled and the derived name, got %v", err)
+	}
+	if _, err := Decode("team-prod", raw); err != nil {
+		t.Fatalf("a plain stack name must pass: %v", err)
 	}
 }
 
@@ -192,5 +241,54 @@ func FuzzDecodeNeverPanics(f *testing.F) {
 	}
 	f.Fuzz(func(_ *testing.T, key, value string) {
 		_, _ = Decode("s", with(k(key), value, k("cluster"), value, k("tags"), value))
+	})
+}
+
+// FuzzAcceptedValuesReachAWSCleanly: whatever the decoder accepts for tags, TLS policy, success
+// codes and log prefix is something AWS and the controllers' k=v,... annotations can carry. The
+// checks here are written apart from validate.go, so a gap in one shows against the other.
+func FuzzAcceptedValuesReachAWSCleanly(f *testing.F) {
+	seeds := [][4]string{
+		{"team", "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", "200", "retail-api"},
+		{"a,b", "ELBSecurityPolicy-2016-08", "200-299", "logs*"},
+		{"x=y", "ELBSecurityPolicy-TLS-1-1-2017-01", "199,500", "a/b"},
+		{" pad ", "ELBSecurityPolicy-FS-1-2-Res-2020-10", "299-200", "/lead"},
+		{"ünïcode", "ELBSecurityPolicy-TLS-1-2-2017-01", "200,204,301-399", "AWSLogs"},
+	}
+	for _, s := range seeds {
+		f.Add(s[0], s[1], s[2], s[3])
+	}
+	f.Fuzz(func(t *testing.T, tag, policy, codes, prefix string) {
+		q := func(v any) string { b, _ := json.Marshal(v); return string(b) }
+		raw := with(k("exposure"), "ingress",
+			k("tags"), q(map[string]string{tag: tag}),
+			k("tls"), q(map[string]any{"enabled": true, "sslPolicy": policy}),
+			k("domain"), `{"name": "api.example.com", "zoneName": "example.com"}`,
+			k("ingress"), q(map[string]any{"successCodes": codes}),
+			k("accessLogs"), q(map[string]any{"enabled": true, "prefix": prefix}))
+		cfg, err := Decode("s", raw)
+		if err != nil {
+			return
+		}
+		for key, val := range cfg.Tags {
+			if strings.ContainsAny(key+val, ",=") || strings.TrimSpace(key) != key || strings.TrimSpace(val) != val {
+				t.Errorf("accepted tag %q=%q breaks the k=v,... annotations", key, val)
+			}
+		}
+		if old := []string{"2016-08", "2015-05", "TLS-1-0", "TLS-1-1", "FS-2018-06", "FS-1-1"}; slices.ContainsFunc(old, func(o string) bool {
+			return strings.Contains(cfg.TLS.SSLPolicy, o) && !strings.Contains(cfg.TLS.SSLPolicy, "TLS13")
+		}) {
+			t.Errorf("accepted TLS policy %q allows TLS 1.0/1.1", cfg.TLS.SSLPolicy)
+		}
+		for part := range strings.SplitSeq(cfg.Ingress.SuccessCodes, ",") {
+			for code := range strings.SplitSeq(part, "-") {
+				if n, err := strconv.Atoi(code); err != nil || n < 200 || n > 499 {
+					t.Errorf("accepted success code %q, which an ALB refuses", code)
+				}
+			}
+		}
+		if p := cfg.AccessLogs.Prefix; strings.ContainsAny(p, "*?,= ") || strings.HasPrefix(p, "/") || strings.HasSuffix(p, "/") || strings.Contains(p, "AWSLogs") {
+			t.Errorf("accepted log prefix %q, which S3, the bucket policy or the annotation would misread", p)
+		}
 	})
 }

@@ -45,7 +45,7 @@ func Defaults() Config {
 		},
 		Domain:     DomainConfig{Alias: true},
 		TLS:        TLSConfig{SSLPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"},
-		WAF:        WAFConfig{RateLimit: 2000},
+		WAF:        WAFConfig{RateLimit: 2000, LargeBodies: "count"},
 		AccessLogs: AccessLogsConfig{Prefix: "retail-api", RetentionDays: 30, EmptyOnDestroy: true},
 		Health: HealthCheckConfig{
 			IntervalSeconds:    15,

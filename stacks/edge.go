@@ -50,8 +50,9 @@ func newEdge(ctx *pulumi.Context, cfg *Config, awsProvider pulumi.ProviderResour
 	}
 	if cfg.WAF.Enabled {
 		acl, err := waf.NewWebACL(ctx, AppName, &waf.Args{
-			Name: Project + "-" + ctx.Stack(), RateLimit: cfg.WAF.RateLimit,
-			ManagedRuleGroups: cfg.WAF.ManagedRuleGroups, AwsProvider: awsProvider,
+			Name: WebACLName(cfg.Stack), RateLimit: cfg.WAF.RateLimit,
+			ManagedRuleGroups: cfg.WAF.ManagedRuleGroups, CountLargeBodies: cfg.WAF.LargeBodies == "count",
+			AwsProvider: awsProvider,
 		})
 		if err != nil {
 			return nil, err

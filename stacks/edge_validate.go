@@ -13,10 +13,22 @@ var (
 	dnsNameRe    = regexp.MustCompile(`^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 	ruleGroupRe  = regexp.MustCompile(`^AWSManagedRules[A-Za-z0-9]+$`)
 	bucketNameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
-	logPrefixRe  = regexp.MustCompile(`^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$`)
+	// logPrefixRe: S3's safe key characters, without * (a wildcard in the bucket policy's
+	// resource) and without , = (the controller's attribute annotation is k=v,...).
+	logPrefixRe = regexp.MustCompile(`^[A-Za-z0-9!_.'()-]+(/[A-Za-z0-9!_.'()-]+)*$`)
+	wafNameRe   = regexp.MustCompile(`^[\w-]{1,128}$`)
 )
 
-const maxRetentionDays = 3650
+const (
+	maxRetentionDays = 3650
+	// maxLogPrefix leaves room, within S3's 1024-byte keys, for what the ALB appends.
+	maxLogPrefix = 512
+	// maxCommonName is ACM's limit on a certificate's first domain name (its subject CN).
+	maxCommonName = 64
+)
+
+// WebACLName is the WAF web ACL's name: the project and the stack, so stacks never collide.
+func WebACLName(stack string) string { return Project + "-" + stack }
 
 // validateEdge checks the Option B extras: each needs the ALB, and TLS and DNS need a domain in
 // its hosted zone.
@@ -33,9 +45,13 @@ func (c *Config) validateEdge(v *validator) {
 		}
 	}
 	c.Domain.validate(v, c.TLS.Enabled)
-	v.check(sslPolicyRe.MatchString(c.TLS.SSLPolicy), k("tls.sslPolicy"),
-		"must be an ELB security policy name like ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09, got %q", c.TLS.SSLPolicy)
+	checkTLSPolicy(v, "tls.sslPolicy", c.TLS.SSLPolicy)
 	c.WAF.validate(v)
+	if c.WAF.Enabled {
+		name := WebACLName(c.Stack)
+		v.check(wafNameRe.MatchString(name), k("waf.enabled"),
+			"the web ACL is named after the stack, %q, which WAF rejects (letters, digits, _ and -, at most 128): use a stack name without other characters", name)
+	}
 	c.AccessLogs.validate(v)
 }
 
@@ -49,14 +65,20 @@ func (d *DomainConfig) validate(v *validator, tls bool) {
 	}
 	zone := strings.TrimSuffix(strings.ToLower(d.ZoneName), ".")
 	v.check(zone != "", k("domain.zoneName"), "is required with domain.name: the public Route53 hosted zone, e.g. example.com")
+	v.check(zone == "" || (dnsNameRe.MatchString(zone) && !strings.HasPrefix(zone, "*.")), k("domain.zoneName"),
+		"%q is not a hosted zone name like example.com", d.ZoneName)
+	v.check(!tls || len(d.Name) <= maxCommonName, k("domain.name"),
+		"is %d characters; ACM allows at most %d for a certificate's first name (put a shorter name first, the long one in alternativeNames)",
+		len(d.Name), maxCommonName)
+	v.check(len(d.AlternativeNames) <= 9, k("domain.alternativeNames"), "ACM allows 10 names per certificate, so at most 9 besides domain.name, got %d", len(d.AlternativeNames))
 	names := append([]string{d.Name}, d.AlternativeNames...)
 	for i, n := range names {
 		key := k("domain.name")
 		if i > 0 {
 			key = fmt.Sprintf("%s[%d]", k("domain.alternativeNames"), i-1)
 		}
-		if !dnsNameRe.MatchString(n) {
-			v.check(false, key, "%q is not a lower-case DNS name like api.example.com", n)
+		if !dnsNameRe.MatchString(n) || len(n) > 253 {
+			v.check(false, key, "%q is not a lower-case DNS name like api.example.com (at most 253 characters)", n)
 			continue
 		}
 		v.check(zone == "" || n == zone || strings.HasSuffix(n, "."+zone), key,
@@ -66,6 +88,8 @@ func (d *DomainConfig) validate(v *validator, tls bool) {
 }
 
 func (w *WAFConfig) validate(v *validator) {
+	v.check(w.LargeBodies == "count" || w.LargeBodies == "block", k("waf.largeBodies"),
+		"must be \"count\" (request bodies over 8 KB pass, counted in CloudWatch) or \"block\" (AWS's default for the Common rule set), got %q", w.LargeBodies)
 	v.check(w.RateLimit >= waf.MinRateLimit && w.RateLimit <= waf.MaxRateLimit, k("waf.rateLimit"),
 		"must be between %d and %d requests per 5 minutes per IP (WAF's limits), got %d", waf.MinRateLimit, waf.MaxRateLimit, w.RateLimit)
 	for i, g := range w.ManagedRuleGroups {
@@ -78,8 +102,9 @@ func (w *WAFConfig) validate(v *validator) {
 func (a *AccessLogsConfig) validate(v *validator) {
 	v.check(a.Bucket == "" || (bucketNameRe.MatchString(a.Bucket) && !strings.Contains(a.Bucket, "..")), k("accessLogs.bucket"),
 		"%q is not an S3 bucket name (3-63 lower-case letters, digits, dots and hyphens)", a.Bucket)
-	v.check(logPrefixRe.MatchString(a.Prefix) && !strings.Contains(a.Prefix, "AWSLogs"), k("accessLogs.prefix"),
-		"must be a key prefix without leading or trailing / and without \"AWSLogs\" (the ALB adds it), got %q", a.Prefix)
+	v.check(len(a.Prefix) <= maxLogPrefix && logPrefixRe.MatchString(a.Prefix) && !strings.Contains(a.Prefix, "AWSLogs"), k("accessLogs.prefix"),
+		"must be a key prefix of at most %d letters, digits and !_.'()-/ (no * or spaces), without leading or trailing / and without \"AWSLogs\" (the ALB adds it), got %q",
+		maxLogPrefix, a.Prefix)
 	v.check(a.RetentionDays >= 1 && a.RetentionDays <= maxRetentionDays, k("accessLogs.retentionDays"),
 		"must be between 1 and %d, got %d", maxRetentionDays, a.RetentionDays)
 }

@@ -2,8 +2,8 @@ package stacks
 
 import (
 	"bytes"
-	"fmt"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -327,4 +327,34 @@ func TestChildrenNamedByIdentity(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestSlowStepsAreBounded: the steps that wait on AWS or a controller carry custom timeouts, so
+// `pulumi up` stops with the step's advice instead of waiting out the providers' defaults.
+func TestSlowStepsAreBounded(t *testing.T) {
+	st, err := stackconfig.Load("..", "prod", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Plan(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		typ                    string
+		create, update, delete string
+	}{
+		{plan.CertificateValidationToken, "30m", "30m", ""},
+		{plan.HelmReleaseToken, "15m", "15m", "10m"},
+		{"kubernetes:networking.k8s.io/v1:Ingress", "15m", "15m", "15m"},
+	}
+	for _, tt := range tests {
+		rs := p.Find(tt.typ)
+		if len(rs) != 1 {
+			t.Fatalf("want one %s, got %d", tt.typ, len(rs))
+		}
+		if got := rs[0].Timeouts; got.Create != tt.create || got.Update != tt.update || got.Delete != tt.delete {
+			t.Errorf("%s timeouts: got %+v, want create %s update %s delete %q", tt.typ, got, tt.create, tt.update, tt.delete)
+		}
+	}
 }

@@ -23,9 +23,13 @@ var (
 	imageRe        = regexp.MustCompile(`^[a-z0-9][a-zA-Z0-9._/:@-]*$`)
 	semverRe       = regexp.MustCompile(`^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$`)
 	sslPolicyRe    = regexp.MustCompile(`^ELBSecurityPolicy-[A-Za-z0-9-]+$`)
-	lbNameRe       = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?$`)
-	successCodesRe = regexp.MustCompile(`^[1-5]\d\d([,-][1-5]\d\d)*$`)
-	roleArnRe      = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:iam::\d{12}:role/[\w+=,.@/-]{1,512}$`)
+	// modernTLSRe matches the ELB policies that refuse TLS 1.0 and 1.1 (TLS 1.2 and up only).
+	modernTLSRe = regexp.MustCompile(`TLS13|TLS-1-2|FS-1-2`)
+	// tagCharsRe is what AWS allows in tag keys and values.
+	tagCharsRe    = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
+	lbNameRe      = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?$`)
+	successCodeRe = regexp.MustCompile(`^\d{3}(-\d{3})?$`)
+	roleArnRe     = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:iam::\d{12}:role/[\w+=,.@/-]{1,512}$`)
 )
 
 // supportedPolicyVersions are the controller releases whose IAM policy this program carries.
@@ -34,9 +38,12 @@ var supportedPolicyVersions = []string{"v3.5.0"}
 // Limits enforced here are AWS's and Kubernetes' own, so a bad value fails in preview, not at
 // the end of a 10-minute `pulumi up`.
 const (
-	maxNodes       = 100
-	maxReplicas    = 50
-	maxAWSTags     = 50
+	maxNodes    = 100
+	maxReplicas = 50
+	maxAWSTags  = 50
+	// controllerTags are the tags the load balancer controllers add to what they create
+	// (elbv2.k8s.aws/cluster, ingress.k8s.aws/stack, ingress.k8s.aws/resource): AWS's 50 include them.
+	controllerTags = 3
 	minLBHealthInt = 5
 	maxLBHealthInt = 300
 )
@@ -173,13 +180,45 @@ func (h *HealthCheckConfig) validate(v *validator, lb string) {
 }
 
 func validateTags(v *validator, tags map[string]string) {
-	v.check(len(tags) <= maxAWSTags, k("tags"), "AWS allows at most %d tags per resource, got %d", maxAWSTags, len(tags))
+	v.check(len(tags) <= maxAWSTags-controllerTags, k("tags"),
+		"AWS allows %d tags per load balancer and the controllers add %d of their own, so at most %d (the defaults included), got %d",
+		maxAWSTags, controllerTags, maxAWSTags-controllerTags, len(tags))
 	for _, key := range slices.Sorted(maps.Keys(tags)) {
 		val := tags[key]
 		v.check(key != "" && len(key) <= 128 && !strings.HasPrefix(strings.ToLower(key), "aws:"), k("tags."+key),
 			"tag keys must be 1-128 characters and must not start with aws:")
 		v.check(len(val) <= 256, k("tags."+key), "tag values must be at most 256 characters")
+		v.check(tagCharsRe.MatchString(key) && tagCharsRe.MatchString(val), k("tags."+key),
+			"AWS tags allow letters, digits, spaces and _ . : / = + - @ only")
+		// The controllers read tags from one annotation, "k1=v1,k2=v2", split on , and = and trimmed.
+		v.check(!strings.ContainsAny(key+val, ",=") && strings.TrimSpace(key) == key && strings.TrimSpace(val) == val, k("tags."+key),
+			"cannot contain , or = or start or end with a space: the load balancer controllers read tags as k1=v1,k2=v2")
 	}
+}
+
+// validSuccessCodes checks an ALB health check's success codes: 200-499, as single codes, a
+// comma-separated list or one ascending range.
+func validSuccessCodes(codes string) bool {
+	for part := range strings.SplitSeq(codes, ",") {
+		if !successCodeRe.MatchString(part) {
+			return false
+		}
+		lo, hi, isRange := strings.Cut(part, "-")
+		if !inSuccessRange(lo) || (isRange && (!inSuccessRange(hi) || hi <= lo)) {
+			return false
+		}
+	}
+	return true
+}
+
+func inSuccessRange(code string) bool { return code >= "200" && code <= "499" }
+
+// checkTLSPolicy checks an ELB security policy name, and that it refuses TLS 1.0 and 1.1.
+func checkTLSPolicy(v *validator, key, policy string) {
+	v.check(sslPolicyRe.MatchString(policy), k(key),
+		"must be an ELB security policy name like ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09, got %q", policy)
+	v.check(!sslPolicyRe.MatchString(policy) || modernTLSRe.MatchString(policy), k(key),
+		"%q still allows TLS 1.0 or 1.1; use a TLS 1.2+ policy such as ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", policy)
 }
 
 func (c *ControllerConfig) validate(v *validator) {
@@ -194,12 +233,11 @@ func (c *ControllerConfig) validate(v *validator) {
 		"%q is not a Kubernetes service account name", c.ServiceAccount)
 	v.check(c.RoleArn == "" || roleArnRe.MatchString(c.RoleArn), k("controller.roleArn"),
 		"%q is not an IAM role ARN like arn:aws:iam::123456789012:role/name", c.RoleArn)
-	v.check(c.Replicas >= 1 && c.Replicas <= 10, k("controller.replicas"),
-		"must be between 1 and 10 (2 keeps the webhook available during node drains), got %d", c.Replicas)
+	v.check(c.Replicas >= 2 && c.Replicas <= 10, k("controller.replicas"),
+		"must be between 2 and 10: with one, a node drain takes the controller's webhook down and every Service create in the cluster fails; got %d", c.Replicas)
 	v.check(slices.Contains(supportedPolicyVersions, c.PolicyVersion), k("controller.policyVersion"),
 		"must be one of %v (the IAM policies this program carries), got %q", supportedPolicyVersions, c.PolicyVersion)
-	v.check(sslPolicyRe.MatchString(c.DefaultSSLPolicy), k("controller.defaultSSLPolicy"),
-		"must be an ELB security policy name like ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09, got %q", c.DefaultSSLPolicy)
+	checkTLSPolicy(v, "controller.defaultSSLPolicy", c.DefaultSSLPolicy)
 }
 
 func (i *IngressConfig) validate(v *validator) {
@@ -208,8 +246,8 @@ func (i *IngressConfig) validate(v *validator) {
 	v.check(i.LoadBalancerName == "" || (lbNameRe.MatchString(i.LoadBalancerName) && !strings.HasPrefix(i.LoadBalancerName, "internal-")),
 		k("ingress.loadBalancerName"),
 		"must be at most 32 letters, digits and hyphens, not starting or ending with a hyphen, got %q", i.LoadBalancerName)
-	v.check(successCodesRe.MatchString(i.SuccessCodes), k("ingress.successCodes"),
-		"must be HTTP codes like 200, 200,204 or 200-299, got %q", i.SuccessCodes)
+	v.check(validSuccessCodes(i.SuccessCodes), k("ingress.successCodes"),
+		"must be HTTP codes from 200 to 499 like 200, 200,204 or 200-299 (what an ALB accepts), got %q", i.SuccessCodes)
 	v.check(i.IdleTimeoutSeconds >= 1 && i.IdleTimeoutSeconds <= 4000, k("ingress.idleTimeoutSeconds"),
 		"must be between 1 and 4000, got %d", i.IdleTimeoutSeconds)
 }

@@ -11,6 +11,7 @@ package accesslogs
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elb"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
@@ -73,9 +74,7 @@ func NewBucket(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Reso
 }
 
 func (b *Bucket) create(ctx *pulumi.Context, name string, args *Args) error {
-	region := args.Region
-	elbAccount, err := elb.GetServiceAccount(ctx, &elb.GetServiceAccountArgs{Region: &region},
-		pulumi.Provider(args.AwsProvider), pulumi.Parent(b))
+	elbAccount, err := b.elbAccount(ctx, args)
 	if err != nil {
 		return err
 	}
@@ -92,7 +91,7 @@ func (b *Bucket) create(ctx *pulumi.Context, name string, args *Args) error {
 		return err
 	}
 	policy := bucket.Bucket.ApplyT(func(name string) string {
-		return BucketPolicy(args.Partition, name, args.Prefix, args.AccountID, elbAccount.Arn)
+		return BucketPolicy(args.Partition, name, args.Prefix, args.AccountID, elbAccount)
 	}).(pulumi.StringOutput)
 	// The policy goes last: with public access blocked first, it can never be briefly public.
 	pol, err := s3.NewBucketPolicy(ctx, name+"-policy", &s3.BucketPolicyArgs{Bucket: bucket.Bucket, Policy: policy},
@@ -102,6 +101,21 @@ func (b *Bucket) create(ctx *pulumi.Context, name string, args *Args) error {
 	}
 	b.BucketName, b.Ready = bucket.Bucket, []pulumi.Resource{pol}
 	return nil
+}
+
+// elbAccount is the region's ELB log delivery account, or "" in a region opened since August 2022,
+// which has none (the provider's lookup fails there) and delivers as LogDeliveryService only.
+func (b *Bucket) elbAccount(ctx *pulumi.Context, args *Args) (string, error) {
+	if !HasELBAccount(args.Region) {
+		return "", nil
+	}
+	region := args.Region
+	found, err := elb.GetServiceAccount(ctx, &elb.GetServiceAccountArgs{Region: &region},
+		pulumi.Provider(args.AwsProvider), pulumi.Parent(b))
+	if err != nil {
+		return "", fmt.Errorf("looking up the ELB log delivery account of %s: %w", region, err)
+	}
+	return found.Arn, nil
 }
 
 // settings are the bucket's own configuration resources: public access blocked, the bucket owner

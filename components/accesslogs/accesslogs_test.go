@@ -2,6 +2,7 @@ package accesslogs
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -99,5 +100,53 @@ func TestExistingBucketIsLeftAlone(t *testing.T) {
 	p := planBucket(t, "team-logs")
 	if len(p.Find(plan.BucketToken)) != 0 || len(p.Find(plan.BucketPolicyToken)) != 0 || p.Outputs["bucket"].Value != "team-logs" {
 		t.Error("an existing bucket is used by name, with no resources made or changed")
+	}
+}
+
+// TestLogDeliveryByRegion: regions opened before August 2022 deliver as the regional ELB account
+// (looked up) and the log delivery service; newer ones, where the lookup has no answer, as the
+// service only, and nothing looks the account up.
+func TestLogDeliveryByRegion(t *testing.T) {
+	tests := []struct {
+		region  string
+		account bool
+	}{{"us-east-1", true}, {"eu-west-1", true}, {"ap-southeast-4", false}, {"eu-central-2", false}, {"il-central-1", false}}
+	for _, tt := range tests {
+		t.Run(tt.region, func(t *testing.T) {
+			failing := map[string]string{}
+			if !tt.account {
+				failing[plan.GetELBServiceAccountToken] = "unknown region (" + tt.region + ")"
+			}
+			p, err := plan.Run(plan.Options{Project: "p", Stack: "s", Region: tt.region, FailingLookups: failing},
+				func(ctx *pulumi.Context) (pulumi.Map, error) {
+					aws, err := plantest.AWSProvider(ctx)
+					if err != nil {
+						return nil, err
+					}
+					_, err = NewBucket(ctx, "logs", &Args{Prefix: "retail-api", RetentionDays: 30, Partition: "aws",
+						Region: tt.region, AccountID: "123456789012", AwsProvider: aws})
+					return nil, err
+				})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var doc struct{ Statement []map[string]any }
+			if err := json.Unmarshal([]byte(p.Find(plan.BucketPolicyToken)[0].Value("policy").(string)), &doc); err != nil {
+				t.Fatal(err)
+			}
+			var principals []string
+			for _, s := range doc.Statement {
+				if s["Effect"] == "Allow" {
+					principals = append(principals, fmt.Sprint(s["Principal"]))
+				}
+			}
+			want := []string{"map[Service:" + LogDeliveryService + "]"}
+			if tt.account {
+				want = append([]string{"map[AWS:" + plan.ELBAccountArn + "]"}, want...)
+			}
+			if !slices.Equal(principals, want) {
+				t.Errorf("log writers %v, want %v", principals, want)
+			}
+		})
 	}
 }

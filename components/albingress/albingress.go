@@ -16,10 +16,18 @@ import (
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/mlops-retail/retail-api-edge/internal/slowstep"
 )
 
 // TypeToken is the component's type, fixed for life.
 const TypeToken = "retail-api-edge:albingress:Ingress"
+
+// Provisioning bounds the wait for the ALB's address, and on delete the wait for the controller to
+// remove the ALB and the Ingress's finalizer.
+var Provisioning = slowstep.Step{Timeout: "15m", Delete: "15m",
+	Check: "check `kubectl -n <namespace> describe ingress <name>` for FailedBuildModel/FailedDeployModel events: public " +
+		"subnets tagged kubernetes.io/role/elb=1 in two zones, the controller's role, the certificate and web ACL it names"}
 
 // ClassName is the IngressClass the controller's chart installs.
 const ClassName = "alb"
@@ -128,8 +136,12 @@ func NewIngress(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Res
 				}},
 			}},
 		},
-	}, pulumi.Parent(in), pulumi.DependsOn(append([]pulumi.Resource{gate}, args.DependsOn...)), pulumi.Protect(args.Protect))
+	}, pulumi.Parent(in), pulumi.DependsOn(append([]pulumi.Resource{gate}, args.DependsOn...)), pulumi.Protect(args.Protect),
+		Provisioning.Option())
 	if err != nil {
+		return nil, err
+	}
+	if err := Provisioning.Announce(ctx, ing); err != nil {
 		return nil, err
 	}
 	in.Hostname = ing.Status.ApplyT(hostname).(pulumi.StringOutput)

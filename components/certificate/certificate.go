@@ -18,7 +18,14 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/acm"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/mlops-retail/retail-api-edge/internal/slowstep"
 )
+
+// Validation bounds the wait for ACM to issue the certificate (the provider waits 75 minutes).
+var Validation = slowstep.Step{Timeout: "30m",
+	Check: "check that the validation CNAME records resolve publicly (the hosted zone must be the domain's delegated zone): " +
+		"`aws acm describe-certificate --certificate-arn <certificateArn> --query Certificate.DomainValidationOptions`"}
 
 // TypeToken is the component's type, fixed for life.
 const TypeToken = "retail-api-edge:certificate:Certificate"
@@ -101,8 +108,11 @@ func NewCertificate(ctx *pulumi.Context, name string, args *Args, opts ...pulumi
 	}
 	validation, err := acm.NewCertificateValidation(ctx, name+"-validation", &acm.CertificateValidationArgs{
 		CertificateArn: cert.Arn, ValidationRecordFqdns: fqdns,
-	}, child...)
+	}, append(child, Validation.Option())...)
 	if err != nil {
+		return nil, err
+	}
+	if err := Validation.Announce(ctx, validation); err != nil {
 		return nil, err
 	}
 	c.CertificateArn, c.Validation = validation.CertificateArn, validation

@@ -19,10 +19,17 @@ import (
 
 	"github.com/mlops-retail/retail-api-edge/components/irsa"
 	"github.com/mlops-retail/retail-api-edge/internal/helmres"
+	"github.com/mlops-retail/retail-api-edge/internal/slowstep"
 )
 
 // TypeToken is the component's type, fixed for life.
 const TypeToken = "retail-api-edge:lbcontroller:Controller"
+
+// Install bounds the release: Helm waits (timeout) for the controller to be ready, and the engine
+// a little longer.
+var Install = slowstep.Step{Timeout: "15m", Delete: "10m",
+	Check: "check `kubectl -n kube-system rollout status deploy/aws-load-balancer-controller` and its logs " +
+		"(AccessDenied: the IRSA role; image pulls; nodes must accept TCP 9443 from the control plane)"}
 
 // RoleArnAnnotation tells the EKS pod identity webhook which role the pods may assume.
 const RoleArnAnnotation = "eks.amazonaws.com/role-arn"
@@ -70,8 +77,10 @@ func (a *Args) validate() error {
 		return errors.New("lbcontroller: ClusterName, Region and VpcID are required (the controller cannot discover them reliably)")
 	case a.Namespace == "" || a.ServiceAccount == "" || a.Chart == "":
 		return errors.New("lbcontroller: Namespace, ServiceAccount and Chart are required")
-	case a.Replicas < 1:
-		return errors.New("lbcontroller: Replicas must be at least 1")
+	case a.Replicas < 2:
+		// The chart renders its PodDisruptionBudget only above one replica, and with one a node
+		// drain takes the webhook down, which rejects every Service create (failurePolicy Fail).
+		return errors.New("lbcontroller: Replicas must be at least 2")
 	case a.KubernetesProvider == nil:
 		return errors.New("lbcontroller: KubernetesProvider is required")
 	case a.RoleArn == "" && (a.AwsProvider == nil || a.OIDCProviderArn == nil || a.OIDCIssuer == nil):
@@ -108,8 +117,12 @@ func NewController(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.
 	// The release needs the role with its policy attached and the annotated service account,
 	// and on destroy it must outlive every Ingress (they depend on it) so finalizers are removed.
 	deps := append([]pulumi.Resource{sa}, ready...)
-	release, err := helmres.NewRelease(ctx, name+"-release", args.releaseArgs(), append(k8s, pulumi.DependsOn(deps))...)
+	release, err := helmres.NewRelease(ctx, name+"-release", args.releaseArgs(),
+		append(k8s, pulumi.DependsOn(deps), Install.Option())...)
 	if err != nil {
+		return nil, err
+	}
+	if err := Install.Announce(ctx, release); err != nil {
 		return nil, err
 	}
 	c.RoleArn, c.Release = roleArn, release
@@ -142,7 +155,7 @@ func (c *Controller) role(ctx *pulumi.Context, name string, args *Args) (pulumi.
 
 func (a *Args) releaseArgs() *helmres.ReleaseArgs {
 	r := &helmres.ReleaseArgs{
-		Name:          pulumi.String("aws-load-balancer-controller"),
+		Name:          pulumi.String(a.releaseName()),
 		Chart:         pulumi.String(a.Chart),
 		Version:       pulumi.String(a.ChartVersion),
 		Namespace:     pulumi.String(a.Namespace),
@@ -156,6 +169,9 @@ func (a *Args) releaseArgs() *helmres.ReleaseArgs {
 	}
 	return r
 }
+
+// releaseName is the Helm release's name; the chart's selector labels carry it.
+func (*Args) releaseName() string { return "aws-load-balancer-controller" }
 
 // Values are the chart values, each key checked against the chart's values.yaml (the chart has
 // no schema: a misspelt key would be silently ignored).
@@ -174,5 +190,23 @@ func (a *Args) Values() pulumi.Map {
 		"keepTLSSecret": pulumi.Bool(true),
 		// The ALB's WAF ACL is set through the Ingress annotation; the controller must manage it.
 		"enableWafv2": pulumi.Bool(true),
+		// Its service webhook fails closed: keep replicas up through node drains and zone loss.
+		"podDisruptionBudget":       pulumi.Map{"maxUnavailable": pulumi.Int(1)},
+		"topologySpreadConstraints": zoneSpread(a.releaseName()),
 	}
+}
+
+// zoneSpread spreads the controller's pods across zones (and, by the chart's default anti-affinity,
+// across nodes), matching the pods by the chart's selector labels. ScheduleAnyway: a cluster
+// with one zone still schedules them.
+func zoneSpread(release string) pulumi.Array {
+	return pulumi.Array{pulumi.Map{
+		"maxSkew":           pulumi.Int(1),
+		"topologyKey":       pulumi.String("topology.kubernetes.io/zone"),
+		"whenUnsatisfiable": pulumi.String("ScheduleAnyway"),
+		"labelSelector": pulumi.Map{"matchLabels": pulumi.StringMap{
+			"app.kubernetes.io/name":     pulumi.String("aws-load-balancer-controller"),
+			"app.kubernetes.io/instance": pulumi.String(release),
+		}},
+	}}
 }

@@ -87,6 +87,8 @@ func TestController(t *testing.T) {
 		{"values: two replicas", rel.Value("values", "replicaCount") == float64(2)},
 		{"values: modern TLS default", rel.Value("values", "defaultSSLPolicy") == "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"},
 		{"values: webhook cert kept", rel.Value("values", "keepTLSSecret") == true},
+		{"values: PDB, one pod down at a time", rel.Value("values", "podDisruptionBudget", "maxUnavailable") == float64(1)},
+		{"values: spread across zones, matching the chart's selector labels", spreadsByZone(rel.Value("values", "topologySpreadConstraints"))},
 		{"waits for readiness", rel.Value("skipAwait") == nil && rel.Value("timeout") == float64(600)},
 		{"same plugin as the typed Kubernetes SDK", rel.Version != "" && rel.Version == sa.Version},
 		{"children of the component", policy.Parent == comp.URN && sa.Parent == comp.URN && rel.Parent == comp.URN},
@@ -116,4 +118,17 @@ func TestLocalChart(t *testing.T) {
 	if rel := one(t, p, helmres.Token); rel.Value("repositoryOpts") != nil || rel.Value("chart") != "./charts/aws-load-balancer-controller" {
 		t.Errorf("a local chart needs no repository: %v", rel.Inputs)
 	}
+}
+
+// spreadsByZone says whether the constraints spread the chart's pods (selected as the chart's
+// selectorLabels do: name and release instance) across zones.
+func spreadsByZone(v any) bool {
+	cs, _ := v.([]any)
+	if len(cs) != 1 {
+		return false
+	}
+	c, _ := cs[0].(map[string]any)
+	labels, _ := c["labelSelector"].(map[string]any)["matchLabels"].(map[string]any)
+	return c["topologyKey"] == "topology.kubernetes.io/zone" && c["maxSkew"] == float64(1) &&
+		labels["app.kubernetes.io/name"] == "aws-load-balancer-controller" && labels["app.kubernetes.io/instance"] == "aws-load-balancer-controller"
 }

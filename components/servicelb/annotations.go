@@ -46,13 +46,13 @@ type LoadBalancer struct {
 func (lb LoadBalancer) Annotations() map[string]string {
 	hc := lb.HealthCheck
 	a := map[string]string{
-		Prefix + "scheme":                          "internet-facing",
-		Prefix + "healthcheck-protocol":            "http",
-		Prefix + "healthcheck-path":                hc.Path,
+		Prefix + "scheme":               "internet-facing",
+		Prefix + "healthcheck-protocol": "http",
+		Prefix + "healthcheck-path":     hc.Path,
 		// The port traffic goes to: with the cloud provider's instance targets that is the NodePort
 		// (kube-proxy forwards to a pod), with the controller's ip targets the pod port. A fixed
 		// pod port would be probed on the node, where nothing listens, and fail every target.
-		Prefix + "healthcheck-port": TrafficPort,
+		Prefix + "healthcheck-port":                TrafficPort,
 		Prefix + "healthcheck-interval":            strconv.Itoa(hc.IntervalSeconds),
 		Prefix + "healthcheck-timeout":             strconv.Itoa(hc.TimeoutSeconds),
 		Prefix + "healthcheck-healthy-threshold":   strconv.Itoa(hc.HealthyThreshold),

@@ -13,17 +13,26 @@ const (
 	WindowSeconds = 300
 )
 
+// CommonRuleSet is AWS's OWASP-style group. Its SizeRestrictions_BODY rule blocks request bodies
+// over 8 KB (the most WAF inspects behind an ALB), which a realistic POST /predict exceeds.
+const (
+	CommonRuleSet   = "AWSManagedRulesCommonRuleSet"
+	BodySizeRule    = "SizeRestrictions_BODY"
+	BodyInspectedKB = 8
+)
+
 // DefaultManagedRuleGroups are AWS's baseline groups: OWASP-style common rules, known bad inputs
 // (Log4j, etc.) and the Amazon IP reputation list.
 var DefaultManagedRuleGroups = []string{
-	"AWSManagedRulesCommonRuleSet",
+	CommonRuleSet,
 	"AWSManagedRulesKnownBadInputsRuleSet",
 	"AWSManagedRulesAmazonIpReputationList",
 }
 
 // Rules are the ACL's rules: the rate limit first (priority 0, blocks), then each managed group in
-// order (priorities 1..n, their own actions apply).
-func Rules(metricPrefix string, rateLimit int, groups []string) wafv2.WebAclRuleArray {
+// order (priorities 1..n, their own actions apply). With countLargeBodies the Common rule set's
+// body-size rule only counts (metrics and sampled requests still show it) instead of blocking.
+func Rules(metricPrefix string, rateLimit int, groups []string, countLargeBodies bool) wafv2.WebAclRuleArray {
 	rules := wafv2.WebAclRuleArray{wafv2.WebAclRuleArgs{
 		Name:     pulumi.String("rate-limit-per-ip"),
 		Priority: pulumi.Int(0),
@@ -41,13 +50,29 @@ func Rules(metricPrefix string, rateLimit int, groups []string) wafv2.WebAclRule
 			Priority:       pulumi.Int(i + 1),
 			OverrideAction: wafv2.WebAclRuleOverrideActionArgs{None: wafv2.WebAclRuleOverrideActionNoneArgs{}},
 			Statement: wafv2.WebAclRuleStatementArgs{ManagedRuleGroupStatement: wafv2.WebAclRuleStatementManagedRuleGroupStatementArgs{
-				Name:       pulumi.String(g),
-				VendorName: pulumi.String("AWS"),
+				Name:                pulumi.String(g),
+				VendorName:          pulumi.String("AWS"),
+				RuleActionOverrides: overrides(g, countLargeBodies),
 			}},
 			VisibilityConfig: ruleVisibility(metricPrefix + "-" + g),
 		})
 	}
 	return rules
+}
+
+// overrides turns the body-size rule of the Common rule set into a count.
+func overrides(group string, countLargeBodies bool) wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideArray {
+	if group != CommonRuleSet || !countLargeBodies {
+		return nil
+	}
+	return wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideArray{
+		wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideArgs{
+			Name: pulumi.String(BodySizeRule),
+			ActionToUse: wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideActionToUseArgs{
+				Count: wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideActionToUseCountArgs{},
+			},
+		},
+	}
 }
 
 // ruleVisibility turns on CloudWatch metrics and sampled requests for one rule, so blocks can be

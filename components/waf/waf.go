@@ -3,7 +3,7 @@
 // Ingress's `wafv2-acl-arn` annotation, never by a separate association resource, which the
 // controller would revert on its next reconcile.
 //
-// Inputs (Args): name, rate limit, managed rule groups.
+// Inputs (Args): name, rate limit, managed rule groups, whether large bodies only count.
 // Outputs: Arn.
 // Creates: `aws:wafv2/webAcl:WebAcl`.
 package waf
@@ -25,7 +25,9 @@ type Args struct {
 	Name              string
 	RateLimit         int
 	ManagedRuleGroups []string
-	AwsProvider       pulumi.ProviderResource
+	// CountLargeBodies lets bodies over 8 KB through the Common rule set (counted, not blocked).
+	CountLargeBodies bool
+	AwsProvider      pulumi.ProviderResource
 }
 
 // WebACL is the component.
@@ -60,7 +62,7 @@ func NewWebACL(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Reso
 		Description:   pulumi.String("Rate limit and AWS managed rules for " + args.Name),
 		Scope:         pulumi.String("REGIONAL"),
 		DefaultAction: wafv2.WebAclDefaultActionArgs{Allow: wafv2.WebAclDefaultActionAllowArgs{}},
-		Rules:         Rules(args.Name, args.RateLimit, args.ManagedRuleGroups),
+		Rules:         Rules(args.Name, args.RateLimit, args.ManagedRuleGroups, args.CountLargeBodies),
 		VisibilityConfig: wafv2.WebAclVisibilityConfigArgs{
 			CloudwatchMetricsEnabled: pulumi.Bool(true),
 			MetricName:               pulumi.String(args.Name),

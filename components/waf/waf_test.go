@@ -1,6 +1,7 @@
 package waf
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -76,6 +77,36 @@ func TestBaselineGroups(t *testing.T) {
 	for _, g := range []string{"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList"} {
 		if !slices.Contains(DefaultManagedRuleGroups, g) {
 			t.Errorf("default managed rule groups lack %s", g)
+		}
+	}
+}
+
+// TestLargeBodies: with CountLargeBodies only the Common rule set's body-size rule is overridden
+// to count, so POST /predict bodies over 8 KB pass; without it AWS's block stands.
+func TestLargeBodies(t *testing.T) {
+	for _, count := range []bool{true, false} {
+		p, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
+			aws, err := plantest.AWSProvider(ctx)
+			if err != nil {
+				return nil, err
+			}
+			_, err = NewWebACL(ctx, "api", &Args{Name: "n", RateLimit: 500, ManagedRuleGroups: DefaultManagedRuleGroups,
+				CountLargeBodies: count, AwsProvider: aws})
+			return nil, err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range p.Find(plan.WebACLToken)[0].Value("rules").([]any)[1:] {
+			group := r.(map[string]any)["statement"].(map[string]any)["managedRuleGroupStatement"].(map[string]any)
+			got := fmt.Sprint(group["ruleActionOverrides"])
+			want := "<nil>"
+			if count && group["name"] == CommonRuleSet {
+				want = "[map[actionToUse:map[count:map[]] name:SizeRestrictions_BODY]]"
+			}
+			if got != want {
+				t.Errorf("count large bodies %v, group %v: overrides %s, want %s", count, group["name"], got, want)
+			}
 		}
 	}
 }

@@ -53,6 +53,9 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		r.Version = rpc.GetVersion()
 		r.Protect = rpc.GetProtect()
 		secretOutputs = append(secretOutputs, rpc.GetAdditionalSecretOutputs()...)
+		if ct := rpc.GetCustomTimeouts(); ct != nil {
+			r.Timeouts.Create, r.Timeouts.Update, r.Timeouts.Delete = ct.GetCreate(), ct.GetUpdate(), ct.GetDelete()
+		}
 		for _, a := range rpc.GetAliases() {
 			if spec := a.GetSpec(); spec != nil {
 				r.AliasNames = append(r.AliasNames, spec.GetName())

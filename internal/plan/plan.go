@@ -49,8 +49,10 @@ type Resource struct {
 	// AliasNames are the earlier names the resource declares (pulumi.Aliases), which the engine
 	// matches against existing state so that a rename updates instead of replacing.
 	AliasNames []string
-	Dependencies            []string
-	Inputs                  resource.PropertyMap
+	// Timeouts are the custom create/update/delete timeouts ("" where the provider's default holds).
+	Timeouts     struct{ Create, Update, Delete string }
+	Dependencies []string
+	Inputs       resource.PropertyMap
 }
 
 // Plan is the desired state of a stack.

@@ -136,6 +136,20 @@ func (w *world) switchToB(t *testing.T) {
 	if ns.Labels[albingress.ReadinessGateLabel] != "enabled" {
 		t.Errorf("namespace labels: %v", ns.Labels)
 	}
+	pdb, err := w.k8s.PolicyV1().PodDisruptionBudgets(controllerNS).Get(w.ctx, controllerName, metav1.GetOptions{})
+	if err != nil {
+		t.Fatalf("the controller has no PodDisruptionBudget: %v", err)
+	}
+	if pdb.Spec.MaxUnavailable == nil || pdb.Spec.MaxUnavailable.IntValue() != 1 {
+		t.Errorf("controller budget maxUnavailable = %v, want 1", pdb.Spec.MaxUnavailable)
+	}
+	dep, err := w.k8s.AppsV1().Deployments(controllerNS).Get(w.ctx, controllerName, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := dep.Spec.Template.Spec.TopologySpreadConstraints; len(c) != 1 || c[0].TopologyKey != "topology.kubernetes.io/zone" {
+		t.Errorf("controller pods are not spread across zones: %+v", c)
+	}
 }
 
 func (w *world) switchToA(t *testing.T) {

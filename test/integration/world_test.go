@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,6 +43,7 @@ type world struct {
 	standIn *harness.StandIn
 	engine  *harness.Engine
 	chart   string
+	logs    io.Writer
 }
 
 func newWorld(t *testing.T) *world {
@@ -87,7 +89,7 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &world{ctx: ctx, cp: cp, k8s: cp.Client, standIn: standIn, engine: engine, chart: chart}
+	return &world{ctx: ctx, cp: cp, k8s: cp.Client, standIn: standIn, engine: engine, chart: chart, logs: logs}
 }
 
 // config is a stack's configuration: the AWS parts supplied, nothing that needs AWS switched on.
@@ -99,7 +101,7 @@ func (w *world) config(exposure string, extra ...string) map[string]string {
 			"kubeconfig": w.cp.Kubeconfig, "context": harness.ContextName, "vpcId": vpcID,
 		}),
 		"retail-api-edge:controller": mustJSON(map[string]any{
-			"chart": w.chart, "repository": "", "roleArn": roleArn, "replicas": 1,
+			"chart": w.chart, "repository": "", "roleArn": roleArn, "replicas": 2,
 		}),
 	}
 	for i := 0; i+1 < len(extra); i += 2 {

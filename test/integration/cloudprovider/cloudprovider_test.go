@@ -277,4 +277,3 @@ func routeTables() []ec2types.RouteTable {
 func clusterTag() ec2types.Tag {
 	return ec2types.Tag{Key: aws.String("kubernetes.io/cluster/" + clusterID), Value: aws.String("owned")}
 }
-
