@@ -70,6 +70,10 @@ type AppConfig struct {
 	Image          string `json:"image"`
 	Replicas       int    `json:"replicas"`
 	DeploymentName string `json:"deploymentName"`
+	// HandOverTo names the stack of this project that takes over the app's Service (and
+	// Deployment): this stack stops exposing them, marks them for that stack, and leaves them in
+	// the cluster on destroy.
+	HandOverTo string `json:"handOverTo"`
 }
 
 // ServiceConfig is the `service` object: Option A's load balancer.
@@ -80,6 +84,10 @@ type ServiceConfig struct {
 
 // ControllerConfig is the `controller` object: the AWS Load Balancer Controller of Option B.
 type ControllerConfig struct {
+	// Install makes this stack own the cluster's controller (release, role, service account). With
+	// false it relies on the one another stack installed, from ChartVersion on, running as RoleArn
+	// when that is set, and checks so in preview.
+	Install bool `json:"install"`
 	// Chart is the chart name in Repository, or a local chart directory when Repository is "".
 	Chart          string `json:"chart"`
 	ChartVersion   string `json:"chartVersion"`

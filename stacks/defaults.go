@@ -29,6 +29,7 @@ func Defaults() Config {
 		},
 		Service: ServiceConfig{LoadBalancer: "nlb"},
 		Controller: ControllerConfig{
+			Install:          true,
 			Chart:            "aws-load-balancer-controller",
 			ChartVersion:     "3.5.0",
 			Repository:       "https://aws.github.io/eks-charts",

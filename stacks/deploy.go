@@ -15,8 +15,9 @@ import (
 // changing it would replace them, so it is fixed.
 const AppName = "retail-api"
 
-// Deploy registers the resources for cfg and returns the stack outputs.
-func Deploy(ctx *pulumi.Context, cfg *Config) (pulumi.Map, error) {
+// Deploy registers the resources for cfg and returns the stack outputs. open reads the cluster for
+// the ownership checks; nil skips them (offline).
+func Deploy(ctx *pulumi.Context, cfg *Config, open ClusterReader) (pulumi.Map, error) {
 	var awsProvider pulumi.ProviderResource // stays nil when nothing needs AWS: no provider, no credentials
 	if NeedsAWS(cfg) {
 		p, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{
@@ -28,7 +29,9 @@ func Deploy(ctx *pulumi.Context, cfg *Config) (pulumi.Map, error) {
 		}
 		awsProvider = p
 	}
-	cl, err := cluster.NewCluster(ctx, "cluster", clusterArgs(cfg, awsProvider))
+	clArgs := clusterArgs(cfg, awsProvider)
+	clArgs.Precheck = precheck(cfg, open)
+	cl, err := cluster.NewCluster(ctx, "cluster", clArgs)
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +58,13 @@ func NeedsAWS(cfg *Config) bool {
 	if cfg.Exposure != ExposeIngress {
 		return false
 	}
-	return cfg.Controller.RoleArn == "" || cfg.Domain.Name != "" || cfg.TLS.Enabled || cfg.WAF.Enabled || cfg.AccessLogs.Enabled
+	return controllerRole(cfg) || cfg.Domain.Name != "" || cfg.TLS.Enabled || cfg.WAF.Enabled || cfg.AccessLogs.Enabled
+}
+
+// controllerRole says whether the stack makes the controller's IAM role (Option B, installing the
+// controller, no role given).
+func controllerRole(cfg *Config) bool {
+	return cfg.Exposure == ExposeIngress && cfg.Controller.Install && cfg.Controller.RoleArn == ""
 }
 
 // deployApp deploys the API itself when app.image is set, after everything in deps.
@@ -74,7 +83,7 @@ func clusterArgs(cfg *Config, awsProvider pulumi.ProviderResource) *cluster.Args
 	return &cluster.Args{
 		Name: c.Name, Region: cfg.Region, AwsProvider: awsProvider, Create: c.Create,
 		Kubeconfig: c.Kubeconfig, Context: c.Context, VpcID: c.VpcID,
-		NeedOIDC:           cfg.Exposure == ExposeIngress && cfg.Controller.RoleArn == "",
+		NeedOIDC:           controllerRole(cfg),
 		CreateOIDCProvider: c.CreateOIDCProvider, Partition: partition(cfg.Region),
 		New: cluster.NewClusterArgs{
 			KubernetesVersion: c.KubernetesVersion, InstanceType: c.InstanceType,
@@ -89,6 +98,7 @@ func workloadArgs(cfg *Config) *workload.Args {
 	return &workload.Args{
 		Namespace: a.Namespace, Name: a.DeploymentName, Labels: a.Selector, Image: a.Image,
 		Replicas: a.Replicas, Port: a.TargetPort, HealthPath: a.HealthPath,
+		Annotations: cfg.appMarker(), Retain: a.HandOverTo != "",
 	}
 }
 
@@ -97,9 +107,10 @@ func serviceArgs(cfg *Config) *servicelb.Args {
 	args := &servicelb.Args{
 		Namespace: a.Namespace, Name: a.ServiceName, Selector: a.Selector,
 		Port: a.Port, TargetPort: a.TargetPort,
-		Labels: map[string]string{"app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": Project},
+		Labels:      map[string]string{"app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": Project},
+		Annotations: cfg.appMarker(), Retain: a.HandOverTo != "",
 	}
-	if cfg.Exposure == ExposeService {
+	if cfg.Exposure == ExposeService && a.HandOverTo == "" {
 		args.SourceRanges = cfg.Service.SourceRanges
 		args.LoadBalancer = &servicelb.LoadBalancer{
 			Flavour:     servicelb.Flavour(cfg.Service.LoadBalancer),

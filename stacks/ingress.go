@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"maps"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -25,7 +26,7 @@ func optionB(ctx *pulumi.Context, cfg *Config, cl *cluster.Cluster, aws pulumi.P
 		return nil, err
 	}
 	sa := serviceArgs(cfg)
-	sa.DependsOn = []pulumi.Resource{ctrl.Release}
+	sa.DependsOn = ctrl.ready
 	svc, err := servicelb.NewAppService(ctx, AppName, sa, pulumi.Provider(cl.AdoptProvider))
 	if err != nil {
 		return nil, err
@@ -34,12 +35,13 @@ func optionB(ctx *pulumi.Context, cfg *Config, cl *cluster.Cluster, aws pulumi.P
 		Namespace: cfg.App.Namespace, Name: cfg.Ingress.Name,
 		ServiceName: svc.ServiceName, ServicePort: cfg.App.Port,
 		Settings: ingressSettings(cfg), Protect: cfg.Ingress.DeletionProtection,
+		Annotations: cfg.ownerMarker(), ControllerElsewhere: !cfg.Controller.Install,
 	}
 	e, err := newEdge(ctx, cfg, aws, args)
 	if err != nil {
 		return nil, err
 	}
-	args.DependsOn = append([]pulumi.Resource{ctrl.Release}, e.ready...)
+	args.DependsOn = slices.Concat(ctrl.ready, e.ready)
 	ing, err := albingress.NewIngress(ctx, AppName, args, pulumi.Provider(cl.Provider))
 	if err != nil {
 		return nil, err
@@ -47,12 +49,12 @@ func optionB(ctx *pulumi.Context, cfg *Config, cl *cluster.Cluster, aws pulumi.P
 	if err := e.alias(ctx, cfg, aws, ing.Hostname); err != nil {
 		return nil, err
 	}
-	if err := deployApp(ctx, cfg, cl, []pulumi.Resource{ctrl.Release, ing.ReadinessGate}); err != nil {
+	if err := deployApp(ctx, cfg, cl, slices.Concat(ctrl.ready, []pulumi.Resource{ing.ReadinessGate})); err != nil {
 		return nil, err
 	}
 	out := outputs(cfg, cl.Name, ing.Hostname)
 	out["albHostname"] = ing.Hostname
-	out["controllerRoleArn"] = ctrl.RoleArn
+	out["controllerRoleArn"] = ctrl.roleArn
 	maps.Copy(out, e.out)
 	if cfg.TLS.Enabled {
 		out["httpsUrl"] = out["url"]
@@ -60,16 +62,31 @@ func optionB(ctx *pulumi.Context, cfg *Config, cl *cluster.Cluster, aws pulumi.P
 	return out, nil
 }
 
-func newController(ctx *pulumi.Context, cfg *Config, cl *cluster.Cluster, aws pulumi.ProviderResource) (*lbcontroller.Controller, error) {
+// controller is the load balancer controller as the rest of Option B sees it: what to wait for
+// (the release this stack installs; nothing when it relies on another stack's, which precheck
+// found in preview) and the role it runs as.
+type controller struct {
+	ready   []pulumi.Resource
+	roleArn pulumi.StringOutput
+}
+
+func newController(ctx *pulumi.Context, cfg *Config, cl *cluster.Cluster, aws pulumi.ProviderResource) (controller, error) {
 	c := cfg.Controller
-	return lbcontroller.NewController(ctx, "lb-controller", &lbcontroller.Args{
+	if !c.Install {
+		return controller{roleArn: pulumi.String(c.RoleArn).ToStringOutput()}, nil
+	}
+	ctrl, err := lbcontroller.NewController(ctx, "lb-controller", &lbcontroller.Args{
 		ClusterName: cfg.Cluster.Name, Region: cfg.Region, Partition: partition(cfg.Region), VpcID: cl.VpcID,
 		OIDCProviderArn: cl.OIDCProviderArn, OIDCIssuer: cl.OIDCIssuer, RoleArn: c.RoleArn,
 		Namespace: c.Namespace, ServiceAccount: c.ServiceAccount,
 		Chart: c.Chart, ChartVersion: c.ChartVersion, Repository: c.Repository,
 		Replicas: c.Replicas, DefaultSSLPolicy: c.DefaultSSLPolicy,
-		AwsProvider: aws, KubernetesProvider: cl.Provider,
+		AwsProvider: aws, KubernetesProvider: cl.Provider, Annotations: cfg.ownerMarker(),
 	})
+	if err != nil {
+		return controller{}, err
+	}
+	return controller{ready: []pulumi.Resource{ctrl.Release}, roleArn: ctrl.RoleArn}, nil
 }
 
 func ingressSettings(cfg *Config) albingress.Settings {

@@ -14,6 +14,6 @@ func Plan(st *stackconfig.Stack) (*plan.Plan, error) {
 		Project: st.Project, Stack: st.Stack, Config: st.Config, SecretKeys: st.SecretKeys,
 		Region: st.Config[RegionKey],
 	}, func(ctx *pulumi.Context) (pulumi.Map, error) {
-		return RunWith(ctx, st.Config, st.SecretKeys)
+		return RunWith(ctx, st.Config, st.SecretKeys, nil)
 	})
 }

@@ -6,6 +6,8 @@ import (
 	"os"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/mlops-retail/retail-api-edge/internal/ownership"
 )
 
 // Run is the program `pulumi up` executes: main.go calls pulumi.Run(stacks.Run). It reads the
@@ -22,14 +24,14 @@ func Run(ctx *pulumi.Context) error {
 			}
 		}
 	}
-	_, err := RunWith(ctx, raw, secretKeys)
+	_, err := RunWith(ctx, raw, secretKeys, ownership.NewKubeReader)
 	return err
 }
 
-// RunWith runs the program on the given raw configuration and its secret keys: `edgectl plan`
-// calls it under mocks. The configuration is decoded and validated before any resource is
-// registered. It returns the stack outputs it exported.
-func RunWith(ctx *pulumi.Context, raw map[string]string, secretKeys []string) (pulumi.Map, error) {
+// RunWith runs the program on the given raw configuration and its secret keys, reading the cluster
+// with open (`edgectl plan` calls it under mocks, with nil). The configuration is decoded and
+// validated before any resource is registered. It returns the stack outputs it exported.
+func RunWith(ctx *pulumi.Context, raw map[string]string, secretKeys []string, open ClusterReader) (pulumi.Map, error) {
 	cfg, err := Decode(ctx.Stack(), raw)
 	if err != nil {
 		return nil, err
@@ -38,7 +40,7 @@ func RunWith(ctx *pulumi.Context, raw map[string]string, secretKeys []string) (p
 	if err := secrets.protect(ctx); err != nil {
 		return nil, err
 	}
-	out, err := Deploy(ctx, cfg)
+	out, err := Deploy(ctx, cfg, open)
 	if err != nil {
 		return nil, err
 	}

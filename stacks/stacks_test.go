@@ -207,7 +207,7 @@ func TestOIDCProviderOwnership(t *testing.T) {
 				failing[plan.GetOIDCProviderToken] = "NoSuchEntity: OpenIDConnect provider not found"
 			}
 			p, err := plan.Run(plan.Options{Project: Project, Stack: "test", Config: raw, FailingLookups: failing},
-				func(ctx *pulumi.Context) (pulumi.Map, error) { return RunWith(ctx, raw, nil) })
+				func(ctx *pulumi.Context) (pulumi.Map, error) { return RunWith(ctx, raw, nil, nil) })
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !strings.Contains(err.Error(), "cluster.createOidcProvider") {
 					t.Fatalf("want a message that says how to get an OIDC provider, got %v", err)

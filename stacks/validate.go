@@ -29,6 +29,7 @@ var (
 	tagCharsRe    = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
 	lbNameRe      = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?$`)
 	successCodeRe = regexp.MustCompile(`^\d{3}(-\d{3})?$`)
+	stackNameRe   = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,100}$`)
 	roleArnRe     = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:iam::\d{12}:role/[\w+=,.@/-]{1,512}$`)
 )
 
@@ -68,6 +69,8 @@ func (c *Config) validate() []error {
 		ExposeService, ExposeIngress, c.Exposure)
 	c.Cluster.validate(v)
 	c.App.validate(v)
+	v.check(c.App.HandOverTo == "" || (stackNameRe.MatchString(c.App.HandOverTo) && c.App.HandOverTo != c.Stack), k("app.handOverTo"),
+		"must name another stack of this project (letters, digits, -, _ and .), got %q", c.App.HandOverTo)
 	c.Service.validate(v)
 	c.Controller.validate(v)
 	c.Ingress.validate(v)
@@ -255,7 +258,7 @@ func (i *IngressConfig) validate(v *validator) {
 // validateSupplied checks that, when the cluster is reached by kubeconfig, Option B is given what
 // an EKS lookup would have provided: the VPC for the controller and a role for it to assume.
 func (c *Config) validateSupplied(v *validator) {
-	if c.Cluster.Kubeconfig == "" || c.Exposure != ExposeIngress {
+	if c.Cluster.Kubeconfig == "" || c.Exposure != ExposeIngress || !c.Controller.Install {
 		return
 	}
 	v.check(c.Cluster.VpcID != "", k("cluster.vpcId"),

@@ -11,12 +11,14 @@ package albingress
 
 import (
 	"errors"
+	"maps"
 
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/mlops-retail/retail-api-edge/internal/annotation"
 	"github.com/mlops-retail/retail-api-edge/internal/slowstep"
 )
 
@@ -50,6 +52,11 @@ type Args struct {
 	Protect bool
 	// CertificateArn, WebACLArn and LogBucket fill Settings' references (nil when unused).
 	CertificateArn, WebACLArn, LogBucket pulumi.StringInput
+	// ControllerElsewhere says the controller is not this stack's (another stack installed it), so
+	// DependsOn holds no release.
+	ControllerElsewhere bool
+	// Annotations are added to the controller's (the stack's ownership marker, say).
+	Annotations map[string]string
 	// DependsOn holds what must exist before the Ingress and outlive it: the controller release,
 	// and the certificate validation, web ACL and log bucket policy the ALB refers to.
 	DependsOn []pulumi.Resource
@@ -65,7 +72,10 @@ func (a *Args) annotations() pulumi.StringMapOutput {
 	}
 	return pulumi.All(orEmpty(a.CertificateArn), orEmpty(a.WebACLArn), orEmpty(a.LogBucket)).ApplyT(
 		func(v []any) map[string]string {
-			return a.Settings.Annotations(Refs{CertificateArn: v[0].(string), WebACLArn: v[1].(string), LogBucket: v[2].(string)})
+			out := a.Settings.Annotations(Refs{CertificateArn: v[0].(string), WebACLArn: v[1].(string), LogBucket: v[2].(string)})
+			maps.Copy(out, a.Annotations)
+			out[annotation.PatchForce] = "true"
+			return out
 		}).(pulumi.StringMapOutput)
 }
 
@@ -91,8 +101,8 @@ func (a *Args) validate() error {
 	case a.Settings.TLS != nil && a.CertificateArn == nil, a.Settings.WAF && a.WebACLArn == nil,
 		a.Settings.AccessLogs != nil && a.LogBucket == nil:
 		return errors.New("albingress: TLS, WAF and AccessLogs need their CertificateArn, WebACLArn and LogBucket")
-	case len(a.DependsOn) == 0:
-		return errors.New("albingress: DependsOn must name the controller release (destroy order)")
+	case len(a.DependsOn) == 0 && !a.ControllerElsewhere:
+		return errors.New("albingress: DependsOn must name the controller release (destroy order), or set ControllerElsewhere")
 	}
 	return nil
 }

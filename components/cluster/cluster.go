@@ -50,6 +50,10 @@ type Args struct {
 	Context string
 	// VpcID is the cluster's VPC when Kubeconfig is set.
 	VpcID string
+	// Precheck, when set, runs with the kubeconfig and Context before either Kubernetes provider
+	// may use them: its error stops the program before any Kubernetes object changes. It runs in
+	// preview when the kubeconfig is known (an existing cluster); a new cluster holds nothing to check.
+	Precheck func(kubeconfig, kubeContext string) error
 }
 
 // NewClusterArgs sizes a cluster made with Create.
@@ -117,6 +121,11 @@ func NewCluster(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Res
 	}
 	if err != nil {
 		return nil, err
+	}
+	if args.Precheck != nil {
+		kubeconfig = kubeconfig.ApplyT(func(kc string) (string, error) {
+			return kc, args.Precheck(kc, args.Context)
+		}).(pulumi.StringOutput)
 	}
 	if err := c.registerProviders(ctx, name, kubeconfig, args.Context); err != nil {
 		return nil, err

@@ -18,6 +18,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/mlops-retail/retail-api-edge/components/irsa"
+	"github.com/mlops-retail/retail-api-edge/internal/annotation"
 	"github.com/mlops-retail/retail-api-edge/internal/helmres"
 	"github.com/mlops-retail/retail-api-edge/internal/slowstep"
 )
@@ -57,6 +58,9 @@ type Args struct {
 	AwsProvider pulumi.ProviderResource
 	// KubernetesProvider is the strict provider for the service account and the release.
 	KubernetesProvider pulumi.ProviderResource
+	// Annotations go on the service account and the controller's Deployment (the stack's ownership
+	// marker, say).
+	Annotations map[string]string
 }
 
 // Controller is the installed AWS Load Balancer Controller.
@@ -107,7 +111,7 @@ func NewController(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.
 		Metadata: metav1.ObjectMetaArgs{
 			Name:        pulumi.String(args.ServiceAccount),
 			Namespace:   pulumi.String(args.Namespace),
-			Annotations: pulumi.StringMap{RoleArnAnnotation: roleArn},
+			Annotations: args.serviceAccountAnnotations(roleArn),
 			Labels:      pulumi.StringMap{"app.kubernetes.io/name": pulumi.String("aws-load-balancer-controller")},
 		},
 	}, k8s...)
@@ -170,8 +174,19 @@ func (a *Args) releaseArgs() *helmres.ReleaseArgs {
 	return r
 }
 
-// releaseName is the Helm release's name; the chart's selector labels carry it.
-func (*Args) releaseName() string { return "aws-load-balancer-controller" }
+// ReleaseName is the Helm release's name, and so the controller Deployment's (the chart's full
+// name); the chart's selector labels carry it.
+const ReleaseName = "aws-load-balancer-controller"
+
+func (*Args) releaseName() string { return ReleaseName }
+
+func (a *Args) serviceAccountAnnotations(roleArn pulumi.StringOutput) pulumi.StringMap {
+	out := pulumi.StringMap{RoleArnAnnotation: roleArn, annotation.PatchForce: pulumi.String("true")}
+	for k, v := range a.Annotations {
+		out[k] = pulumi.String(v)
+	}
+	return out
+}
 
 // Values are the chart values, each key checked against the chart's values.yaml (the chart has
 // no schema: a misspelt key would be silently ignored).
@@ -193,6 +208,7 @@ func (a *Args) Values() pulumi.Map {
 		// Its service webhook fails closed: keep replicas up through node drains and zone loss.
 		"podDisruptionBudget":       pulumi.Map{"maxUnavailable": pulumi.Int(1)},
 		"topologySpreadConstraints": zoneSpread(a.releaseName()),
+		"deploymentAnnotations":     pulumi.ToStringMap(a.Annotations),
 	}
 }
 

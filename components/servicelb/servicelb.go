@@ -15,13 +15,15 @@ import (
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/mlops-retail/retail-api-edge/internal/annotation"
 )
 
 // TypeToken is the component's type, fixed for life.
 const TypeToken = "retail-api-edge:servicelb:AppService"
 
 // PatchForce lets server-side apply take over fields another manager (kubectl) owns.
-const PatchForce = "pulumi.com/patchForce"
+const PatchForce = annotation.PatchForce
 
 // Args describes the Service.
 type Args struct {
@@ -35,6 +37,10 @@ type Args struct {
 	// SourceRanges limits who may reach the load balancer (CIDRs); empty means everyone.
 	SourceRanges []string
 	Labels       map[string]string
+	// Annotations are added to the Service's own (the stack's ownership marker, say).
+	Annotations map[string]string
+	// Retain leaves the Service in the cluster when the stack is destroyed (it was handed over).
+	Retain bool
 	// DependsOn must exist before the Service is created (e.g. a webhook that admits Services).
 	DependsOn []pulumi.Resource
 }
@@ -83,7 +89,7 @@ func NewAppService(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.
 			Annotations: pulumi.ToStringMap(args.annotations()),
 		},
 		Spec: args.spec(),
-	}, pulumi.Parent(s), pulumi.DependsOn(args.DependsOn))
+	}, pulumi.Parent(s), pulumi.DependsOn(args.DependsOn), pulumi.RetainOnDelete(args.Retain))
 	if err != nil {
 		return nil, err
 	}
@@ -97,6 +103,7 @@ func NewAppService(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.
 
 func (a *Args) annotations() map[string]string {
 	out := map[string]string{PatchForce: "true"}
+	maps.Copy(out, a.Annotations)
 	if a.LoadBalancer != nil {
 		maps.Copy(out, a.LoadBalancer.Annotations())
 	}

@@ -36,6 +36,10 @@ type Args struct {
 	Replicas   int
 	Port       int
 	HealthPath string
+	// Annotations go on the Deployment and its budget (the stack's ownership marker, say).
+	Annotations map[string]string
+	// Retain leaves them in the cluster when the stack is destroyed (they were handed over).
+	Retain bool
 	// DependsOn must exist before pods are created (e.g. the webhook that injects readiness gates).
 	DependsOn []pulumi.Resource
 }
@@ -71,7 +75,11 @@ func NewWorkload(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 		return nil, err
 	}
 	labels := pulumi.ToStringMap(args.Labels)
-	meta := metav1.ObjectMetaArgs{Name: pulumi.String(args.Name), Namespace: pulumi.String(args.Namespace), Labels: labels}
+	meta := metav1.ObjectMetaArgs{
+		Name: pulumi.String(args.Name), Namespace: pulumi.String(args.Namespace), Labels: labels,
+		Annotations: pulumi.ToStringMap(args.Annotations),
+	}
+	retain := pulumi.RetainOnDelete(args.Retain)
 	dep, err := appsv1.NewDeployment(ctx, name+"-deployment", &appsv1.DeploymentArgs{
 		Metadata: meta,
 		Spec: appsv1.DeploymentSpecArgs{
@@ -86,7 +94,7 @@ func NewWorkload(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 				Spec:     args.podSpec(),
 			},
 		},
-	}, pulumi.Parent(w), pulumi.DependsOn(args.DependsOn))
+	}, pulumi.Parent(w), pulumi.DependsOn(args.DependsOn), retain)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +104,7 @@ func NewWorkload(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 			MinAvailable: pulumi.Int(1),
 			Selector:     metav1.LabelSelectorArgs{MatchLabels: labels},
 		},
-	}, pulumi.Parent(w))
+	}, pulumi.Parent(w), retain)
 	if err != nil {
 		return nil, err
 	}

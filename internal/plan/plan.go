@@ -43,7 +43,9 @@ type Resource struct {
 	Provider string
 	Version  string // provider plugin version the registration asks for
 	Protect  bool
-	Custom   bool
+	// RetainOnDelete leaves the object in place when the stack deletes it (pulumi.RetainOnDelete).
+	RetainOnDelete bool
+	Custom         bool
 	// AdditionalSecretOutputs are outputs the registration (or a stack transform) makes secret.
 	AdditionalSecretOutputs []string
 	// AliasNames are the earlier names the resource declares (pulumi.Aliases), which the engine

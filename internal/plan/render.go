@@ -37,6 +37,7 @@ type DocResource struct {
 	Provider     string         `json:"provider,omitempty"`
 	Version      string         `json:"version,omitempty"`
 	Protect      bool           `json:"protect,omitempty"`
+	Retain       bool           `json:"retainOnDelete,omitempty"`
 	Dependencies []string       `json:"dependencies"`
 	Inputs       map[string]any `json:"inputs"`
 }
@@ -51,7 +52,7 @@ func (p *Plan) Document() Document {
 		}
 		d.Resources = append(d.Resources, DocResource{
 			URN: r.URN, Type: r.Type, Name: r.Name, Parent: r.Parent, Provider: r.Provider, Version: r.Version, Protect: r.Protect,
-			Dependencies: deps, Inputs: PlainMap(r.Inputs),
+			Retain: r.RetainOnDelete, Dependencies: deps, Inputs: PlainMap(r.Inputs),
 		})
 	}
 	for name, o := range p.Outputs {

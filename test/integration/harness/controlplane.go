@@ -9,6 +9,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -33,9 +34,12 @@ const ContextName = "integration"
 type ControlPlane struct {
 	// Kubeconfig is the path of an admin kubeconfig with context ContextName.
 	Kubeconfig string
-	Client     kubernetes.Interface
-	Config     *rest.Config
-	procs      []*exec.Cmd
+	// Endpoint is the API server's URL; its serving certificate is in CertFile.
+	Endpoint string
+	CertFile string
+	Client   kubernetes.Interface
+	Config   *rest.Config
+	procs    []*exec.Cmd
 }
 
 // StartControlPlane starts the control plane from the binaries in binDir, keeping its files in
@@ -52,6 +56,7 @@ func StartControlPlane(ctx context.Context, binDir, dir string, logs io.Writer) 
 		return nil, err
 	}
 	etcdURL, apiURL := "http://127.0.0.1:"+ports[0], "https://127.0.0.1:"+ports[2]
+	cp.Endpoint, cp.CertFile = apiURL, filepath.Join(dir, "certs", "apiserver.crt")
 	if err := writeFiles(dir, apiURL, cp.Kubeconfig); err != nil {
 		return nil, err
 	}
@@ -74,6 +79,13 @@ func StartControlPlane(ctx context.Context, binDir, dir string, logs io.Writer) 
 		return nil, err
 	}
 	return cp, nil
+}
+
+// CAData is the API server's self-signed serving certificate, base64-encoded as EKS reports a
+// cluster's certificate authority.
+func (cp *ControlPlane) CAData() (string, error) {
+	pem, err := os.ReadFile(cp.CertFile)
+	return base64.StdEncoding.EncodeToString(pem), err
 }
 
 // Stop ends the processes, newest first, and waits for them.
@@ -161,7 +173,8 @@ func controllerManagerArgs(dir, kubeconfig string) []string {
 	}
 }
 
-const adminToken = "integration-admin-token"
+// AdminToken is the static token of the cluster's admin (system:masters).
+const AdminToken = "integration-admin-token"
 
 // writeFiles writes the service account key, the static admin token and the kubeconfig.
 func writeFiles(dir, apiURL, kubeconfig string) error {
@@ -182,10 +195,10 @@ contexts:
 - name: %[1]s
   context: {cluster: %[1]s, user: admin}
 current-context: %[1]s
-`, ContextName, apiURL, adminToken)
+`, ContextName, apiURL, AdminToken)
 	return errors.Join(
 		os.WriteFile(filepath.Join(dir, "sa.key"), pemKey, 0o600),
-		os.WriteFile(filepath.Join(dir, "tokens.csv"), []byte(adminToken+",admin,admin,system:masters\n"), 0o600),
+		os.WriteFile(filepath.Join(dir, "tokens.csv"), []byte(AdminToken+",admin,admin,system:masters\n"), 0o600),
 		os.WriteFile(kubeconfig, []byte(kc), 0o600),
 	)
 }

@@ -1,0 +1,68 @@
+package ownership
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/metadata"
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+)
+
+// resources maps the kinds the program reads to their API resources.
+var resources = map[Kind]schema.GroupVersionResource{
+	Service:        {Version: "v1", Resource: "services"},
+	ServiceAccount: {Version: "v1", Resource: "serviceaccounts"},
+	Deployment:     {Group: "apps", Version: "v1", Resource: "deployments"},
+	Ingress:        {Group: "networking.k8s.io", Version: "v1", Resource: "ingresses"},
+}
+
+// kubeReader reads objects' metadata only (client-go's metadata client): it needs no API types,
+// and get on metadata is all the checks ask for.
+type kubeReader struct{ client metadata.Interface }
+
+// NewKubeReader reads the cluster a kubeconfig (a path or the file's contents) reaches, through
+// kubeContext or, when empty, its current context.
+func NewKubeReader(kubeconfig, kubeContext string) (Reader, error) {
+	var cfg *clientcmdapi.Config
+	var err error
+	if strings.ContainsAny(kubeconfig, "\n{") {
+		cfg, err = clientcmd.Load([]byte(kubeconfig))
+	} else {
+		cfg, err = clientcmd.LoadFromFile(kubeconfig)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the kubeconfig: %w", err)
+	}
+	overrides := &clientcmd.ConfigOverrides{CurrentContext: kubeContext}
+	rest, err := clientcmd.NewNonInteractiveClientConfig(*cfg, kubeContext, overrides, nil).ClientConfig()
+	if err != nil {
+		return nil, fmt.Errorf("reading the kubeconfig: %w", err)
+	}
+	rest.Timeout = 30 * time.Second
+	client, err := metadata.NewForConfig(rest)
+	if err != nil {
+		return nil, err
+	}
+	return kubeReader{client: client}, nil
+}
+
+func (k kubeReader) Metadata(ctx context.Context, kind Kind, namespace, name string) (Metadata, bool, error) {
+	gvr, ok := resources[kind]
+	if !ok {
+		return Metadata{}, false, fmt.Errorf("ownership: unknown kind %q", kind)
+	}
+	obj, err := k.client.Resource(gvr).Namespace(namespace).Get(ctx, name, metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		return Metadata{}, false, nil
+	}
+	if err != nil {
+		return Metadata{}, false, err
+	}
+	return Metadata{Annotations: obj.Annotations, Labels: obj.Labels}, true, nil
+}

@@ -1,0 +1,111 @@
+package stacks
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/mlops-retail/retail-api-edge/components/lbcontroller"
+	"github.com/mlops-retail/retail-api-edge/internal/ownership"
+)
+
+// ClusterReader opens a read-only view of the cluster a kubeconfig reaches (a path or contents,
+// and a context). `pulumi up` uses ownership.NewKubeReader; offline runs pass nil and skip the
+// checks, which need the cluster.
+type ClusterReader func(kubeconfig, kubeContext string) (ownership.Reader, error)
+
+// owner is this stack's ownership marker.
+func (c *Config) owner() string { return ownership.Owner(Project, c.Stack) }
+
+// ownerMarker is the annotation every Kubernetes object the stack creates or adopts carries.
+func (c *Config) ownerMarker() map[string]string {
+	return map[string]string{ownership.Annotation: c.owner()}
+}
+
+// appMarker marks the app's Service and Deployment: for this stack, or, once handed over, for the
+// stack that takes them.
+func (c *Config) appMarker() map[string]string {
+	if c.App.HandOverTo != "" {
+		return map[string]string{ownership.Annotation: ownership.Owner(Project, c.App.HandOverTo)}
+	}
+	return c.ownerMarker()
+}
+
+// precheck refuses, before any Kubernetes object changes, to take an object another stack owns,
+// and, for a stack that relies on another's controller, checks that it is there.
+func precheck(cfg *Config, open ClusterReader) func(kubeconfig, kubeContext string) error {
+	if open == nil {
+		return nil
+	}
+	return func(kubeconfig, kubeContext string) error {
+		r, err := open(kubeconfig, kubeContext)
+		if err != nil {
+			return err
+		}
+		ctx := context.Background()
+		if err := ownership.Check(ctx, r, cfg.owner(), ownedObjects(cfg)); err != nil {
+			return err
+		}
+		if cfg.Exposure == ExposeIngress && !cfg.Controller.Install {
+			return ownership.CheckController(ctx, r, reliedOnController(cfg))
+		}
+		return nil
+	}
+}
+
+// ownedObjects are the Kubernetes objects the stack creates or adopts, each with the way out of a
+// conflict with another stack.
+func ownedObjects(cfg *Config) []ownership.Object {
+	a, me := cfg.App, cfg.Stack
+	handOver := func(owner string) string {
+		return fmt.Sprintf("To hand it over, run on stack %[1]q: `pulumi config set %[2]s %[3]s` and `pulumi up` "+
+			"(that stack then leaves it to this one); or give this stack its own %[4]s or %[5]s.",
+			stackOf(owner), k("app.handOverTo"), me, k("app.serviceName"), k("app.namespace"))
+	}
+	objects := []ownership.Object{{Kind: ownership.Service, Namespace: a.Namespace, Name: a.ServiceName, WayOut: handOver}}
+	if a.Image != "" {
+		objects = append(objects, ownership.Object{Kind: ownership.Deployment, Namespace: a.Namespace, Name: a.DeploymentName, WayOut: handOver})
+	}
+	if a.HandOverTo != "" {
+		for i := range objects {
+			objects[i].HandedTo = ownership.Owner(Project, a.HandOverTo)
+		}
+	}
+	if cfg.Exposure != ExposeIngress {
+		return objects
+	}
+	objects = append(objects, ownership.Object{Kind: ownership.Ingress, Namespace: a.Namespace, Name: cfg.Ingress.Name,
+		WayOut: func(owner string) string {
+			return fmt.Sprintf("Give this stack its own %s, or destroy stack %q's Ingress first.", k("ingress.name"), stackOf(owner))
+		}})
+	if c := cfg.Controller; c.Install {
+		relyOn := func(owner string) string {
+			return fmt.Sprintf("One stack per cluster owns the controller: rely on stack %q's with "+
+				"`pulumi config set %s false` on this stack.", stackOf(owner), k("controller.install"))
+		}
+		objects = append(objects,
+			ownership.Object{Kind: ownership.Deployment, Namespace: c.Namespace, Name: lbcontroller.ReleaseName, WayOut: relyOn},
+			ownership.Object{Kind: ownership.ServiceAccount, Namespace: c.Namespace, Name: c.ServiceAccount, WayOut: relyOn})
+	}
+	return objects
+}
+
+// reliedOnController is what a stack with controller.install false expects of the cluster's controller.
+func reliedOnController(cfg *Config) ownership.Controller {
+	c := cfg.Controller
+	return ownership.Controller{
+		Namespace: c.Namespace, Deployment: lbcontroller.ReleaseName, Chart: "aws-load-balancer-controller",
+		MinVersion: c.ChartVersion, ServiceAccount: c.ServiceAccount, RoleArn: c.RoleArn,
+		Fix: fmt.Sprintf("Run `pulumi up` on the stack that owns the controller (%s true) first, or set %s on this "+
+			"stack to the version that is installed.", k("controller.install"), k("controller.chartVersion")),
+	}
+}
+
+// stackOf is the stack part of an owner marker ("project/stack").
+func stackOf(owner string) string {
+	_, stack, ok := strings.Cut(owner, "/")
+	if !ok {
+		return owner
+	}
+	return stack
+}

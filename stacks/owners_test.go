@@ -1,0 +1,153 @@
+package stacks
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/mlops-retail/retail-api-edge/internal/ownership"
+	"github.com/mlops-retail/retail-api-edge/internal/plan"
+)
+
+// liveObjects stands in for the cluster's API server in the decision tests: objects' metadata by
+// "Kind namespace/name". The real API server answers in the integration scenarios.
+type liveObjects map[string]ownership.Metadata
+
+func (l liveObjects) Metadata(_ context.Context, kind ownership.Kind, ns, name string) (ownership.Metadata, bool, error) {
+	m, ok := l[string(kind)+" "+ns+"/"+name]
+	return m, ok, nil
+}
+
+func (l liveObjects) open(kubeconfig, _ string) (ownership.Reader, error) {
+	if kubeconfig == "" {
+		panic("precheck ran without the kubeconfig")
+	}
+	return l, nil
+}
+
+func markedBy(stack string) ownership.Metadata {
+	return ownership.Metadata{Annotations: map[string]string{ownership.Annotation: ownership.Owner(Project, stack)}}
+}
+
+// planWith plans raw as stack "test" against the given cluster objects.
+func planWith(raw map[string]string, cluster liveObjects) (*plan.Plan, error) {
+	return plan.Run(plan.Options{Project: Project, Stack: "test", Config: raw},
+		func(ctx *pulumi.Context) (pulumi.Map, error) { return RunWith(ctx, raw, nil, cluster.open) })
+}
+
+const (
+	appService = "Service mlops/retail-api-svc"
+	lbcDeploy  = "Deployment kube-system/aws-load-balancer-controller"
+)
+
+func TestOwnershipPrecheck(t *testing.T) {
+	ingress := with(k("exposure"), "ingress")
+	relying := with(k("exposure"), "ingress", k("controller"), `{"install": false}`)
+	installed := ownership.Metadata{Labels: map[string]string{ownership.ChartLabel: "aws-load-balancer-controller-3.5.0"}}
+	tests := []struct {
+		name    string
+		raw     map[string]string
+		cluster liveObjects
+		want    []string // substrings of the refusal; none: the plan goes through
+	}{
+		{"nothing there yet", with(), liveObjects{}, nil},
+		{"the kubectl-applied Service (unmarked) is adopted", with(), liveObjects{appService: {}}, nil},
+		{"our own Service", with(), liveObjects{appService: markedBy("test")}, nil},
+		{"another stack's Service: refused with the handover", with(), liveObjects{appService: markedBy("demo")},
+			[]string{`Service mlops/retail-api-svc belongs to stack "retail-api-edge/demo"`, `this is stack "retail-api-edge/test"`,
+				`run on stack "demo": ` + "`pulumi config set retail-api-edge:app.handOverTo test`", "retail-api-edge:app.serviceName"}},
+		{"handed over to this stack", with(), liveObjects{appService: markedBy("test")}, nil},
+		{"Option B: another stack's Ingress", ingress, liveObjects{"Ingress mlops/retail-api": markedBy("demo")},
+			[]string{"Ingress mlops/retail-api", "retail-api-edge:ingress.name"}},
+		{"Option B: another stack's controller", ingress, liveObjects{lbcDeploy: markedBy("demo")},
+			[]string{"Deployment kube-system/aws-load-balancer-controller", "`pulumi config set retail-api-edge:controller.install false`"}},
+		{"relying on a controller that is not there", relying, liveObjects{},
+			[]string{"does not install", "retail-api-edge:controller.install"}},
+		{"relying on another stack's controller", relying, liveObjects{lbcDeploy: installed}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := planWith(tt.raw, tt.cluster)
+			if len(tt.want) == 0 {
+				if err != nil {
+					t.Fatalf("unexpected refusal: %v", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatal("want a refusal")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("refusal lacks %q:\n%v", w, err)
+				}
+			}
+		})
+	}
+}
+
+// TestOwnershipMarkers checks that every Kubernetes object the stack creates or adopts carries
+// its marker: that is what the other stacks' prechecks read.
+func TestOwnershipMarkers(t *testing.T) {
+	const marker = "retail-api-edge.mlops.io/owner"
+	p := planOf(t, with(k("exposure"), "ingress", k("app"), `{"image": "ghcr.io/mlops/retail-api:1.0"}`))
+	one := onlyOne(t, p)
+	checks := []struct {
+		what string
+		got  any
+	}{
+		{"Service", one("kubernetes:core/v1:Service").Value("metadata", "annotations", marker)},
+		{"Ingress", one("kubernetes:networking.k8s.io/v1:Ingress").Value("metadata", "annotations", marker)},
+		{"app Deployment", one("kubernetes:apps/v1:Deployment").Value("metadata", "annotations", marker)},
+		{"controller service account", one("kubernetes:core/v1:ServiceAccount").Value("metadata", "annotations", marker)},
+		{"controller Deployment (chart value)", one(plan.HelmReleaseToken).Value("values", "deploymentAnnotations", marker)},
+	}
+	for _, c := range checks {
+		if c.got != "retail-api-edge/test" {
+			t.Errorf("%s marker = %v, want retail-api-edge/test", c.what, c.got)
+		}
+	}
+	// The strict provider creates client-side; without force, the first apply that changes a
+	// field conflicts with that create (the real-CLI scenario cli-prod found it).
+	if got := one("kubernetes:networking.k8s.io/v1:Ingress").Value("metadata", "annotations", "pulumi.com/patchForce"); got != "true" {
+		t.Errorf("the Ingress's patchForce = %v, want true", got)
+	}
+}
+
+func TestHandOver(t *testing.T) {
+	p := planOf(t, with(k("app"), `{"handOverTo": "prod", "image": "ghcr.io/mlops/retail-api:1.0"}`))
+	one := onlyOne(t, p)
+	svc, dep := one("kubernetes:core/v1:Service"), one("kubernetes:apps/v1:Deployment")
+	if svc.Value("spec", "type") != "ClusterIP" {
+		t.Errorf("a handed-over Service stops being a load balancer (its NLB goes), got type %v", svc.Value("spec", "type"))
+	}
+	for _, r := range []plan.Resource{svc, dep} {
+		if got := r.Value("metadata", "annotations", ownership.Annotation); got != "retail-api-edge/prod" {
+			t.Errorf("%s marker = %v, want the stack it is handed to", r.Type, got)
+		}
+		if !r.RetainOnDelete {
+			t.Errorf("%s must be retained: destroying this stack must not delete what stack prod now owns", r.Type)
+		}
+	}
+	if _, err := Decode("demo", with(k("app"), `{"handOverTo": "demo"}`)); err == nil || !strings.Contains(err.Error(), "app.handOverTo") {
+		t.Errorf("handing over to itself must fail on app.handOverTo, got %v", err)
+	}
+}
+
+// TestRelyingOnAnotherStacksController: with controller.install false the stack registers no part
+// of the controller, and its Ingress waits for nothing of it.
+func TestRelyingOnAnotherStacksController(t *testing.T) {
+	p := planOf(t, with(k("exposure"), "ingress", k("controller"), `{"install": false}`))
+	for _, typ := range []string{plan.HelmReleaseToken, plan.RoleToken, plan.PolicyToken, plan.OIDCProviderToken, "kubernetes:core/v1:ServiceAccount"} {
+		if got := p.Find(typ); len(got) > 0 {
+			t.Errorf("registers %s, which the owning stack has", typ)
+		}
+	}
+	ing := onlyOne(t, p)("kubernetes:networking.k8s.io/v1:Ingress")
+	if slices.ContainsFunc(ing.Dependencies, func(urn string) bool { return strings.Contains(urn, "lb-controller") }) {
+		t.Errorf("the Ingress depends on a controller it does not own: %v", ing.Dependencies)
+	}
+}
