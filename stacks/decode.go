@@ -191,6 +191,9 @@ func unknownKey(key, name string, allowed []string) error {
 	if near := closest(name, allowed); near != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", near)
 	}
+	if parent, _, ok := strings.Cut(name, "."); ok && slices.Contains(allowed, parent) {
+		msg += fmt.Sprintf(" (a key inside %q is set with `pulumi config set --path %s:%s ...`)", parent, Project, name)
+	}
 	return &ConfigError{Key: key, Msg: msg}
 }
 

@@ -78,6 +78,7 @@ func TestInvalidConfig(t *testing.T) {
 		{"bad region", with(RegionKey, "US East"), "aws:region", "not an AWS region"},
 		{"typo top-level key", with(k("exposre"), "service"), k("exposre"), `did you mean "exposure"`},
 		{"unknown top-level key", with(k("foo"), "1"), k("foo"), "allowed keys: accessLogs, app, cluster"},
+		{"nested key set without --path", with(k("app.handOverTo"), "prod"), k("app.handOverTo"), "pulumi config set --path retail-api-edge:app.handOverTo"},
 		{"typo nested key", with(k("app"), `{"nmespace": "x"}`), k("app.nmespace"), `did you mean "namespace"`},
 		{"wrong case nested key", with(k("app"), `{"Port": 80}`), k("app.Port"), `did you mean "port"`},
 		{"object given a string", with(k("app"), "mlops"), k("app"), "must be an object"},

@@ -58,7 +58,7 @@ func precheck(cfg *Config, open ClusterReader) func(kubeconfig, kubeContext stri
 func ownedObjects(cfg *Config) []ownership.Object {
 	a, me := cfg.App, cfg.Stack
 	handOver := func(owner string) string {
-		return fmt.Sprintf("To hand it over, run on stack %[1]q: `pulumi config set %[2]s %[3]s` and `pulumi up` "+
+		return fmt.Sprintf("To hand it over, run on stack %[1]q: `pulumi config set --path %[2]s %[3]s` and `pulumi up` "+
 			"(that stack then leaves it to this one); or give this stack its own %[4]s or %[5]s.",
 			stackOf(owner), k("app.handOverTo"), me, k("app.serviceName"), k("app.namespace"))
 	}
@@ -81,7 +81,7 @@ func ownedObjects(cfg *Config) []ownership.Object {
 	if c := cfg.Controller; c.Install {
 		relyOn := func(owner string) string {
 			return fmt.Sprintf("One stack per cluster owns the controller: rely on stack %q's with "+
-				"`pulumi config set %s false` on this stack.", stackOf(owner), k("controller.install"))
+				"`pulumi config set --path %s false` on this stack.", stackOf(owner), k("controller.install"))
 		}
 		objects = append(objects,
 			ownership.Object{Kind: ownership.Deployment, Namespace: c.Namespace, Name: lbcontroller.ReleaseName, WayOut: relyOn},

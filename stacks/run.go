@@ -37,7 +37,7 @@ func RunWith(ctx *pulumi.Context, raw map[string]string, secretKeys []string, op
 		return nil, err
 	}
 	secrets := secretsOf(raw, secretKeys)
-	if err := secrets.protect(ctx); err != nil {
+	if err := secrets.protect(ctx, cfg.Tags); err != nil {
 		return nil, err
 	}
 	out, err := Deploy(ctx, cfg, open)

@@ -3,6 +3,7 @@ package stacks
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
 
@@ -65,17 +66,30 @@ var derivedOutputs = map[string][]string{
 	"eks:index:Cluster":               {"kubeconfig", "kubeconfigJson"},
 }
 
+// taggedTypes are the AWS types the program registers that take tags: their tagsAll output holds
+// the provider's default tags (the stack's tags), whatever their own inputs hold.
+var taggedTypes = []string{
+	"aws:iam/policy:Policy", "aws:iam/role:Role", "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+	"aws:acm/certificate:Certificate", "aws:wafv2/webAcl:WebAcl", "aws:s3/bucketV2:BucketV2",
+}
+
 // protect registers a stack transform that marks every resource input holding a secret as
-// secret, before the engine sees it. Nothing is registered when there are no secrets.
-func (s Secrets) protect(ctx *pulumi.Context) error {
+// secret, before the engine sees it, and, when the stack's tags (the AWS provider's default tags)
+// hold one, every tagsAll output: the real-CLI scenario cli-secrets found a secret owner tag in
+// plain text there. Nothing is registered when there are no secrets.
+func (s Secrets) protect(ctx *pulumi.Context, tags map[string]string) error {
 	if len(s) == 0 {
 		return nil
 	}
+	tagsHeld := slices.ContainsFunc(slices.Collect(maps.Values(tags)), s.in)
 	return ctx.RegisterResourceTransform(func(_ context.Context, args *pulumi.ResourceTransformArgs) *pulumi.ResourceTransformResult {
 		wrapped, held := s.wrap(args.Props)
 		props, opts := wrapped.(pulumi.Map), args.Opts
 		if held {
 			opts.AdditionalSecretOutputs = append(slices.Clone(opts.AdditionalSecretOutputs), derivedOutputs[args.Type]...)
+		}
+		if tagsHeld && slices.Contains(taggedTypes, args.Type) {
+			opts.AdditionalSecretOutputs = append(slices.Clone(opts.AdditionalSecretOutputs), "tagsAll")
 		}
 		return &pulumi.ResourceTransformResult{Props: props, Opts: opts}
 	})

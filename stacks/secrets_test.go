@@ -121,3 +121,24 @@ func TestSecretsOf(t *testing.T) {
 		t.Errorf("got %v, want %v (strings only, each once)", got, want)
 	}
 }
+
+// TestSecretTagsKeepTagsAllSecret: AWS returns the provider's default tags in every tagged
+// resource's tagsAll, an output no input of that resource holds, so the engine would store a
+// secret tag there in plain text (the real-CLI scenario cli-secrets found it).
+func TestSecretTagsKeepTagsAllSecret(t *testing.T) {
+	raw := with(k("exposure"), "ingress", k("tags"), `{"owner": "team-s3cr3t-owner"}`, k("waf"), `{"enabled": true}`)
+	for _, secretKeys := range [][]string{{k("tags")}, nil} {
+		p, err := Plan(&stackconfig.Stack{Project: Project, Stack: "test", Config: raw, SecretKeys: secretKeys})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, typ := range []string{plan.WebACLToken, plan.RoleToken, plan.PolicyToken, plan.RolePolicyAttachmentToken} {
+			for _, r := range p.Find(typ) {
+				want := secretKeys != nil && typ != plan.RolePolicyAttachmentToken // no tags on an attachment
+				if got := slices.Contains(r.AdditionalSecretOutputs, "tagsAll"); got != want {
+					t.Errorf("secret keys %v: %s %s tagsAll secret = %v, want %v", secretKeys, typ, r.Name, got, want)
+				}
+			}
+		}
+	}
+}

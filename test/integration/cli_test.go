@@ -40,10 +40,13 @@ func TestCLI(t *testing.T) {
 		{"cli-shared-cluster", c.sharedCluster},
 	}
 	for _, s := range scenarios {
-		start := time.Now()
-		ok := t.Run(s.name, s.run)
+		start, ran := time.Now(), false
+		ok := t.Run(s.name, func(t *testing.T) { ran = true; s.run(t) })
 		secs := time.Since(start).Seconds()
-		if ok {
+		switch {
+		case !ran: // left out by -run
+			continue
+		case ok:
 			fmt.Printf("scenario %s: ok (%.0f s)\n", s.name, secs)
 			continue
 		}
@@ -56,7 +59,8 @@ func TestCLI(t *testing.T) {
 type cliWorld struct {
 	*world
 	cli     *harness.CLI
-	standIn string // the AWS stand-in's directory
+	standIn string           // the AWS stand-in's directory
+	aws     awsstandin.World // what exists in AWS outside any stack
 }
 
 const (
@@ -78,7 +82,7 @@ func (w *world) cli(t *testing.T) *cliWorld {
 		t.Fatal(err)
 	}
 	issuer := "https://oidc.eks.us-east-1.amazonaws.com/id/INTEGRATION0000000000000000000000"
-	err = awsstandin.WriteWorld(standIn, awsstandin.World{
+	aws := awsstandin.World{
 		Account: account,
 		Clusters: map[string]awsstandin.Cluster{clusterName: {
 			Endpoint: w.cp.Endpoint, CAData: ca, Issuer: issuer, VpcID: vpcID,
@@ -87,8 +91,8 @@ func (w *world) cli(t *testing.T) *cliWorld {
 		OIDCProviders: []string{issuer}, // eksctl made it; the stacks only look it up
 		Zones:         map[string]string{"example.com": zoneID},
 		Slow:          2 * time.Second,
-	})
-	if err != nil {
+	}
+	if err := awsstandin.WriteWorld(standIn, aws); err != nil {
 		t.Fatal(err)
 	}
 	root, err := filepath.Abs("../..")
@@ -101,7 +105,7 @@ func (w *world) cli(t *testing.T) *cliWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &cliWorld{world: w, cli: c, standIn: standIn}
+	return &cliWorld{world: w, cli: c, standIn: standIn, aws: aws}
 }
 
 // cliTimeout bounds one CLI command: the up or destroy itself (opTimeout) plus compiling the
@@ -126,11 +130,23 @@ func (c *cliWorld) pulumi(t *testing.T, args ...string) string {
 	return out
 }
 
-// select creates (or selects) a stack on the file backend with passphrase secrets.
+// stackInit creates a stack on the file backend with passphrase secrets, removed (its file as
+// the repository has it) when the scenario ends.
 func (c *cliWorld) stackInit(t *testing.T, stack string) {
 	t.Helper()
+	file := filepath.Join(c.cli.Dir, "Pulumi."+stack+".yaml")
+	original, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
 	c.pulumi(t, "stack", "init", stack, "--secrets-provider", "passphrase")
-	t.Cleanup(func() { _, _ = c.cli.Run(context.Background(), "stack", "rm", "--yes", "--force", "--stack", stack) })
+	// The next scenario starts from the repository's stack file, without this one's `config set`s.
+	t.Cleanup(func() {
+		_, _ = c.cli.Run(context.Background(), "stack", "rm", "--yes", "--force", "--preserve-config", "--stack", stack)
+		if err := os.WriteFile(file, original, 0o644); err != nil {
+			t.Error(err)
+		}
+	})
 }
 
 // localChart points the controller at the test chart: the only override, since the eks-charts
@@ -330,8 +346,18 @@ func (c *cliWorld) switchOptions(t *testing.T) {
 	nlb := c.onlyLive(t, "nlb")
 	c.pulumi(t, "config", "set", "--stack", "demo", "retail-api-edge:exposure", "ingress")
 	c.localChart(t, "demo")
+	// This time the cluster has no IAM OIDC provider, and the stack owns one: created by the first
+	// up, left alone by the next (a lookup-then-create would delete it there).
+	c.withoutOIDCProviders(t)
+	c.pulumi(t, "config", "set", "--stack", "demo", "--path", "retail-api-edge:cluster.createOidcProvider", "true")
 	c.pulumi(t, "up", "--yes", "--stack", "demo")
 	alb := c.onlyLive(t, "alb")
+	const oidcType = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
+	oidc := c.ledger(t).find(t, oidcType)
+	c.pulumi(t, "up", "--yes", "--expect-no-changes", "--stack", "demo")
+	if again := c.ledger(t).find(t, oidcType); again.ID != oidc.ID {
+		t.Errorf("the second up replaced the stack's OIDC provider: %s, then %s", oidc.ID, again.ID)
+	}
 	if c.deleted(nlb).IsZero() {
 		t.Error("switching to Option B left the NLB")
 	}
@@ -348,6 +374,21 @@ func (c *cliWorld) switchOptions(t *testing.T) {
 	c.assertNoAWS(t) // the controller's role and policy went with it
 	c.pulumi(t, "destroy", "--yes", "--stack", "demo")
 	c.assertNothingLeft(t)
+}
+
+// withoutOIDCProviders removes, for the rest of the test, the OIDC providers made outside any stack.
+func (c *cliWorld) withoutOIDCProviders(t *testing.T) {
+	t.Helper()
+	w := c.aws
+	w.OIDCProviders = nil
+	if err := awsstandin.WriteWorld(c.standIn, w); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := awsstandin.WriteWorld(c.standIn, c.aws); err != nil {
+			t.Error(err)
+		}
+	})
 }
 
 // fault makes AWS fail one create in the middle of prod's first up: up fails with that error, the
@@ -382,7 +423,8 @@ func (c *cliWorld) secrets(t *testing.T) {
 	c.pulumi(t, "up", "--yes", "--stack", "prod")
 	for _, args := range [][]string{{"stack", "export", "--stack", "prod"}, {"stack", "output", "--json", "--stack", "prod"}} {
 		if out := c.pulumi(t, args...); strings.Contains(out, secret) {
-			t.Errorf("pulumi %s shows the secret in plain text", strings.Join(args, " "))
+			i := strings.Index(out, secret)
+			t.Errorf("pulumi %s shows the secret in plain text: ...%s...", strings.Join(args, " "), out[max(0, i-600):min(len(out), i+100)])
 		}
 	}
 	// It reached AWS and Kubernetes all the same.
@@ -419,7 +461,7 @@ func (c *cliWorld) sharedCluster(t *testing.T) {
 	}
 	c.onlyLive(t, "nlb")
 
-	c.pulumi(t, "config", "set", "--stack", "demo", "retail-api-edge:app.handOverTo", "prod")
+	c.pulumi(t, "config", "set", "--stack", "demo", "--path", "retail-api-edge:app.handOverTo", "prod")
 	c.pulumi(t, "up", "--yes", "--stack", "demo")
 	if c.deleted(nlb).IsZero() {
 		t.Error("handing the Service over left demo's NLB running")

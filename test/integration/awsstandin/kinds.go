@@ -22,6 +22,8 @@ type kind struct {
 	// create checks the object against the live ones (what exists, what conflicts) and returns
 	// its ID and the outputs AWS assigns.
 	create func(c *createContext) (string, map[string]any, error)
+	// untagged types take no tags, so they report no tagsAll (the provider's default tags).
+	untagged bool
 }
 
 // createContext is what creating one object sees.
@@ -75,6 +77,7 @@ var kinds = map[string]kind{
 		},
 	},
 	"aws:iam/rolePolicyAttachment:RolePolicyAttachment": {
+		untagged:  true,
 		replaceOn: []string{"role", "policyArn"},
 		create: func(c *createContext) (string, map[string]any, error) {
 			role, arn := str(c.in, "role"), str(c.in, "policyArn")
@@ -136,10 +139,12 @@ var kinds = map[string]kind{
 		},
 	},
 	"aws:acm/certificateValidation:CertificateValidation": {
+		untagged:  true,
 		replaceOn: []string{"certificateArn", "validationRecordFqdns"},
 		create:    createValidation,
 	},
 	"aws:route53/record:Record": {
+		untagged:  true,
 		replaceOn: []string{"zoneId", "name", "type", "setIdentifier"},
 		check: func(in map[string]any) []string {
 			aliases, records := list(in, "aliases"), list(in, "records")
@@ -209,6 +214,7 @@ var kinds = map[string]kind{
 			policyDoc(doc) && !strings.Contains(doc, "arn:aws:s3:::"+str(in, "bucket")), "MalformedPolicy: Policy has invalid resource")
 	}),
 	"aws:ec2/tag:Tag": {
+		untagged:  true,
 		replaceOn: []string{"resourceId", "key"},
 		create: func(c *createContext) (string, map[string]any, error) {
 			return str(c.in, "resourceId") + "," + str(c.in, "key"), nil, nil
@@ -222,6 +228,7 @@ func bucketSetting(check func(map[string]any) []string) kind {
 	return kind{
 		replaceOn: []string{"bucket", "expectedBucketOwner"},
 		check:     check,
+		untagged:  true,
 		create: func(c *createContext) (string, map[string]any, error) {
 			bucket := str(c.in, "bucket")
 			if c.ledger.find("aws:s3/bucketV2:BucketV2", func(o Object) bool { return o.ID == bucket }) == nil {

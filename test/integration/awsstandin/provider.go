@@ -12,6 +12,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/sig"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/protobuf/types/known/structpb"
@@ -40,19 +41,22 @@ func NewFromEnv(version string) (*Provider, error) {
 	return New(version, dir), nil
 }
 
+// GetPluginInfo reports the pulumi-aws version the program asks for.
 func (p *Provider) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
 	return &pulumirpc.PluginInfo{Version: p.version}, nil
 }
 
+// GetSchema returns a schema with no types: the program uses the Go SDK, which needs none.
 func (p *Provider) GetSchema(context.Context, *pulumirpc.GetSchemaRequest) (*pulumirpc.GetSchemaResponse, error) {
 	return &pulumirpc.GetSchemaResponse{Schema: fmt.Sprintf(`{"name":"aws","version":%q}`, p.version)}, nil
 }
 
+// CheckConfig accepts the provider's inputs as they are.
 func (p *Provider) CheckConfig(_ context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
 	return &pulumirpc.CheckResponse{Inputs: req.GetNews()}, nil
 }
 
-// DiffConfig: a new region replaces everything, as with the real provider; tags update.
+// DiffConfig replaces the provider when the region changes, as the real one does; tags update.
 func (p *Provider) DiffConfig(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
 	olds, news := req.GetOldInputs().AsMap(), req.GetNews().AsMap()
 	var diffs, replaces []string
@@ -70,17 +74,15 @@ func (p *Provider) DiffConfig(_ context.Context, req *pulumirpc.DiffRequest) (*p
 // Configure takes the region and default tags. Secrets are not accepted: the engine strips them
 // from inputs and marks the same-named outputs secret again, as for any such provider.
 func (p *Provider) Configure(_ context.Context, req *pulumirpc.ConfigureRequest) (*pulumirpc.ConfigureResponse, error) {
-	args := req.GetArgs().AsMap()
+	args := plain(req.GetArgs().AsMap()).(map[string]any)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.region, _ = args["region"].(string)
-	if p.region == "" {
-		p.region = req.GetVariables()["aws:config:region"]
-	}
 	p.defaultTags = map[string]string{}
 	tags := args["defaultTags"]
 	if s, ok := tags.(string); ok { // provider inputs may arrive JSON-encoded
 		_ = json.Unmarshal([]byte(s), &tags)
+		tags = plain(tags)
 	}
 	for k, v := range obj(asMap(tags), "tags") {
 		p.defaultTags[k], _ = v.(string)
@@ -88,6 +90,7 @@ func (p *Provider) Configure(_ context.Context, req *pulumirpc.ConfigureRequest)
 	return &pulumirpc.ConfigureResponse{SupportsPreview: true}, nil
 }
 
+// Check names autonamed resources and rejects inputs AWS would reject.
 func (p *Provider) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
 	news, err := unmarshal(req.GetNews())
 	if err != nil {
@@ -147,6 +150,7 @@ func (p *Provider) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumir
 	return diffResponse(diffs, replaces), nil
 }
 
+// Create makes the object in the ledger; in preview it answers without touching it.
 func (p *Provider) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
 	if req.GetPreview() { // what AWS will compute is unknown until it does
 		return &pulumirpc.CreateResponse{Properties: req.GetProperties()}, nil
@@ -173,7 +177,7 @@ func (p *Provider) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pul
 		if err != nil {
 			return err
 		}
-		id, props = newID, p.withOutputs(c.in, outputs)
+		id, props = newID, p.withOutputs(req.GetType(), c.in, outputs)
 		l.Objects[key(req.GetType(), id)] = Object{Type: req.GetType(), ID: id, URN: req.GetUrn(), Props: props}
 		l.Ops = append(l.Ops, Op{Op: "create", Type: req.GetType(), ID: id})
 		return nil
@@ -198,6 +202,7 @@ func (p *Provider) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumir
 	return &pulumirpc.ReadResponse{Id: o.ID, Properties: out, Inputs: req.GetInputs()}, err
 }
 
+// Update changes the object in the ledger; in preview it answers as the real provider's plan does.
 func (p *Provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
 	news, err := unmarshal(req.GetNews())
 	if err != nil {
@@ -216,7 +221,7 @@ func (p *Provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pul
 		if !ok {
 			return fmt.Errorf("%s %s does not exist", req.GetType(), req.GetId())
 		}
-		props = p.withOutputs(news.Mappable(), computed(o.Props, news.Mappable()))
+		props = p.withOutputs(req.GetType(), news.Mappable(), computed(o.Props, news.Mappable()))
 		o.Props = props
 		l.Objects[k] = o
 		l.Ops = append(l.Ops, Op{Op: "update", Type: req.GetType(), ID: req.GetId()})
@@ -243,10 +248,11 @@ func (p *Provider) previewUpdate(req *pulumirpc.UpdateRequest, news resource.Pro
 	if news.ContainsUnknowns() {
 		return &pulumirpc.UpdateResponse{Properties: req.GetNews()}, nil
 	}
-	out, err := marshal(resource.NewPropertyMapFromMap(p.withOutputs(news.Mappable(), computed(o.Props, news.Mappable()))))
+	out, err := marshal(resource.NewPropertyMapFromMap(p.withOutputs(req.GetType(), news.Mappable(), computed(o.Props, news.Mappable()))))
 	return &pulumirpc.UpdateResponse{Properties: out}, err
 }
 
+// Delete removes the object, refusing as AWS does while something still depends on it.
 func (p *Provider) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
 	if err := p.failIfInjected("delete", req.GetType()); err != nil {
 		return nil, err
@@ -292,12 +298,12 @@ func (p *Provider) failIfInjected(op, typ string) error {
 
 // withOutputs merges inputs and outputs, and adds tagsAll (default tags and the resource's own)
 // as the real provider does.
-func (p *Provider) withOutputs(in, outputs map[string]any) map[string]any {
+func (p *Provider) withOutputs(typ string, in, outputs map[string]any) map[string]any {
 	props := maps.Clone(in)
 	maps.Copy(props, outputs)
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if len(p.defaultTags) > 0 {
+	if len(p.defaultTags) > 0 && !kinds[typ].untagged {
 		all := map[string]any{}
 		for k, v := range p.defaultTags {
 			all[k] = v
@@ -348,4 +354,27 @@ func equal(a, b any) bool {
 	x, _ := json.Marshal(a)
 	y, _ := json.Marshal(b)
 	return string(x) == string(y)
+}
+
+// plain unwraps secrets in provider configuration, which arrives before the provider can say it
+// does not accept them: the real provider reads the values underneath, and so does this one.
+func plain(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		if v[sig.Key] == sig.Secret {
+			return plain(v["value"])
+		}
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			out[k] = plain(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = plain(e)
+		}
+		return out
+	}
+	return v
 }
