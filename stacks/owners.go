@@ -5,14 +5,21 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mlops-retail/retail-api-edge/components/cluster"
 	"github.com/mlops-retail/retail-api-edge/components/lbcontroller"
 	"github.com/mlops-retail/retail-api-edge/internal/ownership"
 )
 
 // ClusterReader opens a read-only view of the cluster a kubeconfig reaches (a path or contents,
-// and a context). `pulumi up` uses ownership.NewKubeReader; offline runs pass nil and skip the
-// checks, which need the cluster.
+// and a context). `pulumi up` uses ReadCluster; offline runs pass nil and skip the checks, which
+// need the cluster.
 type ClusterReader func(kubeconfig, kubeContext string) (ownership.Reader, error)
+
+// ReadCluster reads the cluster through client-go, telling kubeconfig contents from a path as the
+// Kubernetes providers' kubeconfig is told (cluster.InlineKubeconfig).
+func ReadCluster(kubeconfig, kubeContext string) (ownership.Reader, error) {
+	return ownership.NewKubeReader(kubeconfig, cluster.InlineKubeconfig(kubeconfig), kubeContext)
+}
 
 // owner is this stack's ownership marker.
 func (c *Config) owner() string { return ownership.Owner(Project, c.Stack) }

@@ -1,7 +1,6 @@
 package stacks
 
 import (
-	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -9,33 +8,18 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/mlops-retail/retail-api-edge/internal/ownership"
+	"github.com/mlops-retail/retail-api-edge/internal/ownership/ownershiptest"
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
 )
 
-// liveObjects stands in for the cluster's API server in the decision tests: objects' metadata by
-// "Kind namespace/name". The real API server answers in the integration scenarios.
-type liveObjects map[string]ownership.Metadata
-
-func (l liveObjects) Metadata(_ context.Context, kind ownership.Kind, ns, name string) (ownership.Metadata, bool, error) {
-	m, ok := l[string(kind)+" "+ns+"/"+name]
-	return m, ok, nil
-}
-
-func (l liveObjects) open(kubeconfig, _ string) (ownership.Reader, error) {
-	if kubeconfig == "" {
-		panic("precheck ran without the kubeconfig")
-	}
-	return l, nil
-}
-
 func markedBy(stack string) ownership.Metadata {
-	return ownership.Metadata{Annotations: map[string]string{ownership.Annotation: ownership.Owner(Project, stack)}}
+	return ownershiptest.Owned(ownership.Owner(Project, stack))
 }
 
 // planWith plans raw as stack "test" against the given cluster objects.
-func planWith(raw map[string]string, cluster liveObjects) (*plan.Plan, error) {
+func planWith(raw map[string]string, cluster ownershiptest.Cluster) (*plan.Plan, error) {
 	return plan.Run(plan.Options{Project: Project, Stack: "test", Config: raw},
-		func(ctx *pulumi.Context) (pulumi.Map, error) { return RunWith(ctx, raw, nil, cluster.open) })
+		func(ctx *pulumi.Context) (pulumi.Map, error) { return RunWith(ctx, raw, nil, cluster.Open) })
 }
 
 const (
@@ -50,41 +34,28 @@ func TestOwnershipPrecheck(t *testing.T) {
 	tests := []struct {
 		name    string
 		raw     map[string]string
-		cluster liveObjects
+		cluster ownershiptest.Cluster
 		want    []string // substrings of the refusal; none: the plan goes through
 	}{
-		{"nothing there yet", with(), liveObjects{}, nil},
-		{"the kubectl-applied Service (unmarked) is adopted", with(), liveObjects{appService: {}}, nil},
-		{"our own Service", with(), liveObjects{appService: markedBy("test")}, nil},
-		{"another stack's Service: refused with the handover", with(), liveObjects{appService: markedBy("demo")},
+		{"nothing there yet", with(), ownershiptest.Cluster{}, nil},
+		{"the kubectl-applied Service (unmarked) is adopted", with(), ownershiptest.Cluster{appService: {}}, nil},
+		{"our own Service", with(), ownershiptest.Cluster{appService: markedBy("test")}, nil},
+		{"another stack's Service: refused with the handover", with(), ownershiptest.Cluster{appService: markedBy("demo")},
 			[]string{`Service mlops/retail-api-svc belongs to stack "retail-api-edge/demo"`, `this is stack "retail-api-edge/test"`,
 				`run on stack "demo": ` + "`pulumi config set --path retail-api-edge:app.handOverTo test`", "retail-api-edge:app.serviceName"}},
-		{"handed over to this stack", with(), liveObjects{appService: markedBy("test")}, nil},
-		{"Option B: another stack's Ingress", ingress, liveObjects{"Ingress mlops/retail-api": markedBy("demo")},
+		{"handed over to this stack", with(), ownershiptest.Cluster{appService: markedBy("test")}, nil},
+		{"Option B: another stack's Ingress", ingress, ownershiptest.Cluster{"Ingress mlops/retail-api": markedBy("demo")},
 			[]string{"Ingress mlops/retail-api", "retail-api-edge:ingress.name"}},
-		{"Option B: another stack's controller", ingress, liveObjects{lbcDeploy: markedBy("demo")},
+		{"Option B: another stack's controller", ingress, ownershiptest.Cluster{lbcDeploy: markedBy("demo")},
 			[]string{"Deployment kube-system/aws-load-balancer-controller", "`pulumi config set --path retail-api-edge:controller.install false`"}},
-		{"relying on a controller that is not there", relying, liveObjects{},
+		{"relying on a controller that is not there", relying, ownershiptest.Cluster{},
 			[]string{"does not install", "retail-api-edge:controller.install"}},
-		{"relying on another stack's controller", relying, liveObjects{lbcDeploy: installed}, nil},
+		{"relying on another stack's controller", relying, ownershiptest.Cluster{lbcDeploy: installed}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := planWith(tt.raw, tt.cluster)
-			if len(tt.want) == 0 {
-				if err != nil {
-					t.Fatalf("unexpected refusal: %v", err)
-				}
-				return
-			}
-			if err == nil {
-				t.Fatal("want a refusal")
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("refusal lacks %q:\n%v", w, err)
-				}
-			}
+			ownershiptest.Refusal(t, err, tt.want)
 		})
 	}
 }

@@ -6,8 +6,6 @@ import (
 	"os"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-
-	"github.com/mlops-retail/retail-api-edge/internal/ownership"
 )
 
 // Run is the program `pulumi up` executes: main.go calls pulumi.Run(stacks.Run). It reads the
@@ -24,7 +22,7 @@ func Run(ctx *pulumi.Context) error {
 			}
 		}
 	}
-	_, err := RunWith(ctx, raw, secretKeys, ownership.NewKubeReader)
+	_, err := RunWith(ctx, raw, secretKeys, ReadCluster)
 	return err
 }
 

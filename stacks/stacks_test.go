@@ -28,14 +28,7 @@ var plannedStacks = []string{"demo", "prod"}
 func TestGoldenPlans(t *testing.T) {
 	for _, stack := range plannedStacks {
 		t.Run(stack, func(t *testing.T) {
-			st, err := stackconfig.Load("..", stack, "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, err := Plan(st)
-			if err != nil {
-				t.Fatal(err)
-			}
+			p := stackPlan(t, stack)
 			var got bytes.Buffer
 			if err := p.WriteJSON(&got); err != nil {
 				t.Fatal(err)
@@ -55,6 +48,20 @@ func TestGoldenPlans(t *testing.T) {
 			}
 		})
 	}
+}
+
+// stackPlan plans one of the repository's stack files, as `edgectl plan --stack` does.
+func stackPlan(t *testing.T, stack string) *plan.Plan {
+	t.Helper()
+	st, err := stackconfig.Load("..", stack, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Plan(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 func planOf(t *testing.T, raw map[string]string) *plan.Plan {
@@ -230,14 +237,7 @@ func TestOIDCProviderOwnership(t *testing.T) {
 
 // TestProdEdgeOrdering: the ALB only ever names things that exist, and goes before them on destroy.
 func TestProdEdgeOrdering(t *testing.T) {
-	st, err := stackconfig.Load("..", "prod", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := Plan(st)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := stackPlan(t, "prod")
 	one := onlyOne(t, p)
 	ing := one("kubernetes:networking.k8s.io/v1:Ingress")
 	for _, typ := range []string{plan.CertificateValidationToken, plan.WebACLToken, plan.BucketPolicyToken, helmres.Token} {
@@ -332,14 +332,7 @@ func TestChildrenNamedByIdentity(t *testing.T) {
 // TestSlowStepsAreBounded: the steps that wait on AWS or a controller carry custom timeouts, so
 // `pulumi up` stops with the step's advice instead of waiting out the providers' defaults.
 func TestSlowStepsAreBounded(t *testing.T) {
-	st, err := stackconfig.Load("..", "prod", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := Plan(st)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := stackPlan(t, "prod")
 	tests := []struct {
 		typ                    string
 		create, update, delete string

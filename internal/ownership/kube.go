@@ -3,7 +3,6 @@ package ownership
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -26,12 +25,12 @@ var resources = map[Kind]schema.GroupVersionResource{
 // and get on metadata is all the checks ask for.
 type kubeReader struct{ client metadata.Interface }
 
-// NewKubeReader reads the cluster a kubeconfig (a path or the file's contents) reaches, through
-// kubeContext or, when empty, its current context.
-func NewKubeReader(kubeconfig, kubeContext string) (Reader, error) {
+// NewKubeReader reads the cluster a kubeconfig reaches (the file's contents when inline, else its
+// path), through kubeContext or, when empty, its current context.
+func NewKubeReader(kubeconfig string, inline bool, kubeContext string) (Reader, error) {
 	var cfg *clientcmdapi.Config
 	var err error
-	if strings.ContainsAny(kubeconfig, "\n{") {
+	if inline {
 		cfg, err = clientcmd.Load([]byte(kubeconfig))
 	} else {
 		cfg, err = clientcmd.LoadFromFile(kubeconfig)

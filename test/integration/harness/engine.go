@@ -15,7 +15,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/mlops-retail/retail-api-edge/internal/ownership"
 	"github.com/mlops-retail/retail-api-edge/stacks"
 )
 
@@ -81,7 +80,7 @@ func (e *Engine) Stack(ctx context.Context, name string, raw map[string]string) 
 	// An inline program gets its configuration through the context, which cannot list keys; the
 	// program's strict decoding needs them all, so it is handed the stack's own configuration.
 	program := func(ctx *pulumi.Context) error {
-		_, err := stacks.RunWith(ctx, raw, nil, ownership.NewKubeReader)
+		_, err := stacks.RunWith(ctx, raw, nil, stacks.ReadCluster)
 		return err
 	}
 	st, err := auto.UpsertStackInlineSource(ctx, name, stacks.Project, program,
