@@ -20,9 +20,10 @@ func newLoadtestCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "loadtest URL [URL...]",
 		Short: "Load the API (closed loop like ab, or constant rate like artillery) and report latency percentiles",
-		Long: "loadtest sends GET requests to the URLs in turn with vegeta: -n requests from -c concurrent workers, or\n" +
-			"--rate requests per second for --duration. It shows a live progress bar, then throughput, latency\n" +
-			"p50/p90/p95/p99/max, status codes and errors (or JSON with --output json), and can write an HTML latency plot.",
+		Long: "loadtest sends GET requests to the URLs in turn: -n requests from -c concurrent workers over keep-alive\n" +
+			"connections (like ab -k), or --rate requests per second for --duration (like artillery quick). It shows a\n" +
+			"live progress bar, then throughput, latency p50/p90/p95/p99/max (HDR histogram: each within 0.1%), status\n" +
+			"codes and errors (or JSON with --output json), and can write an HTML latency plot.",
 		Example: "  edgectl loadtest -n 2000 -c 20 http://HOST/health\n" +
 			"  edgectl loadtest --rate 50 --duration 20s http://HOST/health http://HOST/docs --plot latency.html",
 		Args: cobra.MinimumNArgs(1),

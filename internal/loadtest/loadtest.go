@@ -1,7 +1,7 @@
-// Package loadtest drives HTTP load with vegeta, in the two shapes the runbook uses: a closed loop
-// (N requests from C concurrent workers, like `ab -n N -c C`) and a constant rate for a duration
-// (like `artillery quick`), over one or more URLs in turn, and reports throughput, latency
-// percentiles, status codes and errors.
+// Package loadtest drives HTTP load in the two shapes the runbook uses: a closed loop (N requests
+// from C concurrent workers, like `ab -k -n N -c C`, on fasthttp's client) and a constant rate for
+// a duration (like `artillery quick`'s arrivals, on vegeta), over one or more URLs in turn, and
+// reports throughput, latency percentiles (HDR histogram), status codes and errors.
 package loadtest
 
 import (
@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -44,6 +43,8 @@ type Report struct {
 	LatencyMs   Latencies      `json:"latencyMs"`
 	StatusCodes map[string]int `json:"statusCodes"`
 	Errors      []string       `json:"errors"`
+	// LatencyPrecision says how exact the percentiles are.
+	LatencyPrecision string `json:"latencyPrecision"`
 }
 
 // Latencies are in milliseconds.
@@ -52,16 +53,18 @@ type Latencies struct {
 }
 
 func (o *Options) validate() error {
-	closed, paced := o.Requests > 0 || o.Concurrency > 0, o.Rate > 0 || o.Duration > 0
+	closed, open := o.Requests > 0 || o.Concurrency > 0, o.Rate > 0 || o.Duration > 0
 	switch {
 	case len(o.URLs) == 0:
 		return errors.New("give at least one URL")
-	case closed == paced:
+	case closed == open:
 		return errors.New("choose one shape: -n and -c (closed loop) or --rate and --duration (constant rate)")
 	case closed && (o.Requests < 1 || o.Concurrency < 1 || o.Concurrency > o.Requests):
 		return errors.New("-n and -c must be positive, with -c at most -n")
-	case paced && (o.Rate < 1 || o.Duration <= 0):
+	case open && (o.Rate < 1 || o.Duration <= 0):
 		return errors.New("--rate and --duration must both be positive")
+	case o.Timeout <= 0:
+		return errors.New("--timeout must be positive")
 	}
 	for _, u := range o.URLs {
 		if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
@@ -76,51 +79,51 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if err := o.validate(); err != nil {
 		return nil, err
 	}
-	targets := make([]vegeta.Target, len(o.URLs))
-	for i, u := range o.URLs {
-		targets[i] = vegeta.Target{Method: http.MethodGet, URL: u}
+	total := o.Requests
+	if total == 0 {
+		total = o.Rate * int(o.Duration.Seconds())
 	}
-	opts := []func(*vegeta.Attacker){vegeta.Timeout(o.Timeout), vegeta.KeepAlive(true)}
-	pacer, total := vegeta.Pacer(vegeta.Rate{Freq: o.Rate, Per: time.Second}), o.Rate*int(o.Duration.Seconds())
-	if o.Requests > 0 {
-		// Rate 0 means as fast as the fixed pool of workers allows: a closed loop.
-		pacer, total = vegeta.Rate{Freq: 0}, o.Requests
-		c := uint64(o.Concurrency)
-		opts = append(opts, vegeta.Workers(c), vegeta.MaxWorkers(c), vegeta.Connections(o.Concurrency))
-	}
-	attacker := vegeta.NewAttacker(opts...)
 	bar := progress(o.Progress, total)
-	var m vegeta.Metrics
-	var p *plot.Plot
+	set := func(done int64) { _ = bar.Set64(done) }
+
+	// The plot needs every result; it is fed through a channel only when asked for.
+	var results chan vegeta.Result
+	plotted := make(chan error, 1)
 	if o.Plot != nil {
-		p = plot.New(plot.Title("edgectl loadtest"), plot.Label(plot.ErrorLabeler))
+		results = make(chan vegeta.Result, 1024)
+		go func() { plotted <- plotResults(results, o.Plot) }()
 	}
-	n := 0
-	for res := range attacker.Attack(vegeta.NewStaticTargeter(targets...), pacer, o.Duration, "loadtest") {
-		if o.Requests > 0 && n >= o.Requests {
-			continue // in flight when the closed loop reached -n: not counted
-		}
-		n++
-		m.Add(res)
-		if p != nil {
-			if err := p.Add(res); err != nil {
-				return nil, err
-			}
-		}
-		_ = bar.Add(1)
-		if (o.Requests > 0 && n == o.Requests) || ctx.Err() != nil {
-			attacker.Stop()
-		}
+	var rec *recorder
+	var elapsed time.Duration
+	if o.Requests > 0 {
+		rec, elapsed = closedLoop(ctx, o, set, results)
+	} else {
+		rec, elapsed = paced(ctx, o, set, results)
 	}
-	m.Close()
 	_ = bar.Finish()
-	if p != nil {
-		p.Close()
-		if _, err := p.WriteTo(o.Plot); err != nil {
+	if results != nil {
+		close(results)
+		if err := <-plotted; err != nil {
 			return nil, err
 		}
 	}
-	return report(&m), ctx.Err()
+	return rec.report(elapsed), ctx.Err()
+}
+
+func plotResults(results <-chan vegeta.Result, w io.Writer) error {
+	p := plot.New(plot.Title("edgectl loadtest"), plot.Label(plot.ErrorLabeler))
+	var err error
+	for r := range results {
+		if err == nil {
+			err = p.Add(&r)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	p.Close()
+	_, err = p.WriteTo(w)
+	return err
 }
 
 func progress(w io.Writer, total int) *progressbar.ProgressBar {
@@ -130,22 +133,6 @@ func progress(w io.Writer, total int) *progressbar.ProgressBar {
 	return progressbar.NewOptions(total, progressbar.OptionSetWriter(w), progressbar.OptionShowCount(),
 		progressbar.OptionShowIts(), progressbar.OptionSetItsString("req"), progressbar.OptionThrottle(100*time.Millisecond),
 		progressbar.OptionSetDescription("requests"), progressbar.OptionClearOnFinish())
-}
-
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-func report(m *vegeta.Metrics) *Report {
-	l := m.Latencies
-	errs := slices.Clone(m.Errors)
-	if errs == nil {
-		errs = []string{}
-	}
-	return &Report{
-		Requests: m.Requests, Seconds: m.Duration.Seconds() + m.Wait.Seconds(),
-		Throughput: m.Throughput, Rate: m.Rate, Success: m.Success,
-		LatencyMs:   Latencies{Mean: ms(l.Mean), P50: ms(l.P50), P90: ms(l.P90), P95: ms(l.P95), P99: ms(l.P99), Max: ms(l.Max)},
-		StatusCodes: maps.Clone(m.StatusCodes), Errors: errs,
-	}
 }
 
 // Text renders the report for a terminal.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -84,15 +85,88 @@ func TestErrorsAreReported(t *testing.T) {
 }
 
 func TestInvalidOptions(t *testing.T) {
-	for name, o := range map[string]Options{
-		"no URL":       {Requests: 1, Concurrency: 1},
-		"both shapes":  {URLs: []string{"http://x"}, Requests: 1, Concurrency: 1, Rate: 1, Duration: time.Second},
-		"c above n":    {URLs: []string{"http://x"}, Requests: 1, Concurrency: 2},
-		"not HTTP":     {URLs: []string{"x"}, Requests: 1, Concurrency: 1},
-		"rate, no dur": {URLs: []string{"http://x"}, Rate: 5},
+	s := time.Second
+	for _, tc := range []struct {
+		name string
+		o    Options
+		want string
+	}{
+		{"no URL", Options{Requests: 1, Concurrency: 1, Timeout: s}, "at least one URL"},
+		{"both shapes", Options{URLs: []string{"http://x"}, Requests: 1, Concurrency: 1, Rate: 1, Duration: s, Timeout: s}, "choose one shape"},
+		{"c above n", Options{URLs: []string{"http://x"}, Requests: 1, Concurrency: 2, Timeout: s}, "-c at most -n"},
+		{"not HTTP", Options{URLs: []string{"x"}, Requests: 1, Concurrency: 1, Timeout: s}, "not an http(s) URL"},
+		{"rate, no duration", Options{URLs: []string{"http://x"}, Rate: 5, Timeout: s}, "--rate and --duration"},
+		{"no timeout", Options{URLs: []string{"http://x"}, Requests: 1, Concurrency: 1}, "--timeout"},
 	} {
-		if _, err := Run(context.Background(), o); err == nil {
-			t.Errorf("%s: want an error", name)
+		if _, err := Run(context.Background(), tc.o); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: want an error containing %q, got %v", tc.name, tc.want, err)
 		}
+	}
+}
+
+// The percentiles come from an HDR histogram with 3 significant digits: on a known distribution
+// each must be within 0.1% of the exact value, and its memory must not grow with the count.
+func TestPercentilesWithinOneThousandth(t *testing.T) {
+	r := newRecorder(time.Second)
+	size := r.latency.ByteSize()
+	for round := 0; round < 100; round++ {
+		for us := 1; us <= 10000; us++ { // 1 µs .. 10 ms, uniform
+			r.add(time.Duration(us)*time.Microsecond, 200, nil)
+		}
+	}
+	rep := r.report(time.Second)
+	for _, c := range []struct {
+		name      string
+		got, want float64
+	}{
+		{"p50", rep.LatencyMs.P50, 5}, {"p90", rep.LatencyMs.P90, 9}, {"p95", rep.LatencyMs.P95, 9.5},
+		{"p99", rep.LatencyMs.P99, 9.9}, {"max", rep.LatencyMs.Max, 10}, {"mean", rep.LatencyMs.Mean, 5.0005},
+	} {
+		if math.Abs(c.got-c.want) > c.want/1000 {
+			t.Errorf("%s = %v ms, want %v ms within 0.1%%", c.name, c.got, c.want)
+		}
+	}
+	if rep.Requests != 1_000_000 || rep.StatusCodes["200"] != 1_000_000 || rep.Success != 1 {
+		t.Errorf("counts: %+v", rep)
+	}
+	if r.latency.ByteSize() != size {
+		t.Errorf("the histogram grew from %d to %d bytes with the request count", size, r.latency.ByteSize())
+	}
+}
+
+// Errors are kept as distinct texts, bounded, so a run of refused connections stays small.
+func TestDistinctErrorsAreBounded(t *testing.T) {
+	r := newRecorder(time.Second)
+	for i := 0; i < 3*maxDistinct; i++ {
+		r.add(time.Millisecond, 0, fmt.Errorf("dial 10.0.0.%d: refused", i))
+	}
+	r.add(time.Millisecond, 0, fmt.Errorf("dial 10.0.0.0: refused"))
+	if len(r.errors) != maxDistinct || r.errors["dial 10.0.0.0: refused"] != 2 || r.codes[0] != 3*maxDistinct+1 {
+		t.Errorf("want %d distinct errors with repeats counted, got %d", maxDistinct, len(r.errors))
+	}
+}
+
+// BenchmarkClosedLoop is the hot path: one request through a worker, recorded, against a loopback
+// server (whose cost is in the figure too, as in scripts/loadbench/run). Compare ns/op and
+// allocs/op in review: a regression in the attack loop shows here first.
+func BenchmarkClosedLoop(b *testing.B) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte(`{"status":"ok"}`))
+	}))
+	defer srv.Close()
+	b.ReportAllocs()
+	b.ResetTimer()
+	r, err := Run(context.Background(), Options{URLs: []string{srv.URL}, Requests: max(b.N, 4), Concurrency: 4, Timeout: 5 * time.Second})
+	if err != nil || r.Success != 1 {
+		b.Fatalf("%v %+v", err, r)
+	}
+}
+
+// BenchmarkRecord is the per-request bookkeeping alone.
+func BenchmarkRecord(b *testing.B) {
+	r := newRecorder(30 * time.Second)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		r.add(time.Duration(i%5000)*time.Microsecond, 200, nil)
 	}
 }
