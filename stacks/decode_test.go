@@ -87,7 +87,7 @@ func TestInvalidConfig(t *testing.T) {
 		{"port out of range", with(k("app"), `{"port": 70000}`), k("app.port"), "between 1 and 65535, got 70000"},
 		{"port zero", with(k("app"), `{"targetPort": 0}`), k("app.targetPort"), "between 1 and 65535, got 0"},
 		{"negative port", with(k("app"), `{"port": -1}`), k("app.port"), "got -1"},
-		{"bad exposure", with(k("exposure"), "nodeport"), k("exposure"), `must be "service"`},
+		{"bad exposure", with(k("exposure"), "nodeport"), k("exposure"), `must be one of ["ingress" "service"]`},
 		{"unpinned chart", with(k("controller"), `{"chartVersion": "latest"}`), k("controller.chartVersion"), "exact chart version"},
 		{"http chart repo", with(k("controller"), `{"repository": "http://charts.example"}`), k("controller.repository"), "https://"},
 		{"unknown policy version", with(k("controller"), `{"policyVersion": "v2.7.0"}`), k("controller.policyVersion"), "v3.5.0"},

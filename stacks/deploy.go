@@ -2,12 +2,13 @@ package stacks
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/mlops-retail/retail-api-edge/components/cluster"
-	"github.com/mlops-retail/retail-api-edge/components/servicelb"
 	"github.com/mlops-retail/retail-api-edge/components/workload"
 )
 
@@ -35,36 +36,32 @@ func Deploy(ctx *pulumi.Context, cfg *Config, open ClusterReader) (pulumi.Map, e
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Exposure == ExposeIngress {
-		return optionB(ctx, cfg, cl, awsProvider)
-	}
-	svc, err := servicelb.NewAppService(ctx, AppName, serviceArgs(cfg), pulumi.Provider(cl.AdoptProvider))
+	e, err := newEdge(ctx, cfg, awsProvider)
 	if err != nil {
 		return nil, err
 	}
-	if err := deployApp(ctx, cfg, cl, nil); err != nil {
+	ep, err := cfg.exposure().register(ctx, cl, awsProvider, e)
+	if err != nil {
 		return nil, err
 	}
-	return outputs(cfg, cl.Name, svc.Hostname), nil
+	if err := e.attach(ctx, cfg, awsProvider, ep.hostname); err != nil {
+		return nil, err
+	}
+	out := outputs(cfg, cl.Name, ep)
+	maps.Copy(out, ep.outputs)
+	maps.Copy(out, e.out)
+	return out, nil
 }
 
 // NeedsAWS says whether the stack makes any AWS call. One that reaches its cluster by kubeconfig,
-// and in Option B brings the controller's role and uses no AWS edge feature, registers no AWS
-// provider at all: its Kubernetes half runs without AWS credentials (the integration test does).
+// and whose exposure and edge features make no AWS call (Option A, or Option B with the
+// controller's role given), registers no AWS provider at all: its Kubernetes half runs without
+// AWS credentials (the integration test does).
 func NeedsAWS(cfg *Config) bool {
-	if cfg.Cluster.Kubeconfig == "" {
+	if cfg.Cluster.Kubeconfig == "" || cfg.exposure().needsAWS() {
 		return true
 	}
-	if cfg.Exposure != ExposeIngress {
-		return false
-	}
-	return controllerRole(cfg) || cfg.Domain.Name != "" || cfg.TLS.Enabled || cfg.WAF.Enabled || cfg.AccessLogs.Enabled
-}
-
-// controllerRole says whether the stack makes the controller's IAM role (Option B, installing the
-// controller, no role given).
-func controllerRole(cfg *Config) bool {
-	return cfg.Exposure == ExposeIngress && cfg.Controller.Install && cfg.Controller.RoleArn == ""
+	return slices.ContainsFunc(features, func(f feature) bool { return f.needsAWS && f.on(cfg) })
 }
 
 // deployApp deploys the API itself when app.image is set, after everything in deps.
@@ -83,7 +80,7 @@ func clusterArgs(cfg *Config, awsProvider pulumi.ProviderResource) *cluster.Args
 	return &cluster.Args{
 		Name: c.Name, Region: cfg.Region, AwsProvider: awsProvider, Create: c.Create,
 		Kubeconfig: c.Kubeconfig, Context: c.Context, VpcID: c.VpcID,
-		NeedOIDC:           controllerRole(cfg),
+		NeedOIDC:           cfg.exposure().needsOIDC(),
 		CreateOIDCProvider: c.CreateOIDCProvider, Partition: partition(cfg.Region),
 		New: cluster.NewClusterArgs{
 			KubernetesVersion: c.KubernetesVersion, InstanceType: c.InstanceType,
@@ -102,44 +99,12 @@ func workloadArgs(cfg *Config) *workload.Args {
 	}
 }
 
-func serviceArgs(cfg *Config) *servicelb.Args {
-	a := cfg.App
-	args := &servicelb.Args{
-		Namespace: a.Namespace, Name: a.ServiceName, Selector: a.Selector,
-		Port: a.Port, TargetPort: a.TargetPort,
-		Labels:      map[string]string{"app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": Project},
-		Annotations: cfg.appMarker(), Retain: a.HandOverTo != "",
-	}
-	if cfg.Exposure == ExposeService && a.HandOverTo == "" {
-		args.SourceRanges = cfg.Service.SourceRanges
-		args.LoadBalancer = &servicelb.LoadBalancer{
-			Flavour:     servicelb.Flavour(cfg.Service.LoadBalancer),
-			HealthCheck: healthCheck(cfg),
-			Tags:        cfg.Tags,
-		}
-	}
-	return args
-}
-
-func healthCheck(cfg *Config) servicelb.HealthCheck {
-	h := cfg.Health
-	return servicelb.HealthCheck{
-		Path:            cfg.App.HealthPath,
-		IntervalSeconds: h.IntervalSeconds, TimeoutSeconds: h.TimeoutSeconds,
-		HealthyThreshold: h.HealthyThreshold, UnhealthyThreshold: h.UnhealthyThreshold,
-	}
-}
-
-// outputs are what a user needs after `pulumi up`: where the API is and how to check it.
-// hostname is the NLB's (Option A) or the ALB's (Option B, which listens on port 80).
-func outputs(cfg *Config, clusterName, hostname pulumi.StringOutput) pulumi.Map {
-	a := cfg.App
-	port, object := a.Port, "svc "+a.ServiceName
-	if cfg.Exposure == ExposeIngress {
-		port, object = 80, "ingress "+cfg.Ingress.Name
-	}
-	base := hostname.ApplyT(func(h string) string { return httpURL(h, port) }).(pulumi.StringOutput)
-	if d := cfg.Domain; cfg.Exposure == ExposeIngress && d.Name != "" && (d.Alias || cfg.TLS.Enabled) {
+// outputs are what a user needs after `pulumi up`: where the API is and how to check it. With a
+// domain name (which only an ALB takes), the URLs use it.
+func outputs(cfg *Config, clusterName pulumi.StringOutput, ep *endpoint) pulumi.Map {
+	a, hostname := cfg.App, ep.hostname
+	base := hostname.ApplyT(func(h string) string { return httpURL(h, ep.port) }).(pulumi.StringOutput)
+	if d := cfg.Domain; d.Name != "" && (d.Alias || cfg.TLS.Enabled) {
 		scheme := "http"
 		if cfg.TLS.Enabled {
 			scheme = "https"
@@ -147,7 +112,7 @@ func outputs(cfg *Config, clusterName, hostname pulumi.StringOutput) pulumi.Map 
 		base = pulumi.Sprintf("%s://%s", scheme, d.Name)
 	}
 	path := func(p string) pulumi.StringOutput { return pulumi.Sprintf("%s%s", base, p) }
-	return pulumi.Map{
+	out := pulumi.Map{
 		"exposure":             pulumi.String(string(cfg.Exposure)),
 		"clusterName":          clusterName,
 		"namespace":            pulumi.String(a.Namespace),
@@ -159,11 +124,15 @@ func outputs(cfg *Config, clusterName, hostname pulumi.StringOutput) pulumi.Map 
 		"predictUrl":           path("/predict"),
 		"checkCommands": pulumi.StringArray{
 			kubectlSetup(cfg, clusterName),
-			pulumi.Sprintf("kubectl -n %s get %s -o wide", a.Namespace, object),
+			pulumi.Sprintf("kubectl -n %s get %s -o wide", a.Namespace, ep.object),
 			pulumi.Sprintf("kubectl -n %s get endpoints %s", a.Namespace, a.ServiceName),
 			pulumi.Sprintf("curl -f %s", path(a.HealthPath)),
 		},
 	}
+	if cfg.TLS.Enabled {
+		out["httpsUrl"] = base
+	}
+	return out
 }
 
 // kubectlSetup is the command that points kubectl at the cluster.

@@ -30,31 +30,6 @@ const (
 // WebACLName is the WAF web ACL's name: the project and the stack, so stacks never collide.
 func WebACLName(stack string) string { return Project + "-" + stack }
 
-// validateEdge checks the Option B extras: each needs the ALB, and TLS and DNS need a domain in
-// its hosted zone.
-func (c *Config) validateEdge(v *validator) {
-	if c.Exposure != ExposeIngress {
-		for _, f := range []struct {
-			key string
-			on  bool
-		}{
-			{"accessLogs.enabled", c.AccessLogs.Enabled}, {"domain.name", c.Domain.Name != ""},
-			{"tls.enabled", c.TLS.Enabled}, {"waf.enabled", c.WAF.Enabled},
-		} {
-			v.check(!f.on, k(f.key), "applies to the ALB only: set retail-api-edge:exposure to %q, or remove it", ExposeIngress)
-		}
-	}
-	c.Domain.validate(v, c.TLS.Enabled)
-	checkTLSPolicy(v, "tls.sslPolicy", c.TLS.SSLPolicy)
-	c.WAF.validate(v)
-	if c.WAF.Enabled {
-		name := WebACLName(c.Stack)
-		v.check(wafNameRe.MatchString(name), k("waf.enabled"),
-			"the web ACL is named after the stack, %q, which WAF rejects (letters, digits, _ and -, at most 128): use a stack name without other characters", name)
-	}
-	c.AccessLogs.validate(v)
-}
-
 func (d *DomainConfig) validate(v *validator, tls bool) {
 	v.check(!tls || (d.Name != "" && d.ZoneName != ""), k("tls.enabled"),
 		"needs retail-api-edge:domain.name and domain.zoneName (the certificate is validated through DNS)")
@@ -87,7 +62,7 @@ func (d *DomainConfig) validate(v *validator, tls bool) {
 	v.check(!strings.HasPrefix(d.Name, "*."), k("domain.name"), "cannot be a wildcard (it is also the alias record); put *.%s in alternativeNames", zone)
 }
 
-func (w *WAFConfig) validate(v *validator) {
+func (w *WAFConfig) validate(v *validator, stack string) {
 	v.check(w.LargeBodies == "count" || w.LargeBodies == "block", k("waf.largeBodies"),
 		"must be \"count\" (request bodies over 8 KB pass, counted in CloudWatch) or \"block\" (AWS's default for the Common rule set), got %q", w.LargeBodies)
 	v.check(w.RateLimit >= waf.MinRateLimit && w.RateLimit <= waf.MaxRateLimit, k("waf.rateLimit"),
@@ -96,6 +71,11 @@ func (w *WAFConfig) validate(v *validator) {
 		key := fmt.Sprintf("%s[%d]", k("waf.managedRuleGroups"), i)
 		v.check(ruleGroupRe.MatchString(g), key, "%q is not an AWS managed rule group name like AWSManagedRulesCommonRuleSet", g)
 		v.check(!slices.Contains(w.ManagedRuleGroups[:i], g), key, "%q is listed twice", g)
+	}
+	if w.Enabled {
+		name := WebACLName(stack)
+		v.check(wafNameRe.MatchString(name), k("waf.enabled"),
+			"the web ACL is named after the stack, %q, which WAF rejects (letters, digits, _ and -, at most 128): use a stack name without other characters", name)
 	}
 }
 

@@ -1,7 +1,7 @@
 package stacks
 
 import (
-	"maps"
+	"context"
 	"slices"
 	"strings"
 
@@ -11,16 +11,55 @@ import (
 	"github.com/mlops-retail/retail-api-edge/components/cluster"
 	"github.com/mlops-retail/retail-api-edge/components/lbcontroller"
 	"github.com/mlops-retail/retail-api-edge/components/servicelb"
+	"github.com/mlops-retail/retail-api-edge/internal/ownership"
 )
 
-// optionB installs the controller, then the ClusterIP app Service, the ALB Ingress in front of it
+// ingressExposure is Option B: the AWS Load Balancer Controller, and an ALB Ingress in front of the
+// ClusterIP app Service.
+type ingressExposure struct{ cfg *Config }
+
+func (ingressExposure) loadBalancer() string { return "alb" }
+
+// needsAWS: the controller's IAM role, unless it is given or another stack's controller is used.
+func (i ingressExposure) needsAWS() bool {
+	c := i.cfg.Controller
+	return c.Install && c.RoleArn == ""
+}
+
+func (i ingressExposure) needsOIDC() bool { return i.needsAWS() }
+
+// validate checks that, when the cluster is reached by kubeconfig, Option B is given what an EKS
+// lookup would have provided: the VPC for the controller and a role for it to assume.
+func (i ingressExposure) validate(v *validator) {
+	c := i.cfg
+	if c.Cluster.Kubeconfig == "" || !c.Controller.Install {
+		return
+	}
+	v.check(c.Cluster.VpcID != "", k("cluster.vpcId"),
+		"is required with cluster.kubeconfig and Option B: the controller needs the cluster's VPC ID")
+	v.check(c.Controller.RoleArn != "", k("controller.roleArn"),
+		"is required with cluster.kubeconfig and Option B: without an EKS lookup there is no OIDC provider to make a role for")
+	v.check(!c.Cluster.CreateOIDCProvider, k("cluster.createOidcProvider"),
+		"needs the EKS lookup, which cluster.kubeconfig replaces")
+}
+
+// check: a stack that relies on another stack's controller finds it in preview.
+func (i ingressExposure) check(ctx context.Context, r ownership.Reader) error {
+	if i.cfg.Controller.Install {
+		return nil
+	}
+	return ownership.CheckController(ctx, r, reliedOnController(i.cfg))
+}
+
+// register installs the controller, then the ClusterIP app Service, the ALB Ingress in front of it
 // and (with app.image) the API. The Ingress depends on the controller release, and the release on
 // its role, policy attachment and service account, so `pulumi destroy` removes them in the
 // reverse order: the controller is still running when the Ingress goes, and deletes the ALB and
 // the Ingress finalizer. The Service and the pods wait for the release too: the controller's
 // webhook rejects Service creation (failurePolicy Fail) until it answers, and pods created before
 // it runs get no readiness gate.
-func optionB(ctx *pulumi.Context, cfg *Config, cl *cluster.Cluster, aws pulumi.ProviderResource) (pulumi.Map, error) {
+func (i ingressExposure) register(ctx *pulumi.Context, cl *cluster.Cluster, aws pulumi.ProviderResource, e *edge) (*endpoint, error) {
+	cfg := i.cfg
 	ctrl, err := newController(ctx, cfg, cl, aws)
 	if err != nil {
 		return nil, err
@@ -36,30 +75,18 @@ func optionB(ctx *pulumi.Context, cfg *Config, cl *cluster.Cluster, aws pulumi.P
 		ServiceName: svc.ServiceName, ServicePort: cfg.App.Port,
 		Settings: ingressSettings(cfg), Protect: cfg.Ingress.DeletionProtection,
 		Annotations: cfg.ownerMarker(), ControllerElsewhere: !cfg.Controller.Install,
+		DependsOn: slices.Concat(ctrl.ready, e.ready),
 	}
-	e, err := newEdge(ctx, cfg, aws, args)
-	if err != nil {
-		return nil, err
-	}
-	args.DependsOn = slices.Concat(ctrl.ready, e.ready)
+	e.refs.applyTo(args)
 	ing, err := albingress.NewIngress(ctx, AppName, args, pulumi.Provider(cl.Provider))
 	if err != nil {
 		return nil, err
 	}
-	if err := e.alias(ctx, cfg, aws, ing.Hostname); err != nil {
+	if err := deployApp(ctx, cfg, cl, slices.Concat(ctrl.ready, ing.Ready)); err != nil {
 		return nil, err
 	}
-	if err := deployApp(ctx, cfg, cl, slices.Concat(ctrl.ready, []pulumi.Resource{ing.ReadinessGate})); err != nil {
-		return nil, err
-	}
-	out := outputs(cfg, cl.Name, ing.Hostname)
-	out["albHostname"] = ing.Hostname
-	out["controllerRoleArn"] = ctrl.roleArn
-	maps.Copy(out, e.out)
-	if cfg.TLS.Enabled {
-		out["httpsUrl"] = out["url"]
-	}
-	return out, nil
+	out := pulumi.Map{"albHostname": ing.Hostname, "controllerRoleArn": ctrl.roleArn}
+	return &endpoint{hostname: ing.Hostname, port: 80, object: "ingress " + cfg.Ingress.Name, outputs: out}, nil
 }
 
 // controller is the load balancer controller as the rest of Option B sees it: what to wait for
@@ -86,7 +113,7 @@ func newController(ctx *pulumi.Context, cfg *Config, cl *cluster.Cluster, aws pu
 	if err != nil {
 		return controller{}, err
 	}
-	return controller{ready: []pulumi.Resource{ctrl.Release}, roleArn: ctrl.RoleArn}, nil
+	return controller{ready: ctrl.Ready, roleArn: ctrl.RoleArn}, nil
 }
 
 func ingressSettings(cfg *Config) albingress.Settings {

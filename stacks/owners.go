@@ -53,10 +53,7 @@ func precheck(cfg *Config, open ClusterReader) func(kubeconfig, kubeContext stri
 		if err := ownership.Check(ctx, r, cfg.owner(), ownedObjects(cfg)); err != nil {
 			return err
 		}
-		if cfg.Exposure == ExposeIngress && !cfg.Controller.Install {
-			return ownership.CheckController(ctx, r, reliedOnController(cfg))
-		}
-		return nil
+		return cfg.exposure().check(ctx, r)
 	}
 }
 
@@ -78,13 +75,17 @@ func ownedObjects(cfg *Config) []ownership.Object {
 			objects[i].HandedTo = ownership.Owner(Project, a.HandOverTo)
 		}
 	}
-	if cfg.Exposure != ExposeIngress {
-		return objects
-	}
-	objects = append(objects, ownership.Object{Kind: ownership.Ingress, Namespace: a.Namespace, Name: cfg.Ingress.Name,
+	return append(objects, cfg.exposure().objects()...)
+}
+
+// objects: the Ingress, and the controller's Deployment and service account when this stack
+// installs it.
+func (i ingressExposure) objects() []ownership.Object {
+	cfg, a := i.cfg, i.cfg.App
+	objects := []ownership.Object{{Kind: ownership.Ingress, Namespace: a.Namespace, Name: cfg.Ingress.Name,
 		WayOut: func(owner string) string {
 			return fmt.Sprintf("Give this stack its own %s, or destroy stack %q's Ingress first.", k("ingress.name"), stackOf(owner))
-		}})
+		}}}
 	if c := cfg.Controller; c.Install {
 		relyOn := func(owner string) string {
 			return fmt.Sprintf("One stack per cluster owns the controller: rely on stack %q's with "+

@@ -64,9 +64,9 @@ func (c *Config) validate() []error {
 	v := &validator{}
 	v.check(c.Region != "", RegionKey, "is required (e.g. `pulumi config set aws:region us-east-1`)")
 	v.check(c.Region == "" || regionRe.MatchString(c.Region), RegionKey, "%q is not an AWS region name (like us-east-1)", c.Region)
-	v.check(c.Exposure == ExposeService || c.Exposure == ExposeIngress, k("exposure"),
-		"must be %q (Option A: Service of type LoadBalancer) or %q (Option B: ALB Ingress), got %q",
-		ExposeService, ExposeIngress, c.Exposure)
+	_, known := exposures[c.Exposure]
+	v.check(known, k("exposure"), "must be one of %q (service: Option A, the Service's own load balancer; "+
+		"ingress: Option B, an ALB Ingress), got %q", exposureNames(), c.Exposure)
 	c.Cluster.validate(v)
 	c.App.validate(v)
 	v.check(c.App.HandOverTo == "" || (stackNameRe.MatchString(c.App.HandOverTo) && c.App.HandOverTo != c.Stack), k("app.handOverTo"),
@@ -74,8 +74,10 @@ func (c *Config) validate() []error {
 	c.Service.validate(v)
 	c.Controller.validate(v)
 	c.Ingress.validate(v)
-	c.validateSupplied(v)
-	c.validateEdge(v)
+	if known { // what the option and the features check depends on the option
+		c.exposure().validate(v)
+		c.validateFeatures(v)
+	}
 	c.Health.validate(v, c.Service.LoadBalancer)
 	validateTags(v, c.Tags)
 	return v.errs
@@ -253,18 +255,4 @@ func (i *IngressConfig) validate(v *validator) {
 		"must be HTTP codes from 200 to 499 like 200, 200,204 or 200-299 (what an ALB accepts), got %q", i.SuccessCodes)
 	v.check(i.IdleTimeoutSeconds >= 1 && i.IdleTimeoutSeconds <= 4000, k("ingress.idleTimeoutSeconds"),
 		"must be between 1 and 4000, got %d", i.IdleTimeoutSeconds)
-}
-
-// validateSupplied checks that, when the cluster is reached by kubeconfig, Option B is given what
-// an EKS lookup would have provided: the VPC for the controller and a role for it to assume.
-func (c *Config) validateSupplied(v *validator) {
-	if c.Cluster.Kubeconfig == "" || c.Exposure != ExposeIngress || !c.Controller.Install {
-		return
-	}
-	v.check(c.Cluster.VpcID != "", k("cluster.vpcId"),
-		"is required with cluster.kubeconfig and Option B: the controller needs the cluster's VPC ID")
-	v.check(c.Controller.RoleArn != "", k("controller.roleArn"),
-		"is required with cluster.kubeconfig and Option B: without an EKS lookup there is no OIDC provider to make a role for")
-	v.check(!c.Cluster.CreateOIDCProvider, k("cluster.createOidcProvider"),
-		"needs the EKS lookup, which cluster.kubeconfig replaces")
 }

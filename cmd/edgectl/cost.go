@@ -38,27 +38,12 @@ func newCostCmd() *cobra.Command {
 	return cmd
 }
 
-// costStack maps a configuration onto what drives its cost.
-func costStack(cfg *stacks.Config) cost.Stack {
-	if cfg.Exposure == stacks.ExposeService {
-		return cost.Stack{LoadBalancer: cfg.Service.LoadBalancer}
-	}
-	s := cost.Stack{LoadBalancer: "alb", HostedZone: cfg.Domain.Name != ""}
-	if cfg.WAF.Enabled {
-		s.WAFRules = 1 + len(cfg.WAF.ManagedRuleGroups) // the rate limit plus each managed group
-	}
-	if cfg.AccessLogs.Enabled {
-		s.AccessLogs, s.RetentionDays = true, cfg.AccessLogs.RetentionDays
-	}
-	return s
-}
-
 func printCost(cmd *cobra.Command, cfg *stacks.Config, t cost.Traffic) error {
 	prices, err := cost.LoadPrices()
 	if err != nil {
 		return err
 	}
-	items := cost.Estimate(prices, costStack(cfg), t)
+	items := cost.Estimate(prices, stacks.CostOf(cfg), t)
 	rows := [][]string{{"ITEM", "QUANTITY", "USD/MONTH"}}
 	for _, i := range items {
 		rows = append(rows, []string{i.Name, i.Quantity, fmt.Sprintf("%8.2f", i.USD)})

@@ -84,8 +84,8 @@ type Ingress struct {
 	pulumi.ResourceState
 
 	Hostname pulumi.StringOutput `pulumi:"hostname"`
-	// ReadinessGate is the namespace label: pods created after it get readiness gates.
-	ReadinessGate pulumi.Resource `pulumi:"-"`
+	// Ready is what the app's pods wait for: the namespace label, so each gets its readiness gate.
+	Ready []pulumi.Resource `pulumi:"-"`
 }
 
 func (a *Args) validate() error {
@@ -155,7 +155,7 @@ func NewIngress(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Res
 		return nil, err
 	}
 	in.Hostname = ing.Status.ApplyT(hostname).(pulumi.StringOutput)
-	in.ReadinessGate = gate
+	in.Ready = []pulumi.Resource{gate}
 	return in, ctx.RegisterResourceOutputs(in, pulumi.Map{"hostname": in.Hostname})
 }
 

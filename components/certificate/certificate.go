@@ -3,7 +3,7 @@
 // certificate before ACM has issued it.
 //
 // Inputs (Args): domain, alternative names, hosted zone ID.
-// Outputs: CertificateArn (after validation), Validation (the resource to depend on).
+// Outputs: CertificateArn (after validation), Ready (what a listener using it waits for: the validation).
 // Creates: `aws:acm/certificate:Certificate`, one `aws:route53/record:Record` per validated name
 // (named `<name>-validation-<domain>`, so reordering the alternative names replaces nothing),
 // `aws:acm/certificateValidation:CertificateValidation`.
@@ -43,7 +43,7 @@ type Certificate struct {
 	pulumi.ResourceState
 
 	CertificateArn pulumi.StringOutput `pulumi:"certificateArn"`
-	Validation     pulumi.Resource     `pulumi:"-"`
+	Ready          []pulumi.Resource   `pulumi:"-"`
 }
 
 func (a *Args) validate() error {
@@ -115,7 +115,7 @@ func NewCertificate(ctx *pulumi.Context, name string, args *Args, opts ...pulumi
 	if err := Validation.Announce(ctx, validation); err != nil {
 		return nil, err
 	}
-	c.CertificateArn, c.Validation = validation.CertificateArn, validation
+	c.CertificateArn, c.Ready = validation.CertificateArn, []pulumi.Resource{validation}
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"certificateArn": c.CertificateArn})
 }
 

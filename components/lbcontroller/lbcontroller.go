@@ -68,9 +68,9 @@ type Controller struct {
 	pulumi.ResourceState
 
 	RoleArn pulumi.StringOutput `pulumi:"roleArn"`
-	// Release is what Ingresses must depend on, so they are created after the webhook answers and
-	// deleted while the controller can still remove their load balancers.
-	Release pulumi.Resource `pulumi:"-"`
+	// Ready is what Ingresses must depend on (the release), so they are created after the webhook
+	// answers and deleted while the controller can still remove their load balancers.
+	Ready []pulumi.Resource `pulumi:"-"`
 }
 
 func (a *Args) validate() error {
@@ -129,7 +129,7 @@ func NewController(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.
 	if err := Install.Announce(ctx, release); err != nil {
 		return nil, err
 	}
-	c.RoleArn, c.Release = roleArn, release
+	c.RoleArn, c.Ready = roleArn, []pulumi.Resource{release}
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"roleArn": c.RoleArn})
 }
 

@@ -35,7 +35,8 @@ type WebACL struct {
 	pulumi.ResourceState
 
 	Arn pulumi.StringOutput `pulumi:"arn"`
-	ACL pulumi.Resource     `pulumi:"-"`
+	// Ready is what a load balancer using the ACL waits for: the web ACL itself.
+	Ready []pulumi.Resource `pulumi:"-"`
 }
 
 func (a *Args) validate() error {
@@ -72,6 +73,6 @@ func NewWebACL(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Reso
 	if err != nil {
 		return nil, err
 	}
-	w.Arn, w.ACL = acl.Arn, acl
+	w.Arn, w.Ready = acl.Arn, []pulumi.Resource{acl}
 	return w, ctx.RegisterResourceOutputs(w, pulumi.Map{"arn": w.Arn})
 }

@@ -1,0 +1,59 @@
+package stacks
+
+import (
+	"context"
+	"maps"
+	"slices"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/mlops-retail/retail-api-edge/components/cluster"
+	"github.com/mlops-retail/retail-api-edge/internal/ownership"
+)
+
+// exposure is how the API reaches the internet. Option A (serviceExposure) and Option B
+// (ingressExposure) implement it; exposures below is the one place that maps the configuration to
+// one of them, and no other code asks which option is on.
+type exposure interface {
+	// loadBalancer is what the exposure runs and bills: "alb", "nlb" or "classic".
+	loadBalancer() string
+	// needsAWS says whether the exposure itself calls AWS (edge features say so for themselves).
+	needsAWS() bool
+	// needsOIDC says whether it makes an IAM role that trusts the cluster's OIDC provider.
+	needsOIDC() bool
+	// validate checks what only this exposure needs.
+	validate(v *validator)
+	// objects are the Kubernetes objects it owns besides the app's, for the ownership precheck.
+	objects() []ownership.Object
+	// check is its own preview-time check of the cluster.
+	check(ctx context.Context, r ownership.Reader) error
+	// register creates it, with the edge features' resources in front of it, and says where it listens.
+	register(ctx *pulumi.Context, cl *cluster.Cluster, aws pulumi.ProviderResource, e *edge) (*endpoint, error)
+}
+
+// endpoint is where an exposure listens.
+type endpoint struct {
+	hostname pulumi.StringOutput
+	port     int
+	object   string // what `kubectl get` shows it as
+	outputs  pulumi.Map
+}
+
+// exposures are the options, by the value of retail-api-edge:exposure.
+var exposures = map[Exposure]func(*Config) exposure{
+	ExposeService: func(c *Config) exposure { return serviceExposure{c} },
+	ExposeIngress: func(c *Config) exposure { return ingressExposure{c} },
+}
+
+// exposure is the configured option; validation has made sure there is one.
+func (c *Config) exposure() exposure { return exposures[c.Exposure](c) }
+
+// exposureNames lists the valid values of retail-api-edge:exposure.
+func exposureNames() []string {
+	var names []string
+	for e := range maps.Keys(exposures) {
+		names = append(names, string(e))
+	}
+	slices.Sort(names)
+	return names
+}

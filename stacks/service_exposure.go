@@ -1,0 +1,62 @@
+package stacks
+
+import (
+	"context"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/mlops-retail/retail-api-edge/components/cluster"
+	"github.com/mlops-retail/retail-api-edge/components/servicelb"
+	"github.com/mlops-retail/retail-api-edge/internal/ownership"
+)
+
+// serviceExposure is Option A: the app Service becomes type LoadBalancer, and AWS makes an NLB or a
+// classic ELB for it.
+type serviceExposure struct{ cfg *Config }
+
+func (s serviceExposure) loadBalancer() string                        { return s.cfg.Service.LoadBalancer }
+func (serviceExposure) needsAWS() bool                                { return false }
+func (serviceExposure) needsOIDC() bool                               { return false }
+func (serviceExposure) validate(*validator)                           {}
+func (serviceExposure) objects() []ownership.Object                   { return nil }
+func (serviceExposure) check(context.Context, ownership.Reader) error { return nil }
+
+func (s serviceExposure) register(ctx *pulumi.Context, cl *cluster.Cluster, _ pulumi.ProviderResource, _ *edge) (*endpoint, error) {
+	cfg := s.cfg
+	args := serviceArgs(cfg)
+	if cfg.App.HandOverTo == "" { // a handed-over Service stays ClusterIP: its new owner exposes it
+		args.SourceRanges = cfg.Service.SourceRanges
+		args.LoadBalancer = &servicelb.LoadBalancer{
+			Flavour:     servicelb.Flavour(cfg.Service.LoadBalancer),
+			HealthCheck: healthCheck(cfg),
+			Tags:        cfg.Tags,
+		}
+	}
+	svc, err := servicelb.NewAppService(ctx, AppName, args, pulumi.Provider(cl.AdoptProvider))
+	if err != nil {
+		return nil, err
+	}
+	if err := deployApp(ctx, cfg, cl, nil); err != nil {
+		return nil, err
+	}
+	return &endpoint{hostname: svc.Hostname, port: cfg.App.Port, object: "svc " + cfg.App.ServiceName}, nil
+}
+
+func serviceArgs(cfg *Config) *servicelb.Args {
+	a := cfg.App
+	return &servicelb.Args{
+		Namespace: a.Namespace, Name: a.ServiceName, Selector: a.Selector,
+		Port: a.Port, TargetPort: a.TargetPort,
+		Labels:      map[string]string{"app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": Project},
+		Annotations: cfg.appMarker(), Retain: a.HandOverTo != "",
+	}
+}
+
+func healthCheck(cfg *Config) servicelb.HealthCheck {
+	h := cfg.Health
+	return servicelb.HealthCheck{
+		Path:            cfg.App.HealthPath,
+		IntervalSeconds: h.IntervalSeconds, TimeoutSeconds: h.TimeoutSeconds,
+		HealthyThreshold: h.HealthyThreshold, UnhealthyThreshold: h.UnhealthyThreshold,
+	}
+}
