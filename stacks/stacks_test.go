@@ -351,3 +351,14 @@ func TestSlowStepsAreBounded(t *testing.T) {
 		}
 	}
 }
+
+// Plan runs the program offline on st, as internal/stackplan does for edgectl (which imports this
+// package, so these tests cannot import it).
+func Plan(st *stackconfig.Stack) (*plan.Plan, error) {
+	return plan.Run(plan.Options{
+		Project: st.Project, Stack: st.Stack, Config: st.Config, SecretKeys: st.SecretKeys,
+		Region: st.Config[RegionKey],
+	}, func(ctx *pulumi.Context) (pulumi.Map, error) {
+		return RunWith(ctx, st.Config, st.SecretKeys, nil)
+	})
+}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/mlops-retail/retail-api-edge/internal/audit"
 	"github.com/mlops-retail/retail-api-edge/internal/texttable"
+	"github.com/mlops-retail/retail-api-edge/stacks"
 )
 
 type auditFlags struct {
@@ -38,14 +39,14 @@ func newAuditCmd() *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runAudit(cmd, f) },
 	}
-	fl := cmd.Flags()
+	fl, d := cmd.Flags(), stacks.Defaults()
 	fl.StringVarP(&f.stack, "stack", "s", "", "read cluster, region and app names from Pulumi.<stack>.yaml")
 	fl.StringVar(&f.dir, "dir", "", "project directory (default: the nearest one up from here with a Pulumi.yaml)")
 	fl.StringVar(&f.cluster, "cluster", "", "EKS cluster name (overrides the stack's)")
 	fl.StringVar(&f.region, "region", "", "AWS region (overrides the stack's)")
-	fl.StringVar(&f.namespace, "namespace", "mlops", "app namespace")
-	fl.StringVar(&f.service, "service", "retail-api-svc", "app Service name")
-	fl.StringVar(&f.ingress, "ingress", "retail-api", "app Ingress name")
+	fl.StringVar(&f.namespace, "namespace", d.App.Namespace, "app namespace")
+	fl.StringVar(&f.service, "service", d.App.ServiceName, "app Service name")
+	fl.StringVar(&f.ingress, "ingress", d.Ingress.Name, "app Ingress name")
 	fl.BoolVar(&f.all, "all", false, "report everything the controller made for the cluster, not only this app's")
 	fl.StringVar(&f.endpointURL, "endpoint-url", "", "Tagging API endpoint (for tests or a private endpoint)")
 	fl.IntVar(&f.maxAttempts, "max-attempts", 5, "attempts per API call (throttling is retried with backoff)")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
 	"github.com/mlops-retail/retail-api-edge/internal/stackconfig"
+	"github.com/mlops-retail/retail-api-edge/internal/stackplan"
 	"github.com/mlops-retail/retail-api-edge/stacks"
 )
 
@@ -64,7 +65,7 @@ func runPlan(cmd *cobra.Command, f *planFlags) error {
 	if err != nil {
 		return err
 	}
-	p, err := stacks.Plan(st)
+	p, err := stackplan.Plan(st)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/mlops-retail/retail-api-edge/internal/texttable"
 	"github.com/mlops-retail/retail-api-edge/internal/verify"
+	"github.com/mlops-retail/retail-api-edge/stacks"
 )
 
 func newVerifyCmd() *cobra.Command {
@@ -71,7 +72,7 @@ func newVerifyCmd() *cobra.Command {
 	fl := cmd.Flags()
 	fl.StringVar(&base, "url", "", "base URL of the API (http:// or https://)")
 	fl.StringVarP(&stack, "stack", "s", "", "read the URL from the stack's outputs (pulumi stack output url)")
-	fl.StringVar(&o.HealthPath, "health-path", "/health", "health check path")
+	fl.StringVar(&o.HealthPath, "health-path", stacks.Defaults().App.HealthPath, "health check path")
 	fl.DurationVar(&o.Timeout, "timeout", 5*time.Minute, "how long to wait for /health (DNS and targets take minutes)")
 	fl.DurationVar(&o.RetryEvery, "retry-every", 5*time.Second, "pause between /health attempts")
 	fl.StringVar(&predictFile, "predict-body", "", "JSON file to POST to /predict")

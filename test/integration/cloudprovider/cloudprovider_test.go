@@ -20,6 +20,7 @@ import (
 
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
 	"github.com/mlops-retail/retail-api-edge/internal/stackconfig"
+	"github.com/mlops-retail/retail-api-edge/internal/stackplan"
 	"github.com/mlops-retail/retail-api-edge/stacks"
 )
 
@@ -71,7 +72,7 @@ func demoService(t *testing.T, flavour string) (*corev1.Service, map[string]stri
 		t.Fatal(err)
 	}
 	st.Config[stacks.Project+":service"] = fmt.Sprintf(`{"loadBalancer": %q}`, flavour)
-	p, err := stacks.Plan(st)
+	p, err := stackplan.Plan(st)
 	if err != nil {
 		t.Fatal(err)
 	}
