@@ -31,6 +31,7 @@ type Config struct {
 	TLS        TLSConfig         `json:"tls"`
 	WAF        WAFConfig         `json:"waf"`
 	AccessLogs AccessLogsConfig  `json:"accessLogs"`
+	Alarms     AlarmsConfig      `json:"alarms"`
 	Health     HealthCheckConfig `json:"healthCheck"`
 	Tags       map[string]string `json:"tags"`
 }
@@ -149,6 +150,17 @@ type AccessLogsConfig struct {
 	Prefix         string `json:"prefix"`
 	RetentionDays  int    `json:"retentionDays"`
 	EmptyOnDestroy bool   `json:"emptyOnDestroy"`
+}
+
+// AlarmsConfig is the `alarms` object: CloudWatch alarms on the load balancer, either option.
+type AlarmsConfig struct {
+	Enabled bool `json:"enabled"`
+	// UnhealthyMinutes is how many consecutive minutes a target must be unhealthy to alarm.
+	UnhealthyMinutes int `json:"unhealthyMinutes"`
+	// ErrorRatePercent is the share of 5xx responses over 5 minutes that alarms (ALB, classic).
+	ErrorRatePercent int `json:"errorRatePercent"`
+	// Notify creates an SNS topic the alarms publish to (output alarmTopicArn; subscribe to it).
+	Notify bool `json:"notify"`
 }
 
 // HealthCheckConfig is the `healthCheck` object: how load balancers probe the app's health path.

@@ -40,7 +40,9 @@ func Decode(stack string, raw map[string]string) (*Config, error) {
 		"exposure": &cfg.Exposure, "cluster": &cfg.Cluster, "app": &cfg.App,
 		"service": &cfg.Service, "healthCheck": &cfg.Health, "tags": &userTags,
 		"controller": &cfg.Controller, "ingress": &cfg.Ingress,
-		"domain": &cfg.Domain, "tls": &cfg.TLS, "waf": &cfg.WAF, "accessLogs": &cfg.AccessLogs,
+	}
+	for _, f := range features { // each edge feature brings its own block
+		targets[f.block] = f.target(&cfg)
 	}
 	for _, key := range slices.Sorted(maps.Keys(raw)) {
 		name, ours := strings.CutPrefix(key, Project+":")

@@ -77,7 +77,7 @@ func TestInvalidConfig(t *testing.T) {
 		{"no region", map[string]string{}, "aws:region", "is required"},
 		{"bad region", with(RegionKey, "US East"), "aws:region", "not an AWS region"},
 		{"typo top-level key", with(k("exposre"), "service"), k("exposre"), `did you mean "exposure"`},
-		{"unknown top-level key", with(k("foo"), "1"), k("foo"), "allowed keys: accessLogs, app, cluster"},
+		{"unknown top-level key", with(k("foo"), "1"), k("foo"), "allowed keys: accessLogs, alarms, app, cluster"},
 		{"nested key set without --path", with(k("app.handOverTo"), "prod"), k("app.handOverTo"), "pulumi config set --path retail-api-edge:app.handOverTo"},
 		{"typo nested key", with(k("app"), `{"nmespace": "x"}`), k("app.nmespace"), `did you mean "namespace"`},
 		{"wrong case nested key", with(k("app"), `{"Port": 80}`), k("app.Port"), `did you mean "port"`},

@@ -48,6 +48,7 @@ func Defaults() Config {
 		TLS:        TLSConfig{SSLPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"},
 		WAF:        WAFConfig{RateLimit: 2000, LargeBodies: "count"},
 		AccessLogs: AccessLogsConfig{Prefix: "retail-api", RetentionDays: 30, EmptyOnDestroy: true},
+		Alarms:     AlarmsConfig{UnhealthyMinutes: 3, ErrorRatePercent: 5},
 		Health: HealthCheckConfig{
 			IntervalSeconds:    15,
 			TimeoutSeconds:     5,

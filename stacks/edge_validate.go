@@ -88,3 +88,14 @@ func (a *AccessLogsConfig) validate(v *validator) {
 	v.check(a.RetentionDays >= 1 && a.RetentionDays <= maxRetentionDays, k("accessLogs.retentionDays"),
 		"must be between 1 and %d, got %d", maxRetentionDays, a.RetentionDays)
 }
+
+// maxAlarmMinutes keeps the unhealthy alarm's evaluation within a day (CloudWatch's limit for
+// one-minute periods).
+const maxAlarmMinutes = 1440
+
+func (a *AlarmsConfig) validate(v *validator) {
+	v.check(a.UnhealthyMinutes >= 1 && a.UnhealthyMinutes <= maxAlarmMinutes, k("alarms.unhealthyMinutes"),
+		"must be between 1 and %d minutes, got %d", maxAlarmMinutes, a.UnhealthyMinutes)
+	v.check(a.ErrorRatePercent >= 1 && a.ErrorRatePercent <= 100, k("alarms.errorRatePercent"),
+		"must be a percentage between 1 and 100, got %d", a.ErrorRatePercent)
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/mlops-retail/retail-api-edge/components/accesslogs"
+	"github.com/mlops-retail/retail-api-edge/components/alarms"
 	"github.com/mlops-retail/retail-api-edge/components/albingress"
 	"github.com/mlops-retail/retail-api-edge/components/certificate"
 	"github.com/mlops-retail/retail-api-edge/components/dnsalias"
@@ -22,7 +23,9 @@ import (
 // NeedsAWS, the ALB-only check, `edgectl cost` and Deploy all read the features list; a new
 // feature is one entry (and its component).
 type feature struct {
-	key      string // the key that turns it on, without the project prefix
+	block    string              // its config block, e.g. "waf"
+	target   func(c *Config) any // where the block decodes to
+	key      string              // the key that turns it on, without the project prefix
 	on       func(*Config) bool
 	needsAWS bool
 	needsALB bool
@@ -37,17 +40,20 @@ type feature struct {
 // features run in this order: the domain's hosted zone is looked up before the certificate needs it.
 var features = []feature{
 	{
+		block: "domain", target: func(c *Config) any { return &c.Domain },
 		key: "domain.name", on: func(c *Config) bool { return c.Domain.Name != "" }, needsAWS: true, needsALB: true,
 		validate: func(c *Config, v *validator) { c.Domain.validate(v, c.TLS.Enabled) },
 		cost:     func(_ *Config, s *cost.Stack) { s.HostedZone = true },
 		before:   lookupZone, after: alias,
 	},
 	{
+		block: "tls", target: func(c *Config) any { return &c.TLS },
 		key: "tls.enabled", on: func(c *Config) bool { return c.TLS.Enabled }, needsAWS: true, needsALB: true,
 		validate: func(c *Config, v *validator) { checkTLSPolicy(v, "tls.sslPolicy", c.TLS.SSLPolicy) },
 		before:   newCertificate,
 	},
 	{
+		block: "waf", target: func(c *Config) any { return &c.WAF },
 		key: "waf.enabled", on: func(c *Config) bool { return c.WAF.Enabled }, needsAWS: true, needsALB: true,
 		validate: func(c *Config, v *validator) { c.WAF.validate(v, c.Stack) },
 		// The rate limit plus each managed rule group.
@@ -55,10 +61,18 @@ var features = []feature{
 		before: newWebACL,
 	},
 	{
+		block: "accessLogs", target: func(c *Config) any { return &c.AccessLogs },
 		key: "accessLogs.enabled", on: func(c *Config) bool { return c.AccessLogs.Enabled }, needsAWS: true, needsALB: true,
 		validate: func(c *Config, v *validator) { c.AccessLogs.validate(v) },
 		cost:     func(c *Config, s *cost.Stack) { s.AccessLogs, s.RetentionDays = true, c.AccessLogs.RetentionDays },
 		before:   newLogBucket,
+	},
+	{
+		block: "alarms", target: func(c *Config) any { return &c.Alarms },
+		key: "alarms.enabled", on: func(c *Config) bool { return c.Alarms.Enabled }, needsAWS: true,
+		validate: func(c *Config, v *validator) { c.Alarms.validate(v) },
+		cost:     func(c *Config, s *cost.Stack) { s.AlarmMetrics = alarmMetrics(c) },
+		after:    newAlarms,
 	},
 }
 
@@ -208,4 +222,34 @@ func alias(ctx *pulumi.Context, cfg *Config, awsProvider pulumi.ProviderResource
 	}
 	e.out["domainFqdn"] = a.Fqdn
 	return nil
+}
+
+// newAlarms watches the load balancer once its Service or Ingress reports its hostname.
+func newAlarms(ctx *pulumi.Context, cfg *Config, awsProvider pulumi.ProviderResource, e *edge, hostname pulumi.StringOutput) error {
+	a := cfg.Alarms
+	al, err := alarms.NewAlarms(ctx, AppName, &alarms.Args{
+		Hostname: hostname, Kind: cfg.exposure().loadBalancer(),
+		UnhealthyMinutes: a.UnhealthyMinutes, ErrorRatePercent: a.ErrorRatePercent, Notify: a.Notify,
+		AwsProvider: awsProvider,
+	})
+	if err != nil {
+		return err
+	}
+	e.out["unhealthyAlarmArn"] = al.UnhealthyAlarmArn
+	if alarmMetrics(cfg) > 1 {
+		e.out["errorRateAlarmArn"] = al.ErrorRateAlarmArn
+	}
+	if a.Notify {
+		e.out["alarmTopicArn"] = al.TopicArn
+	}
+	return nil
+}
+
+// alarmMetrics is how many metrics the alarms evaluate: unhealthy targets (one target group), and
+// except on an NLB, which sees no HTTP status, the 5xx share (three metrics).
+func alarmMetrics(c *Config) int {
+	if c.exposure().loadBalancer() == alarms.NLB {
+		return 1
+	}
+	return 4
 }

@@ -26,6 +26,7 @@ func TestSuppliedClusterNeedsNoAWS(t *testing.T) {
 		{"Option B with a given role", supplied("ingress"), false},
 		{"Option B with WAF", supplied("ingress", k("waf"), `{"enabled": true}`), true},
 		{"Option B with access logs", supplied("ingress", k("accessLogs"), `{"enabled": true}`), true},
+		{"Option A with alarms", supplied("service", k("alarms"), `{"enabled": true}`), true},
 		{"EKS lookup", base(), true},
 	}
 	for _, tt := range tests {

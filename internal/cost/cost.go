@@ -36,6 +36,9 @@ type Prices struct {
 	S3 struct {
 		GBMonth, ThousandPuts float64
 	} `json:"s3"`
+	CloudWatch struct {
+		AlarmMetricMonth float64
+	} `json:"cloudwatch"`
 }
 
 // LoadPrices returns the embedded price list.
@@ -53,6 +56,8 @@ type Stack struct {
 	HostedZone    bool
 	AccessLogs    bool
 	RetentionDays int
+	// AlarmMetrics is how many metrics the stack's alarms evaluate (CloudWatch bills each).
+	AlarmMetrics int
 }
 
 // Traffic is the assumed average load.
@@ -115,6 +120,10 @@ func Estimate(p Prices, s Stack, t Traffic) []Item {
 		items = append(items,
 			Item{"Access log storage", fmt.Sprintf("%.2f GB kept", gbStored), gbStored * p.S3.GBMonth},
 			Item{"Access log writes", fmt.Sprintf("%.0f PUTs", puts), puts / 1000 * p.S3.ThousandPuts})
+	}
+	if s.AlarmMetrics > 0 {
+		items = append(items, Item{"CloudWatch alarms", fmt.Sprintf("%d metrics evaluated", s.AlarmMetrics),
+			float64(s.AlarmMetrics) * p.CloudWatch.AlarmMetricMonth})
 	}
 	return items
 }

@@ -65,6 +65,21 @@ func (m *mocks) invokeResult(token string, args resource.PropertyMap) (resource.
 		return resource.NewPropertyMapFromMap(map[string]any{"id": VpcID}), nil
 	case GetSubnetsToken:
 		return resource.NewPropertyMapFromMap(map[string]any{"ids": toAny(SubnetIDs)}), nil
+	case GetLoadBalancerToken:
+		// Offline the type is unknown: controller-named (k8s-...) ones are taken for ALBs.
+		name, kind := args["name"].StringValue(), "net"
+		if strings.HasPrefix(name, "k8s-") {
+			kind = "app"
+		}
+		suffix := fmt.Sprintf("%s/%s/0123456789abcdef", kind, name)
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"name": name, "arnSuffix": suffix, "arn": fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:loadbalancer/%s", r, AccountID, suffix),
+		}), nil
+	case GetClassicELBToken:
+		name := args["name"].StringValue()
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"name": name, "arn": fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:loadbalancer/%s", r, AccountID, name),
+		}), nil
 	}
 	return nil, fmt.Errorf("plan: no placeholder answer for %s; add one in internal/plan/placeholders.go", token)
 }
@@ -124,6 +139,10 @@ func (m *mocks) awsOutputs(token, name string, in resource.PropertyMap) map[stri
 	case BucketToken:
 		bucket := lookupString(in, "bucketPrefix") + "example"
 		return map[string]any{"bucket": bucket, "arn": "arn:aws:s3:::" + bucket}
+	case MetricAlarmToken:
+		return map[string]any{"arn": fmt.Sprintf("arn:aws:cloudwatch:%s:%s:alarm:%s-example", m.region, AccountID, name)}
+	case TopicToken:
+		return map[string]any{"arn": fmt.Sprintf("arn:aws:sns:%s:%s:%s-example", m.region, AccountID, name)}
 	}
 	return nil
 }

@@ -21,6 +21,8 @@ const (
 	TagToken                   = "aws:ec2/tag:Tag"
 	EKSClusterToken            = "eks:index:Cluster"
 	HelmReleaseToken           = "kubernetes:helm.sh/v3:Release"
+	MetricAlarmToken           = "aws:cloudwatch/metricAlarm:MetricAlarm"
+	TopicToken                 = "aws:sns/topic:Topic"
 
 	GetClusterToken           = "aws:eks/getCluster:getCluster"
 	GetCallerIdentityToken    = "aws:index/getCallerIdentity:getCallerIdentity"
@@ -30,4 +32,6 @@ const (
 	GetELBServiceAccountToken = "aws:elb/getServiceAccount:getServiceAccount"
 	GetVpcToken               = "aws:ec2/getVpc:getVpc"
 	GetSubnetsToken           = "aws:ec2/getSubnets:getSubnets"
+	GetLoadBalancerToken      = "aws:lb/getLoadBalancer:getLoadBalancer"
+	GetClassicELBToken        = "aws:elb/getLoadBalancer:getLoadBalancer"
 )

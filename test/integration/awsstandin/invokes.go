@@ -81,6 +81,17 @@ func (p *Provider) lookup(token string, args map[string]any, w World, l Ledger) 
 			return nil, fmt.Errorf("unsupported AWS region: %s", region)
 		}
 		return map[string]any{"id": id}, nil
+	case "aws:lb/getLoadBalancer:getLoadBalancer":
+		// The only load balancers in this world are the Kubernetes stand-in's, which it names
+		// k8s-<alb|nlb>-<object>-<n>; their hostnames give these names.
+		name := str(args, "name")
+		kind, ok := map[string]string{"k8s-alb-": "app", "k8s-nlb-": "net"}[name[:min(len(name), 8)]]
+		if !ok {
+			return nil, fmt.Errorf("LoadBalancerNotFound: Load balancers '[%s]' not found", name)
+		}
+		suffix := fmt.Sprintf("%s/%s/%016x", kind, name, len(name))
+		arn := fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:loadbalancer/%s", region, w.Account, suffix)
+		return map[string]any{"name": name, "arn": arn, "id": arn, "arnSuffix": suffix}, nil
 	case "aws:elb/getServiceAccount:getServiceAccount":
 		account, ok := elbAccounts[region]
 		if !ok {

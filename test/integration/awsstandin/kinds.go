@@ -165,6 +165,21 @@ var kinds = map[string]kind{
 			return id, map[string]any{"arn": arn, "capacity": 1000, "lockToken": token(8)}, nil
 		},
 	},
+	"aws:cloudwatch/metricAlarm:MetricAlarm": {
+		replaceOn: []string{"name"}, autoname: "name",
+		check:     checkMetricAlarm,
+		create: func(c *createContext) (string, map[string]any, error) {
+			name := str(c.in, "name")
+			return name, map[string]any{"arn": c.arn("cloudwatch", c.region, "alarm:"+name)}, nil
+		},
+	},
+	"aws:sns/topic:Topic": {
+		replaceOn: []string{"name", "namePrefix", "fifoTopic"}, autoname: "name",
+		create: func(c *createContext) (string, map[string]any, error) {
+			arn := c.arn("sns", c.region, str(c.in, "name"))
+			return arn, map[string]any{"arn": arn}, nil
+		},
+	},
 	"aws:s3/bucketV2:BucketV2": {
 		replaceOn: []string{"bucket", "bucketPrefix"},
 		check: func(in map[string]any) []string {
@@ -316,4 +331,30 @@ func hash(s string) string {
 		h = (h ^ uint32(c)) * 16777619
 	}
 	return fmt.Sprintf("%08x", h)
+}
+
+var comparisons = []string{"GreaterThanThreshold", "GreaterThanOrEqualToThreshold", "LessThanThreshold", "LessThanOrEqualToThreshold"}
+
+// checkMetricAlarm is what PutMetricAlarm rejects: a metric math or Metrics Insights alarm needs
+// exactly one query that returns data, each query either a metric or an expression, and no more
+// datapoints to alarm than periods evaluated.
+func checkMetricAlarm(in map[string]any) []string {
+	queries, returning := list(in, "metricQueries"), 0
+	var out []string
+	for _, q := range queries {
+		m := asMap(q)
+		if m["returnData"] == true {
+			returning++
+		}
+		hasMetric, hasExpr := obj(m, "metric") != nil, str(m, "expression") != ""
+		out = append(out, problems(hasMetric == hasExpr, "ValidationError: each metric query has either a metric or an expression")...)
+	}
+	periods, _ := in["evaluationPeriods"].(float64)
+	points, ok := in["datapointsToAlarm"].(float64)
+	return append(out, problems(
+		len(queries) > 0 && returning != 1, "ValidationError: exactly one metric query must return data",
+		len(queries) == 0 && str(in, "metricName") == "", "ValidationError: a metric or metric queries are required",
+		!slices.Contains(comparisons, str(in, "comparisonOperator")), "ValidationError: comparisonOperator "+str(in, "comparisonOperator"),
+		periods < 1, "ValidationError: evaluationPeriods must be at least 1",
+		ok && points > periods, "ValidationError: datapointsToAlarm cannot exceed evaluationPeriods")...)
 }

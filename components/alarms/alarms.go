@@ -1,0 +1,211 @@
+// Package alarms watches the load balancer the controllers made for the API with CloudWatch alarms:
+// targets unhealthy for N minutes (the runbook's first troubleshooting step), and, where the load
+// balancer sees HTTP, the share of 5xx responses over 5 minutes. An optional SNS topic receives
+// both. The load balancer is not a Pulumi resource (the AWS Load Balancer Controller or EKS's cloud
+// provider makes it), so it is found by name, from the hostname its Service or Ingress reports,
+// with an output-form lookup that waits for that hostname.
+//
+// Inputs (Args): the hostname, the kind of load balancer, the thresholds, whether to notify.
+// Outputs: UnhealthyAlarmArn, ErrorRateAlarmArn (empty for an NLB), TopicArn (empty without notify).
+// Creates: `aws:cloudwatch/metricAlarm:MetricAlarm` (one or two), `aws:sns/topic:Topic` (notify).
+package alarms
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elb"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// TypeToken is the component's type, fixed for life.
+const TypeToken = "retail-api-edge:alarms:Alarms"
+
+// Kinds of load balancer, as the exposures name them.
+const (
+	ALB     = "alb"
+	NLB     = "nlb"
+	Classic = "classic"
+)
+
+// errorRatePeriod is the window of the 5xx share: short enough to page during an incident, long
+// enough that a handful of errors at low traffic does not.
+const errorRatePeriod = 300
+
+// Args describe the alarms.
+type Args struct {
+	// Hostname is the load balancer's DNS name, as its Service or Ingress reports it.
+	Hostname pulumi.StringInput
+	Kind     string
+	// UnhealthyMinutes is how many consecutive minutes any target must be unhealthy.
+	UnhealthyMinutes int
+	// ErrorRatePercent is the share of 5xx responses, over 5 minutes, that fires the second alarm.
+	ErrorRatePercent int
+	// Notify creates an SNS topic the alarms publish to when they fire and when they recover.
+	Notify      bool
+	AwsProvider pulumi.ProviderResource
+}
+
+// Alarms is the component.
+type Alarms struct {
+	pulumi.ResourceState
+
+	UnhealthyAlarmArn pulumi.StringOutput `pulumi:"unhealthyAlarmArn"`
+	ErrorRateAlarmArn pulumi.StringOutput `pulumi:"errorRateAlarmArn"`
+	TopicArn          pulumi.StringOutput `pulumi:"topicArn"`
+	// Ready lists the alarms.
+	Ready []pulumi.Resource `pulumi:"-"`
+}
+
+func (a *Args) validate() error {
+	switch {
+	case a == nil || a.Hostname == nil || a.AwsProvider == nil:
+		return errors.New("alarms: Hostname and AwsProvider are required")
+	case a.Kind != ALB && a.Kind != NLB && a.Kind != Classic:
+		return fmt.Errorf("alarms: Kind must be %q, %q or %q, got %q", ALB, NLB, Classic, a.Kind)
+	case a.UnhealthyMinutes < 1 || a.ErrorRatePercent < 1 || a.ErrorRatePercent > 100:
+		return fmt.Errorf("alarms: UnhealthyMinutes must be positive and ErrorRatePercent within 1-100, got %d and %d",
+			a.UnhealthyMinutes, a.ErrorRatePercent)
+	}
+	return nil
+}
+
+// NewAlarms registers the alarms (and the topic).
+func NewAlarms(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Alarms, error) {
+	if err := args.validate(); err != nil {
+		return nil, err
+	}
+	a := &Alarms{ErrorRateAlarmArn: pulumi.String("").ToStringOutput(), TopicArn: pulumi.String("").ToStringOutput()}
+	if err := ctx.RegisterComponentResource(TypeToken, name, a, opts...); err != nil {
+		return nil, err
+	}
+	child := []pulumi.ResourceOption{pulumi.Parent(a), pulumi.Provider(args.AwsProvider)}
+	var actions pulumi.Array
+	if args.Notify {
+		topic, err := sns.NewTopic(ctx, name+"-alarms", &sns.TopicArgs{}, child...)
+		if err != nil {
+			return nil, err
+		}
+		a.TopicArn, actions = topic.Arn, pulumi.Array{topic.Arn}
+	}
+	m := newMetrics(ctx, args, pulumi.Provider(args.AwsProvider), pulumi.Parent(a))
+	unhealthy, err := cloudwatch.NewMetricAlarm(ctx, name+"-unhealthy-targets", &cloudwatch.MetricAlarmArgs{
+		AlarmDescription: pulumi.Sprintf("Targets of %s unhealthy for %d minutes: check the target group's health checks and the pods' readiness.",
+			args.Hostname, args.UnhealthyMinutes),
+		ComparisonOperator: pulumi.String("GreaterThanThreshold"), Threshold: pulumi.Float64(0),
+		EvaluationPeriods: pulumi.Int(args.UnhealthyMinutes), DatapointsToAlarm: pulumi.Int(args.UnhealthyMinutes),
+		TreatMissingData: pulumi.String("notBreaching"),
+		MetricQueries:    m.unhealthy(),
+		AlarmActions:     actions, OkActions: actions,
+	}, child...)
+	if err != nil {
+		return nil, err
+	}
+	a.UnhealthyAlarmArn, a.Ready = unhealthy.Arn, []pulumi.Resource{unhealthy}
+	if queries := m.errorRate(); queries != nil {
+		rate, err := cloudwatch.NewMetricAlarm(ctx, name+"-5xx-rate", &cloudwatch.MetricAlarmArgs{
+			AlarmDescription: pulumi.Sprintf("More than %d%% of the responses of %s were 5xx over 5 minutes.",
+				args.ErrorRatePercent, args.Hostname),
+			ComparisonOperator: pulumi.String("GreaterThanThreshold"), Threshold: pulumi.Float64(float64(args.ErrorRatePercent)),
+			EvaluationPeriods: pulumi.Int(1), TreatMissingData: pulumi.String("notBreaching"),
+			MetricQueries: queries,
+			AlarmActions:  actions, OkActions: actions,
+		}, child...)
+		if err != nil {
+			return nil, err
+		}
+		a.ErrorRateAlarmArn, a.Ready = rate.Arn, append(a.Ready, rate)
+	}
+	return a, ctx.RegisterResourceOutputs(a, pulumi.Map{
+		"unhealthyAlarmArn": a.UnhealthyAlarmArn, "errorRateAlarmArn": a.ErrorRateAlarmArn, "topicArn": a.TopicArn,
+	})
+}
+
+// LoadBalancerName is the name AWS gave a load balancer, from its DNS name: the first label
+// without the "internal-" prefix and the trailing "-<id>" (k8s-mlops-retailap-0a1b2c3d4e-123456789
+// .us-east-1.elb.amazonaws.com is k8s-mlops-retailap-0a1b2c3d4e).
+func LoadBalancerName(hostname string) string {
+	label, _, _ := strings.Cut(hostname, ".")
+	label = strings.TrimPrefix(label, "internal-")
+	if i := strings.LastIndex(label, "-"); i > 0 {
+		return label[:i]
+	}
+	return label
+}
+
+// metrics builds the alarms' queries for one kind of load balancer.
+type metrics struct {
+	kind      string
+	namespace string
+	dimension pulumi.StringMapOutput // the load balancer's dimension
+	lbValue   pulumi.StringOutput    // its value (ARN suffix for ALB and NLB, name for classic)
+}
+
+func newMetrics(ctx *pulumi.Context, args *Args, opts ...pulumi.InvokeOption) *metrics {
+	name := args.Hostname.ToStringOutput().ApplyT(LoadBalancerName).(pulumi.StringOutput)
+	m := &metrics{kind: args.Kind}
+	switch args.Kind {
+	case Classic:
+		found := elb.LookupLoadBalancerOutput(ctx, elb.LookupLoadBalancerOutputArgs{Name: name}, opts...)
+		m.namespace, m.lbValue = "AWS/ELB", found.Name()
+		m.dimension = pulumi.StringMap{"LoadBalancerName": m.lbValue}.ToStringMapOutput()
+	default:
+		found := lb.LookupLoadBalancerOutput(ctx, lb.LookupLoadBalancerOutputArgs{Name: name}, opts...)
+		m.namespace, m.lbValue = "AWS/ApplicationELB", found.ArnSuffix()
+		if args.Kind == NLB {
+			m.namespace = "AWS/NetworkELB"
+		}
+		m.dimension = pulumi.StringMap{"LoadBalancer": m.lbValue}.ToStringMapOutput()
+	}
+	return m
+}
+
+// unhealthy is the highest unhealthy-target count of any target group of the load balancer, per
+// minute. ALB and NLB report it per target group, so a Metrics Insights query takes the maximum.
+func (m *metrics) unhealthy() cloudwatch.MetricAlarmMetricQueryArray {
+	if m.kind == Classic {
+		return cloudwatch.MetricAlarmMetricQueryArray{cloudwatch.MetricAlarmMetricQueryArgs{
+			Id: pulumi.String("unhealthy"), ReturnData: pulumi.Bool(true),
+			Metric: cloudwatch.MetricAlarmMetricQueryMetricArgs{
+				Namespace: pulumi.String(m.namespace), MetricName: pulumi.String("UnHealthyHostCount"),
+				Dimensions: m.dimension, Period: pulumi.Int(60), Stat: pulumi.String("Maximum"),
+			},
+		}}
+	}
+	query := pulumi.Sprintf(`SELECT MAX(UnHealthyHostCount) FROM SCHEMA("%s", LoadBalancer, TargetGroup) WHERE LoadBalancer = '%s'`,
+		m.namespace, m.lbValue)
+	return cloudwatch.MetricAlarmMetricQueryArray{cloudwatch.MetricAlarmMetricQueryArgs{
+		Id: pulumi.String("unhealthy"), Expression: query, Period: pulumi.Int(60), ReturnData: pulumi.Bool(true),
+		Label: pulumi.String("unhealthy targets"),
+	}}
+}
+
+// errorRate is 100 x 5xx responses (the load balancer's own and the targets') / requests. An NLB
+// passes TCP through and sees no HTTP status, so it gets none.
+func (m *metrics) errorRate() cloudwatch.MetricAlarmMetricQueryArray {
+	names := map[string][3]string{
+		ALB:     {"HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count", "RequestCount"},
+		Classic: {"HTTPCode_ELB_5XX", "HTTPCode_Backend_5XX", "RequestCount"},
+	}
+	n, ok := names[m.kind]
+	if !ok {
+		return nil
+	}
+	metric := func(id, name string) cloudwatch.MetricAlarmMetricQueryArgs {
+		return cloudwatch.MetricAlarmMetricQueryArgs{Id: pulumi.String(id), ReturnData: pulumi.Bool(false),
+			Metric: cloudwatch.MetricAlarmMetricQueryMetricArgs{
+				Namespace: pulumi.String(m.namespace), MetricName: pulumi.String(name),
+				Dimensions: m.dimension, Period: pulumi.Int(errorRatePeriod), Stat: pulumi.String("Sum"),
+			}}
+	}
+	return cloudwatch.MetricAlarmMetricQueryArray{
+		metric("lb5xx", n[0]), metric("target5xx", n[1]), metric("requests", n[2]),
+		cloudwatch.MetricAlarmMetricQueryArgs{Id: pulumi.String("rate"), ReturnData: pulumi.Bool(true),
+			Label:      pulumi.String("5xx share (%)"),
+			Expression: pulumi.String("100 * (FILL(lb5xx, 0) + FILL(target5xx, 0)) / requests")},
+	}
+}

@@ -1,0 +1,132 @@
+package alarms
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/mlops-retail/retail-api-edge/internal/plan"
+	"github.com/mlops-retail/retail-api-edge/internal/plantest"
+)
+
+func TestLoadBalancerName(t *testing.T) {
+	for host, want := range map[string]string{
+		"k8s-mlops-retailap-0a1b2c3d4e-123456789.us-east-1.elb.amazonaws.com":            "k8s-mlops-retailap-0a1b2c3d4e", // ALB
+		"internal-k8s-mlops-retailap-0a1b2c3d4e-123456789.us-east-1.elb.amazonaws.com":   "k8s-mlops-retailap-0a1b2c3d4e", // internal ALB
+		"a0123456789abcdef0123456789abcdef-0123456789abcdef.elb.us-east-1.amazonaws.com": "a0123456789abcdef0123456789abcdef",
+		"a0123456789abcdef0123456789abcde-1234567890.us-east-1.elb.amazonaws.com":        "a0123456789abcdef0123456789abcde", // classic
+	} {
+		if got := LoadBalancerName(host); got != want {
+			t.Errorf("LoadBalancerName(%s) = %s, want %s", host, got, want)
+		}
+	}
+}
+
+func planAlarms(t *testing.T, args Args) *plan.Plan {
+	t.Helper()
+	p, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
+		aws, err := plantest.AWSProvider(ctx)
+		if err != nil {
+			return nil, err
+		}
+		args.AwsProvider = aws
+		_, err = NewAlarms(ctx, "api", &args)
+		return nil, err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// Each kind of load balancer gets the alarms its metrics allow, in its own namespace and dimension,
+// found by the name in its hostname; with notify, both alarm and recovery go to the topic.
+func TestAlarmsPerLoadBalancer(t *testing.T) {
+	cases := []struct {
+		kind, host, namespace, lbValue string
+		alarms                         int
+	}{
+		{ALB, "k8s-mlops-api-0a1b2c-123.us-east-1.elb.amazonaws.com", "AWS/ApplicationELB", "app/k8s-mlops-api-0a1b2c/0123456789abcdef", 2},
+		{NLB, "a0123-0123456789abcdef.elb.us-east-1.amazonaws.com", "AWS/NetworkELB", "net/a0123/0123456789abcdef", 1},
+		{Classic, "a0123-1234567890.us-east-1.elb.amazonaws.com", "AWS/ELB", "a0123", 2},
+	}
+	for _, tc := range cases {
+		for _, notify := range []bool{false, true} {
+			p := planAlarms(t, Args{Hostname: pulumi.String(tc.host), Kind: tc.kind, UnhealthyMinutes: 4, ErrorRatePercent: 7, Notify: notify})
+			alarms, topics := p.Find(plan.MetricAlarmToken), p.Find(plan.TopicToken)
+			if len(alarms) != tc.alarms || len(topics) != map[bool]int{false: 0, true: 1}[notify] {
+				t.Fatalf("%s notify=%v: %d alarms and %d topics", tc.kind, notify, len(alarms), len(topics))
+			}
+			for _, a := range alarms {
+				text := strings.Join(queryText(a), " ")
+				if !strings.Contains(text, tc.namespace) || !strings.Contains(text, tc.lbValue) {
+					t.Errorf("%s %s: queries %q do not watch %s %s", tc.kind, a.Name, text, tc.namespace, tc.lbValue)
+				}
+				if a.Value("comparisonOperator") != "GreaterThanThreshold" || a.Value("treatMissingData") != "notBreaching" {
+					t.Errorf("%s %s: %v", tc.kind, a.Name, a.Inputs)
+				}
+				actions, _ := a.Value("alarmActions").([]any)
+				if notify != (len(actions) == 1) || (notify && len(a.Dependencies) == 0) {
+					t.Errorf("%s %s notify=%v: actions %v, dependencies %v", tc.kind, a.Name, notify, actions, a.Dependencies)
+				}
+				switch {
+				case strings.HasSuffix(a.Name, "-unhealthy-targets"):
+					if a.Value("threshold") != 0.0 || a.Value("evaluationPeriods") != 4.0 || a.Value("datapointsToAlarm") != 4.0 {
+						t.Errorf("%s unhealthy alarm: %v", tc.kind, a.Inputs)
+					}
+					if tc.kind != Classic && !strings.Contains(text, "MAX(UnHealthyHostCount)") {
+						t.Errorf("%s: unhealthy targets are per target group, want a Metrics Insights MAX: %s", tc.kind, text)
+					}
+				case strings.HasSuffix(a.Name, "-5xx-rate"):
+					if a.Value("threshold") != 7.0 || !strings.Contains(text, "/ requests") {
+						t.Errorf("%s 5xx alarm: %v", tc.kind, a.Inputs)
+					}
+				default:
+					t.Errorf("unexpected alarm %s", a.Name)
+				}
+			}
+		}
+	}
+}
+
+// queryText is every expression, namespace and dimension value of an alarm's queries.
+func queryText(a plan.Resource) []string {
+	var out []string
+	queries, _ := a.Value("metricQueries").([]any)
+	for _, q := range queries {
+		m := q.(map[string]any)
+		if e, ok := m["expression"].(string); ok {
+			out = append(out, e)
+		}
+		if metric, ok := m["metric"].(map[string]any); ok {
+			out = append(out, metric["namespace"].(string))
+			for _, v := range metric["dimensions"].(map[string]any) {
+				out = append(out, v.(string))
+			}
+		}
+	}
+	return out
+}
+
+func TestInvalidArgs(t *testing.T) {
+	for name, a := range map[string]Args{
+		"no hostname":  {Kind: ALB, UnhealthyMinutes: 1, ErrorRatePercent: 5},
+		"unknown kind": {Hostname: pulumi.String("h"), Kind: "gwlb", UnhealthyMinutes: 1, ErrorRatePercent: 5},
+		"zero minutes": {Hostname: pulumi.String("h"), Kind: ALB, ErrorRatePercent: 5},
+		"over 100%":    {Hostname: pulumi.String("h"), Kind: ALB, UnhealthyMinutes: 1, ErrorRatePercent: 101},
+	} {
+		_, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
+			aws, err := plantest.AWSProvider(ctx)
+			if err != nil {
+				return nil, err
+			}
+			a.AwsProvider = aws
+			_, err = NewAlarms(ctx, "api", &a)
+			return nil, err
+		})
+		if err == nil || !strings.Contains(err.Error(), "alarms:") {
+			t.Errorf("%s: want an alarms: error, got %v", name, err)
+		}
+	}
+}

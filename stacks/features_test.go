@@ -1,0 +1,63 @@
+package stacks
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/mlops-retail/retail-api-edge/internal/cost"
+	"github.com/mlops-retail/retail-api-edge/internal/plan"
+)
+
+// Every feature is declared once; what is derived from the list must follow it: the config block
+// decodes, the ALB-only rule, and the cost lines.
+func TestFeatureListDrivesValidationAndCost(t *testing.T) {
+	cases := []struct {
+		name      string
+		raw       map[string]string
+		wantErr   string // empty: valid
+		wantCost  cost.Stack
+		wantTypes []string // resources the feature registers
+	}{
+		{"alarms on an NLB: one alarm (no HTTP status)", with(k("alarms"), `{"enabled": true}`), "",
+			cost.Stack{LoadBalancer: "nlb", AlarmMetrics: 1}, []string{plan.MetricAlarmToken}},
+		{"alarms on a classic ELB, notified", with(k("service"), `{"loadBalancer": "classic"}`, k("alarms"), `{"enabled": true, "notify": true}`), "",
+			cost.Stack{LoadBalancer: "classic", AlarmMetrics: 4}, []string{plan.MetricAlarmToken, plan.MetricAlarmToken, plan.TopicToken}},
+		{"WAF needs the ALB", with(k("waf"), `{"enabled": true}`), k("waf.enabled") + ": applies to the ALB only", cost.Stack{}, nil},
+		{"alarms do not", with(k("alarms"), `{"enabled": true, "unhealthyMinutes": 0}`), k("alarms.unhealthyMinutes") + ": must be between 1", cost.Stack{}, nil},
+		{"bad 5xx share", with(k("alarms"), `{"errorRatePercent": 150}`), k("alarms.errorRatePercent") + ": must be a percentage", cost.Stack{}, nil},
+		{"unknown alarms key", with(k("alarms"), `{"enable": true}`), k("alarms") + `.enable`, cost.Stack{}, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := Decode("test", tc.raw)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("want an error containing %q, got %v", tc.wantErr, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := CostOf(cfg); got != tc.wantCost {
+				t.Errorf("cost inputs %+v, want %+v", got, tc.wantCost)
+			}
+			p := planOf(t, tc.raw)
+			var got []string
+			for _, r := range p.Resources {
+				if r.Type == plan.MetricAlarmToken || r.Type == plan.TopicToken {
+					got = append(got, r.Type)
+				}
+			}
+			if strings.Join(got, " ") != strings.Join(tc.wantTypes, " ") {
+				t.Errorf("registered %v, want %v", got, tc.wantTypes)
+			}
+			// The alarms wait for the load balancer: they depend on the Service that reports it.
+			for _, r := range p.Find(plan.MetricAlarmToken) {
+				if !strings.Contains(strings.Join(r.Dependencies, " "), "kubernetes:core/v1:Service") {
+					t.Errorf("%s does not depend on the Service: %v", r.Name, r.Dependencies)
+				}
+			}
+		})
+	}
+}
