@@ -6,7 +6,7 @@ import (
 	"github.com/mlops-retail/retail-api-edge/components/waf"
 )
 
-// Defaults is the one place where default values live; README's config reference lists them.
+// Defaults is the one place where default values live; docs/configuration.md lists them.
 func Defaults() Config {
 	return Config{
 		Exposure: ExposeService,

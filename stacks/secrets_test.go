@@ -142,3 +142,26 @@ func TestSecretTagsKeepTagsAllSecret(t *testing.T) {
 		}
 	}
 }
+
+// untaggedTypes take no tags in pulumi-aws, so they have no tagsAll to protect.
+var untaggedTypes = []string{
+	plan.RolePolicyAttachmentToken, plan.CertificateValidationToken, plan.RecordToken, plan.BucketPolicyToken,
+	plan.PublicAccessBlockToken, plan.OwnershipControlsToken, plan.EncryptionToken, plan.LifecycleToken, plan.TagToken,
+}
+
+// Every AWS type the program registers is classified as tagged or untagged, so a new feature's
+// resources cannot leave a secret tag in plain text in their tagsAll (cli-secrets found that
+// when the alarms came without being added to taggedTypes).
+func TestEveryAWSTypeIsClassifiedForTags(t *testing.T) {
+	for _, file := range []string{"demo", "prod"} {
+		p := stackPlan(t, file)
+		for _, r := range p.Resources {
+			if !strings.HasPrefix(r.Type, "aws:") {
+				continue
+			}
+			if !slices.Contains(taggedTypes, r.Type) && !slices.Contains(untaggedTypes, r.Type) {
+				t.Errorf("%s: %s is in neither taggedTypes (stacks/secrets.go) nor untaggedTypes", file, r.Type)
+			}
+		}
+	}
+}

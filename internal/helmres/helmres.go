@@ -1,7 +1,7 @@
 // Package helmres installs a Helm chart as a `kubernetes:helm.sh/v3:Release`, registered by its
 // type token instead of importing the pulumi-kubernetes `helm/v3` package. That package imports
 // `yaml`, which imports all of Kubernetes' API groups: minutes of compiling, gigabytes of memory
-// and a much larger binary for one resource type (README, "Build cost"). The release itself still
+// and a much larger binary for one resource type (docs/build-cost.md). The release itself still
 // runs in the pulumi-kubernetes provider, exactly as with the SDK; sdk_test.go proves the engine
 // receives the same registration from both.
 package helmres

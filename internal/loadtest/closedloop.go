@@ -13,7 +13,7 @@ import (
 
 // closedLoop sends o.Requests requests from o.Concurrency workers, each waiting for its response
 // before the next, like `ab -k -n N -c C`. It uses fasthttp's client: no goroutine or allocation
-// per request, which is what lets it keep up with ab on a small machine (README, "Load test").
+// per request, which is what lets it keep up with ab on a small machine (docs/operations.md, "Load test").
 func closedLoop(ctx context.Context, o Options, progress func(done int64), results chan<- vegeta.Result) (*recorder, time.Duration) {
 	client := &fasthttp.Client{
 		Name:            "edgectl-loadtest",

@@ -9,7 +9,7 @@ import (
 
 // Placeholder values stand in for what only AWS can answer. They are realistic in shape, so that
 // every input computed from them prints in full, and say "example" so nobody mistakes them for
-// real ones. README lists them.
+// real ones. README ("First two commands") lists them.
 const (
 	AccountID = "123456789012"
 	VpcID     = "vpc-0example000000001"

@@ -436,7 +436,7 @@ func (c *cliWorld) secrets(t *testing.T) {
 	c.assertNoAWS(t)
 }
 
-// sharedCluster runs demo and prod on one cluster, one after the other as the README shows: prod
+// sharedCluster runs demo and prod on one cluster, one after the other as docs/deploying.md shows: prod
 // refuses demo's Service and changes nothing; demo hands the Service over; prod takes it; demo's
 // destroy then leaves prod working.
 func (c *cliWorld) sharedCluster(t *testing.T) {

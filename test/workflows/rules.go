@@ -25,7 +25,7 @@ type Context struct {
 	PulumiVersion string // the CLI version the integration test runs, without "v"
 }
 
-// Rules are every rule, in the order the README lists them.
+// Rules are every rule, in the order docs/github-actions.md lists them.
 var Rules = []Rule{
 	{"pull request jobs only read", pullRequestJobsOnlyRead},
 	{"deploy role only in an environment", deployRoleOnlyInEnvironment},

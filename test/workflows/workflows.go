@@ -1,5 +1,5 @@
 // Package workflows reads the repository's GitHub Actions workflows and checks the delivery rules
-// the README promises: least privilege for pull request jobs, deployments only in a GitHub
+// docs/github-actions.md promises: least privilege for pull request jobs, deployments only in a GitHub
 // environment with the deploy role, pinned actions and Pulumi CLI, OIDC instead of stored Pulumi
 // tokens, pull request numbers never taken from an artifact, and a deployment that reuses CI's
 // verdict and builds the program once.
