@@ -167,7 +167,7 @@ var kinds = map[string]kind{
 	},
 	"aws:cloudwatch/metricAlarm:MetricAlarm": {
 		replaceOn: []string{"name"}, autoname: "name",
-		check:     checkMetricAlarm,
+		check: checkMetricAlarm,
 		create: func(c *createContext) (string, map[string]any, error) {
 			name := str(c.in, "name")
 			return name, map[string]any{"arn": c.arn("cloudwatch", c.region, "alarm:"+name)}, nil
