@@ -16,7 +16,7 @@ import (
 )
 
 type auditFlags struct {
-	stack, dir                  string
+	stackSource
 	cluster, region             string
 	namespace, service, ingress string
 	all                         bool
@@ -40,8 +40,7 @@ func newAuditCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error { return runAudit(cmd, f) },
 	}
 	fl, d := cmd.Flags(), stacks.Defaults()
-	fl.StringVarP(&f.stack, "stack", "s", "", "read cluster, region and app names from Pulumi.<stack>.yaml")
-	fl.StringVar(&f.dir, "dir", "", "project directory (default: the nearest one up from here with a Pulumi.yaml)")
+	f.add(fl, "", "read cluster, region and app names from Pulumi.<stack>.yaml", false)
 	fl.StringVar(&f.cluster, "cluster", "", "EKS cluster name (overrides the stack's)")
 	fl.StringVar(&f.region, "region", "", "AWS region (overrides the stack's)")
 	fl.StringVar(&f.namespace, "namespace", d.App.Namespace, "app namespace")

@@ -12,7 +12,7 @@ import (
 )
 
 func newCostCmd() *cobra.Command {
-	var stack, dir, configFile string
+	var src stackSource
 	traffic := cost.Traffic{}
 	cmd := &cobra.Command{
 		Use:   "cost",
@@ -23,16 +23,14 @@ func newCostCmd() *cobra.Command {
 		Example: "  edgectl cost --stack demo\n  edgectl cost --stack prod --rps 50 --kb-per-request 4",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := decodeStack(dir, stack, configFile)
+			cfg, err := decodeStack(src.dir, src.stack, src.configFile)
 			if err != nil {
 				return err
 			}
 			return printCost(cmd, cfg, traffic)
 		},
 	}
-	cmd.Flags().StringVarP(&stack, "stack", "s", "demo", "stack name; its settings are read from Pulumi.<stack>.yaml")
-	cmd.Flags().StringVar(&configFile, "config-file", "", "read the stack's settings from this file instead")
-	cmd.Flags().StringVar(&dir, "dir", "", "project directory (default: the nearest one up from here with a Pulumi.yaml)")
+	src.add(cmd.Flags(), defaultStack, "stack name; its settings are read from Pulumi.<stack>.yaml", true)
 	cmd.Flags().Float64Var(&traffic.RequestsPerSecond, "rps", 1, "average requests per second")
 	cmd.Flags().Float64Var(&traffic.KBPerRequest, "kb-per-request", 10, "average kilobytes per request and response")
 	return cmd

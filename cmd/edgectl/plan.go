@@ -15,9 +15,7 @@ import (
 )
 
 type planFlags struct {
-	stack       string
-	configFile  string
-	dir         string
+	stackSource
 	output      string
 	diffAgainst string
 	diffFormat  string
@@ -40,9 +38,7 @@ func newPlanCmd() *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runPlan(cmd, f) },
 	}
-	cmd.Flags().StringVarP(&f.stack, "stack", "s", "demo", "stack name; its settings are read from Pulumi.<stack>.yaml")
-	cmd.Flags().StringVar(&f.configFile, "config-file", "", "read the stack's settings from this file instead")
-	cmd.Flags().StringVar(&f.dir, "dir", "", "project directory (default: the nearest one up from here with a Pulumi.yaml)")
+	f.add(cmd.Flags(), defaultStack, "stack name; its settings are read from Pulumi.<stack>.yaml", true)
 	cmd.Flags().StringVarP(&f.output, "output", "o", "table", "output format: table or json")
 	cmd.Flags().StringVar(&f.diffAgainst, "diff-against", "",
 		"print what changed since another plan: a JSON plan file, or a git ref whose code and stack file are planned")
