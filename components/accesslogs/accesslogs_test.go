@@ -14,11 +14,7 @@ import (
 
 func planBucket(t *testing.T, existing string) *plan.Plan {
 	t.Helper()
-	p, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
-		aws, err := plantest.AWSProvider(ctx)
-		if err != nil {
-			return nil, err
-		}
+	p, err := plantest.RunWithAWS(func(ctx *pulumi.Context, aws pulumi.ProviderResource) (pulumi.Map, error) {
 		b, err := NewBucket(ctx, "logs", &Args{ExistingBucket: existing, Prefix: "retail-api", RetentionDays: 30,
 			EmptyOnDestroy: true, Partition: "aws", Region: "us-east-1", AccountID: "123456789012", AwsProvider: aws})
 		if err != nil {

@@ -25,19 +25,19 @@ func TestLoadBalancerName(t *testing.T) {
 
 func planAlarms(t *testing.T, args Args) *plan.Plan {
 	t.Helper()
-	p, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
-		aws, err := plantest.AWSProvider(ctx)
-		if err != nil {
-			return nil, err
-		}
-		args.AwsProvider = aws
-		_, err = NewAlarms(ctx, "api", &args)
-		return nil, err
-	})
+	p, err := runAlarms(args)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return p
+}
+
+func runAlarms(args Args) (*plan.Plan, error) {
+	return plantest.RunWithAWS(func(ctx *pulumi.Context, aws pulumi.ProviderResource) (pulumi.Map, error) {
+		args.AwsProvider = aws
+		_, err := NewAlarms(ctx, "api", &args)
+		return nil, err
+	})
 }
 
 // Each kind of load balancer gets the alarms its metrics allow, in its own namespace and dimension,
@@ -116,15 +116,7 @@ func TestInvalidArgs(t *testing.T) {
 		"zero minutes": {Hostname: pulumi.String("h"), Kind: ALB, ErrorRatePercent: 5},
 		"over 100%":    {Hostname: pulumi.String("h"), Kind: ALB, UnhealthyMinutes: 1, ErrorRatePercent: 101},
 	} {
-		_, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
-			aws, err := plantest.AWSProvider(ctx)
-			if err != nil {
-				return nil, err
-			}
-			a.AwsProvider = aws
-			_, err = NewAlarms(ctx, "api", &a)
-			return nil, err
-		})
+		_, err := runAlarms(a)
 		if err == nil || !strings.Contains(err.Error(), "alarms:") {
 			t.Errorf("%s: want an alarms: error, got %v", name, err)
 		}

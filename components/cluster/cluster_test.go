@@ -14,11 +14,7 @@ import (
 
 func planCluster(t *testing.T, args *Args) *plan.Plan {
 	t.Helper()
-	p, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
-		aws, err := plantest.AWSProvider(ctx)
-		if err != nil {
-			return nil, err
-		}
+	p, err := plantest.RunWithAWS(func(ctx *pulumi.Context, aws pulumi.ProviderResource) (pulumi.Map, error) {
 		args.AwsProvider = aws
 		c, err := NewCluster(ctx, "cluster", args)
 		if err != nil {
