@@ -49,11 +49,4 @@ var exposures = map[Exposure]func(*Config) exposure{
 func (c *Config) exposure() exposure { return exposures[c.Exposure](c) }
 
 // exposureNames lists the valid values of retail-api-edge:exposure.
-func exposureNames() []string {
-	var names []string
-	for e := range maps.Keys(exposures) {
-		names = append(names, string(e))
-	}
-	slices.Sort(names)
-	return names
-}
+func exposureNames() []Exposure { return slices.Sorted(maps.Keys(exposures)) }

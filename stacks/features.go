@@ -2,7 +2,6 @@ package stacks
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
@@ -122,7 +121,7 @@ func (r albRefs) applyTo(a *albingress.Args) {
 // newEdge registers every feature's resources that the load balancer will refer to.
 func newEdge(ctx *pulumi.Context, cfg *Config, awsProvider pulumi.ProviderResource) (*edge, error) {
 	e := &edge{out: pulumi.Map{}}
-	for _, f := range slices.Clone(features) {
+	for _, f := range features {
 		if f.before != nil && f.on(cfg) {
 			if err := f.before(ctx, cfg, awsProvider, e); err != nil {
 				return nil, err
@@ -236,7 +235,7 @@ func newAlarms(ctx *pulumi.Context, cfg *Config, awsProvider pulumi.ProviderReso
 		return err
 	}
 	e.out["unhealthyAlarmArn"] = al.UnhealthyAlarmArn
-	if alarmMetrics(cfg) > 1 {
+	if alarms.WatchesErrorRate(cfg.exposure().loadBalancer()) {
 		e.out["errorRateAlarmArn"] = al.ErrorRateAlarmArn
 	}
 	if a.Notify {
@@ -246,10 +245,10 @@ func newAlarms(ctx *pulumi.Context, cfg *Config, awsProvider pulumi.ProviderReso
 }
 
 // alarmMetrics is how many metrics the alarms evaluate: unhealthy targets (one target group), and
-// except on an NLB, which sees no HTTP status, the 5xx share (three metrics).
+// the 5xx share (three metrics) where the load balancer sees HTTP status.
 func alarmMetrics(c *Config) int {
-	if c.exposure().loadBalancer() == alarms.NLB {
-		return 1
+	if alarms.WatchesErrorRate(c.exposure().loadBalancer()) {
+		return 4
 	}
-	return 4
+	return 1
 }

@@ -184,14 +184,22 @@ func (m *metrics) unhealthy() cloudwatch.MetricAlarmMetricQueryArray {
 	}}
 }
 
-// errorRate is 100 x 5xx responses (the load balancer's own and the targets') / requests. An NLB
-// passes TCP through and sees no HTTP status, so it gets none.
+// errorRateMetrics are, per kind, the 5xx counts (the load balancer's own, the targets') and the
+// request count. An NLB passes TCP through and sees no HTTP status, so it has none.
+var errorRateMetrics = map[string][3]string{
+	ALB:     {"HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count", "RequestCount"},
+	Classic: {"HTTPCode_ELB_5XX", "HTTPCode_Backend_5XX", "RequestCount"},
+}
+
+// WatchesErrorRate says whether a kind of load balancer gets the 5xx-share alarm.
+func WatchesErrorRate(kind string) bool {
+	_, ok := errorRateMetrics[kind]
+	return ok
+}
+
+// errorRate is 100 x 5xx responses / requests, or nil for a kind without HTTP status.
 func (m *metrics) errorRate() cloudwatch.MetricAlarmMetricQueryArray {
-	names := map[string][3]string{
-		ALB:     {"HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count", "RequestCount"},
-		Classic: {"HTTPCode_ELB_5XX", "HTTPCode_Backend_5XX", "RequestCount"},
-	}
-	n, ok := names[m.kind]
+	n, ok := errorRateMetrics[m.kind]
 	if !ok {
 		return nil
 	}
