@@ -40,7 +40,7 @@ func codeSpans(page string) []string {
 			out = append(out, line)
 			continue
 		}
-		for _, m := range regexp.MustCompile("`([^`]+)`").FindAllStringSubmatch(line, -1) {
+		for _, m := range inlineCode.FindAllStringSubmatch(line, -1) {
 			out = append(out, m[1])
 		}
 	}
@@ -49,7 +49,10 @@ func codeSpans(page string) []string {
 
 // invocation is edgectl run as a command (`edgectl ...` or `go run ./cmd/edgectl ...`), not the
 // cmd/edgectl directory named in a listing.
-var invocation = regexp.MustCompile(`(?:^|\s|\./cmd/)edgectl +(.*)`)
+var (
+	invocation = regexp.MustCompile(`(?:^|\s|\./cmd/)edgectl +(.*)`)
+	inlineCode = regexp.MustCompile("`([^`]+)`")
+)
 
 // Every edgectl command and flag the docs show must exist, so no page describes a CLI that is gone.
 func TestDocsShowOnlyRealCommandsAndFlags(t *testing.T) {

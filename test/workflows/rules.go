@@ -162,7 +162,7 @@ func deployAfterCIFromOneBuild(w Workflow, _ Context) []string {
 			out = append(out, fmt.Sprintf("job %s deploys without waiting for a successful ci run", id))
 		}
 		text := jobText(j)
-		build := regexp.MustCompile(`go build -o (bin/\S+)`).FindStringSubmatch(text)
+		build := buildOnce.FindStringSubmatch(text)
 		switch {
 		case build == nil:
 			out = append(out, fmt.Sprintf("job %s does not build the program once with go build -o bin/...", id))
@@ -192,18 +192,10 @@ func deployAfterCIFromOneBuild(w Workflow, _ Context) []string {
 // checks out code that was pushed to this repository.
 func pullRequestFromEvent(w Workflow, _ Context) []string {
 	var out []string
-	uploads := false
-	eachJob(w, func(_ string, j Job) []string {
-		for _, s := range j.Steps {
-			if s.Action() == "actions/upload-artifact" {
-				uploads = true
-			}
-		}
-		return nil
-	})
-	if uploads {
+	// stepsText holds every step's action, so one search finds whether the workflow uploads.
+	if text := stepsText(w); strings.Contains(text, "actions/upload-artifact@") {
 		for _, ref := range []string{"pull_request.number", "github.event.number", "pr-number"} {
-			if strings.Contains(stepsText(w), ref) {
+			if strings.Contains(text, ref) {
 				out = append(out, fmt.Sprintf("a workflow that uploads artifacts writes %s into its steps", ref))
 			}
 		}
@@ -238,16 +230,17 @@ func pullRequestFromEvent(w Workflow, _ Context) []string {
 	})...)
 }
 
+// stepsText is every job's text; the order does not matter to the searches that use it.
 func stepsText(w Workflow) string {
 	var parts []string
-	eachJob(w, func(_ string, j Job) []string {
+	for _, j := range w.Jobs {
 		parts = append(parts, jobText(j))
-		return nil
-	})
+	}
 	return strings.Join(parts, "\n")
 }
 
 var (
+	buildOnce    = regexp.MustCompile(`go build -o (bin/\S+)`)
 	byHeadCommit = regexp.MustCompile(`head\.sha\s*===?\s*(run|context\.payload\.workflow_run)\.head_sha`)
 	pinnedAction = regexp.MustCompile(`^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40}$`)
 	versionNote  = regexp.MustCompile(`^v\d+(\.\d+){0,2}\b`)
