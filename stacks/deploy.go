@@ -10,6 +10,7 @@ import (
 
 	"github.com/mlops-retail/retail-api-edge/components/cluster"
 	"github.com/mlops-retail/retail-api-edge/components/workload"
+	"github.com/mlops-retail/retail-api-edge/internal/fielderr"
 )
 
 // AppName names the components that carry the app (Service, workload). It is part of their URNs:
@@ -34,7 +35,7 @@ func Deploy(ctx *pulumi.Context, cfg *Config, open ClusterReader) (pulumi.Map, e
 	clArgs.Precheck = precheck(cfg, open)
 	cl, err := cluster.NewCluster(ctx, "cluster", clArgs)
 	if err != nil {
-		return nil, err
+		return nil, fielderr.Name(err, clusterKeys)
 	}
 	e, err := newEdge(ctx, cfg, awsProvider)
 	if err != nil {
@@ -73,6 +74,14 @@ func deployApp(ctx *pulumi.Context, cfg *Config, cl *cluster.Cluster, deps []pul
 	args.DependsOn = deps
 	_, err := workload.NewWorkload(ctx, AppName, args, pulumi.Provider(cl.AdoptProvider))
 	return err
+}
+
+// clusterKeys name cluster.Args fields, which the component's errors may ask the user to set, as
+// the config keys clusterArgs takes them from.
+var clusterKeys = map[string]string{
+	"CreateOIDCProvider": k("cluster.createOidcProvider"),
+	"VpcID":              k("cluster.vpcId"),
+	"PublicSubnetIDs":    k("cluster.publicSubnetIds"),
 }
 
 func clusterArgs(cfg *Config, awsProvider pulumi.ProviderResource) *cluster.Args {

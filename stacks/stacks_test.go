@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -216,7 +217,7 @@ func TestOIDCProviderOwnership(t *testing.T) {
 			p, err := plan.Run(plan.Options{Project: Project, Stack: "test", Config: raw, FailingLookups: failing},
 				func(ctx *pulumi.Context) (pulumi.Map, error) { return RunWith(ctx, raw, nil, nil) })
 			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !strings.Contains(err.Error(), "cluster.createOidcProvider") {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !strings.Contains(err.Error(), "set retail-api-edge:cluster.createOidcProvider to true") {
 					t.Fatalf("want a message that says how to get an OIDC provider, got %v", err)
 				}
 				return
@@ -350,6 +351,39 @@ func TestSlowStepsAreBounded(t *testing.T) {
 			t.Errorf("%s timeouts: got %+v, want create %s update %s delete %q", tt.typ, got, tt.create, tt.update, tt.delete)
 		}
 	}
+}
+
+// The cluster component's errors name the argument that fixes them; the user reads the config
+// key it comes from, and each named argument is a real one.
+func TestClusterKeysNameRealArgsAndKeys(t *testing.T) {
+	for field, key := range clusterKeys {
+		_, inArgs := reflect.TypeFor[cluster.Args]().FieldByName(field)
+		_, inNew := reflect.TypeFor[cluster.NewClusterArgs]().FieldByName(field)
+		if !inArgs && !inNew {
+			t.Errorf("%s is not a cluster argument", field)
+		}
+		if !isConfigKey(strings.TrimPrefix(key, Project+":")) {
+			t.Errorf("%s (for %s) is not a config key", key, field)
+		}
+	}
+}
+
+// isConfigKey says whether path ("cluster.vpcId") names a field of Config by its JSON names.
+func isConfigKey(path string) bool {
+	t := reflect.TypeFor[Config]()
+	for name := range strings.SplitSeq(path, ".") {
+		found := false
+		for i := range t.NumField() {
+			if f := t.Field(i); strings.Split(f.Tag.Get("json"), ",")[0] == name {
+				t, found = f.Type, true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
 
 // Plan runs the program offline on st, as internal/stackplan does for edgectl (which imports this

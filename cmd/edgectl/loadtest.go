@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mlops-retail/retail-api-edge/internal/fielderr"
 	"github.com/mlops-retail/retail-api-edge/internal/loadtest"
 )
 
@@ -45,7 +46,7 @@ func newLoadtestCmd() *cobra.Command {
 			}
 			r, err := loadtest.Run(cmd.Context(), o)
 			if err != nil {
-				return err
+				return fielderr.Name(err, flagNames(cmd.Flags(), &o))
 			}
 			if output == "json" {
 				enc := json.NewEncoder(cmd.OutOrStdout())

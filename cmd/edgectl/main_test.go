@@ -225,7 +225,25 @@ func TestLoadtestCommand(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &r); err != nil || r.Requests != 100 || r.StatusCodes["200"] != 100 || r.LatencyMs.P99 <= 0 {
 		t.Errorf("report %+v (%v):\n%s", r, err, out)
 	}
-	if _, _, err := edgectl(t, "loadtest", "-n", "10", srv.URL); err == nil {
-		t.Error("-n without -c must be refused")
+}
+
+// Bad flag values are refused with a message that names the flags as typed (the libraries name
+// their fields; edgectl renames them from the flags bound to those fields).
+func TestBadFlagsAreNamed(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"loadtest", "-n", "10", "--rate", "5", "http://x"}, "choose one shape: -n/--requests and -c/--concurrency (closed loop) or --rate and --duration"},
+		{[]string{"loadtest", "-n", "10", "http://x"}, "-n/--requests and -c/--concurrency must be positive"},
+		{[]string{"loadtest", "-n", "5", "-c", "10", "http://x"}, "with -c/--concurrency at most -n/--requests"},
+		{[]string{"loadtest", "--rate", "5", "http://x"}, "--rate and --duration must both be positive"},
+		{[]string{"loadtest", "-n", "1", "-c", "1", "--timeout", "0s", "http://x"}, "--timeout must be positive"},
+		{[]string{"verify", "--url", "ftp://x"}, `--url must be an http:// or https:// URL, got "ftp://x"`},
+	} {
+		_, _, err := edgectl(t, tt.args...)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("edgectl %s: want an error containing %q, got %v", strings.Join(tt.args, " "), tt.want, err)
+		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mlops-retail/retail-api-edge/internal/fielderr"
 	"github.com/mlops-retail/retail-api-edge/internal/texttable"
 	"github.com/mlops-retail/retail-api-edge/internal/verify"
 	"github.com/mlops-retail/retail-api-edge/stacks"
@@ -54,7 +55,11 @@ func newVerifyCmd() *cobra.Command {
 			o.Progress = cmd.ErrOrStderr()
 			results, err := verify.Run(cmd.Context(), o)
 			if err != nil {
-				return err
+				from := "--url"
+				if base == "" {
+					from = "the url output of stack " + stack
+				}
+				return fielderr.Name(err, map[string]string{"BaseURL": from})
 			}
 			rows := [][]string{{"CHECK", "RESULT", "DETAIL"}}
 			for _, r := range results {

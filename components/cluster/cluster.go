@@ -21,6 +21,8 @@ import (
 	"github.com/pulumi/pulumi-eks/sdk/v2/go/eks"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/mlops-retail/retail-api-edge/internal/fielderr"
 )
 
 // TypeToken is the component's type, fixed for life.
@@ -215,10 +217,10 @@ func (c *Cluster) existingOIDCProvider(ctx *pulumi.Context, name string, args *A
 	found, err := iam.LookupOpenIdConnectProvider(ctx, &iam.LookupOpenIdConnectProviderArgs{Url: &issuer},
 		pulumi.Provider(args.AwsProvider), pulumi.Parent(c))
 	if err != nil {
-		return pulumi.StringOutput{}, fmt.Errorf("EKS cluster %q has no IAM OIDC provider for %s, which the load balancer "+
-			"controller's role needs. Create it with `eksctl utils associate-iam-oidc-provider --cluster %s --region %s --approve`, "+
-			"or set retail-api-edge:cluster.createOidcProvider: true to let this stack own it (create it, and delete it on destroy). "+
-			"Lookup error: %w", args.Name, issuer, args.Name, args.Region, err)
+		return pulumi.StringOutput{}, fielderr.Wrap(err, fmt.Sprintf("EKS cluster %q has no IAM OIDC provider for %s, which the "+
+			"load balancer controller's role needs. Create it with `eksctl utils associate-iam-oidc-provider --cluster %s "+
+			"--region %s --approve`, or set {CreateOIDCProvider} to true to let this stack own it (create it, and delete it "+
+			"on destroy). Lookup error", args.Name, issuer, args.Name, args.Region))
 	}
 	return pulumi.String(found.Arn).ToStringOutput(), nil
 }
@@ -277,7 +279,7 @@ func network(ctx *pulumi.Context, n NewClusterArgs, opts []pulumi.InvokeOption) 
 	if vpcID == "" {
 		vpc, err := ec2.LookupVpc(ctx, &ec2.LookupVpcArgs{Default: pulumi.BoolRef(true)}, opts...)
 		if err != nil {
-			return "", nil, fmt.Errorf("looking up the default VPC (set cluster.vpcId to use another): %w", err)
+			return "", nil, fielderr.Wrap(err, "looking up the default VPC (set {VpcID} to use another)")
 		}
 		vpcID = vpc.Id
 	}
@@ -287,13 +289,13 @@ func network(ctx *pulumi.Context, n NewClusterArgs, opts []pulumi.InvokeOption) 
 			{Name: "default-for-az", Values: []string{"true"}},
 		}}, opts...)
 		if err != nil {
-			return "", nil, fmt.Errorf("looking up the default subnets of %s: %w", vpcID, err)
+			return "", nil, fielderr.Wrap(err, fmt.Sprintf("looking up the default subnets of %s (set {PublicSubnetIDs} to use others)", vpcID))
 		}
 		subnets = found.Ids
 	}
 	if len(subnets) < 2 {
-		return "", nil, fmt.Errorf("VPC %s has %d public subnets; load balancers need at least two "+
-			"availability zones (set cluster.publicSubnetIds)", vpcID, len(subnets))
+		return "", nil, fielderr.New(fmt.Sprintf("VPC %s has %d public subnets; load balancers need at least two "+
+			"availability zones (set {PublicSubnetIDs})", vpcID, len(subnets)))
 	}
 	return vpcID, subnets, nil
 }

@@ -2,12 +2,14 @@ package cluster
 
 import (
 	"encoding/json"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/mlops-retail/retail-api-edge/internal/fielderr"
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
 	"github.com/mlops-retail/retail-api-edge/internal/plantest"
 )
@@ -148,4 +150,47 @@ func toStrings(in []any) []string {
 		out[i], _ = v.(string)
 	}
 	return out
+}
+
+// An error the user fixes by setting an argument names it as {Field}, so the stack can call it by
+// its config key; each such field must be one of Args' or NewClusterArgs'.
+func TestErrorsNameTheArgThatFixesThem(t *testing.T) {
+	existing := &Args{Name: "x", Region: "us-east-1", NeedOIDC: true}
+	created := &Args{Name: "x", Region: "us-east-1", Create: true, New: NewClusterArgs{DesiredNodes: 1, MinNodes: 1, MaxNodes: 1}}
+	tests := []struct {
+		name    string
+		args    *Args
+		failing string
+		want    string
+	}{
+		{"no IAM OIDC provider", existing, plan.GetOIDCProviderToken, "CreateOIDCProvider"},
+		{"no default VPC", created, plan.GetVpcToken, "VpcID"},
+		{"no default subnets", created, plan.GetSubnetsToken, "PublicSubnetIDs"},
+		{"one subnet", &Args{Name: "x", Region: "us-east-1", Create: true, New: NewClusterArgs{
+			DesiredNodes: 1, MinNodes: 1, MaxNodes: 1, VpcID: "vpc-1", PublicSubnetIDs: []string{"subnet-1"},
+		}}, "", "PublicSubnetIDs"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := plan.Run(plan.Options{Project: "p", Stack: "s", FailingLookups: map[string]string{tt.failing: "not found"}},
+				func(ctx *pulumi.Context) (pulumi.Map, error) {
+					aws, err := plantest.AWSProvider(ctx)
+					if err != nil {
+						return nil, err
+					}
+					a := *tt.args
+					a.AwsProvider = aws
+					_, err = NewCluster(ctx, "c", &a)
+					return nil, err
+				})
+			if got := fielderr.Fields(err); !slices.Equal(got, []string{tt.want}) {
+				t.Fatalf("want an error naming {%s}, got fields %v: %v", tt.want, got, err)
+			}
+			_, inArgs := reflect.TypeFor[Args]().FieldByName(tt.want)
+			_, inNew := reflect.TypeFor[NewClusterArgs]().FieldByName(tt.want)
+			if !inArgs && !inNew {
+				t.Errorf("%s is not a field of Args or NewClusterArgs", tt.want)
+			}
+		})
+	}
 }

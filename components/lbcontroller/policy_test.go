@@ -39,8 +39,8 @@ func digest(b []byte) string {
 func TestPolicyIsTheOfficialOne(t *testing.T) {
 	got := canonical(t, []byte(ControllerPolicy("aws").JSON()))
 	if d := digest(got); d != officialDigest {
-		t.Errorf("policy digest %s differs from the official %s policy (%s); compare with `edgectl plan --stack prod -o json`",
-			d, PolicyVersion, officialDigest)
+		t.Errorf("policy digest %s differs from the official %s policy (%s); set LBC_IAM_POLICY to the upstream "+
+			"iam_policy.json to see the difference", d, PolicyVersion, officialDigest)
 	}
 	// With the upstream file at hand, show the difference instead of a digest.
 	if path := os.Getenv("LBC_IAM_POLICY"); path != "" {

@@ -6,7 +6,6 @@ package loadtest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -17,6 +16,8 @@ import (
 	"github.com/schollz/progressbar/v3"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 	"github.com/tsenart/vegeta/v12/lib/plot"
+
+	"github.com/mlops-retail/retail-api-edge/internal/fielderr"
 )
 
 // Options choose the load. Set Requests and Concurrency for a closed loop, or Rate and Duration.
@@ -56,15 +57,15 @@ func (o *Options) validate() error {
 	closed, open := o.Requests > 0 || o.Concurrency > 0, o.Rate > 0 || o.Duration > 0
 	switch {
 	case len(o.URLs) == 0:
-		return errors.New("give at least one URL")
+		return fielderr.New("give at least one of {URLs}")
 	case closed == open:
-		return errors.New("choose one shape: -n and -c (closed loop) or --rate and --duration (constant rate)")
+		return fielderr.New("choose one shape: {Requests} and {Concurrency} (closed loop) or {Rate} and {Duration} (constant rate)")
 	case closed && (o.Requests < 1 || o.Concurrency < 1 || o.Concurrency > o.Requests):
-		return errors.New("-n and -c must be positive, with -c at most -n")
+		return fielderr.New("{Requests} and {Concurrency} must be positive, with {Concurrency} at most {Requests}")
 	case open && (o.Rate < 1 || o.Duration <= 0):
-		return errors.New("--rate and --duration must both be positive")
+		return fielderr.New("{Rate} and {Duration} must both be positive")
 	case o.Timeout <= 0:
-		return errors.New("--timeout must be positive")
+		return fielderr.New("{Timeout} must be positive")
 	}
 	for _, u := range o.URLs {
 		if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {

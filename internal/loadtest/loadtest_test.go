@@ -91,12 +91,12 @@ func TestInvalidOptions(t *testing.T) {
 		o    Options
 		want string
 	}{
-		{"no URL", Options{Requests: 1, Concurrency: 1, Timeout: s}, "at least one URL"},
+		{"no URL", Options{Requests: 1, Concurrency: 1, Timeout: s}, "at least one of URLs"},
 		{"both shapes", Options{URLs: []string{"http://x"}, Requests: 1, Concurrency: 1, Rate: 1, Duration: s, Timeout: s}, "choose one shape"},
-		{"c above n", Options{URLs: []string{"http://x"}, Requests: 1, Concurrency: 2, Timeout: s}, "-c at most -n"},
+		{"c above n", Options{URLs: []string{"http://x"}, Requests: 1, Concurrency: 2, Timeout: s}, "Concurrency at most Requests"},
 		{"not HTTP", Options{URLs: []string{"x"}, Requests: 1, Concurrency: 1, Timeout: s}, "not an http(s) URL"},
-		{"rate, no duration", Options{URLs: []string{"http://x"}, Rate: 5, Timeout: s}, "--rate and --duration"},
-		{"no timeout", Options{URLs: []string{"http://x"}, Requests: 1, Concurrency: 1}, "--timeout"},
+		{"rate, no duration", Options{URLs: []string{"http://x"}, Rate: 5, Timeout: s}, "Rate and Duration"},
+		{"no timeout", Options{URLs: []string{"http://x"}, Requests: 1, Concurrency: 1}, "Timeout must"},
 	} {
 		if _, err := Run(context.Background(), tc.o); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: want an error containing %q, got %v", tc.name, tc.want, err)

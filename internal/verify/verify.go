@@ -17,6 +17,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/mlops-retail/retail-api-edge/internal/fielderr"
 )
 
 // Options configure a verification run.
@@ -46,7 +48,7 @@ type Result struct {
 func Run(ctx context.Context, o Options) ([]Result, error) {
 	base, err := url.Parse(strings.TrimRight(o.BaseURL, "/"))
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
-		return nil, fmt.Errorf("--url must be an http:// or https:// URL, got %q", o.BaseURL)
+		return nil, fielderr.New(fmt.Sprintf("{BaseURL} must be an http:// or https:// URL, got %q", o.BaseURL))
 	}
 	client := &http.Client{
 		Timeout:   10 * time.Second,
