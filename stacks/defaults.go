@@ -3,8 +3,13 @@ package stacks
 import (
 	"slices"
 
+	"github.com/mlops-retail/retail-api-edge/components/lbcontroller"
 	"github.com/mlops-retail/retail-api-edge/components/waf"
 )
+
+// modernTLSPolicy is AWS's recommended ELB policy (TLS 1.3 and 1.2, post-quantum key exchange): the
+// default for the ALB's HTTPS listener and for the controller's own default.
+const modernTLSPolicy = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"
 
 // Defaults is the one place where default values live; docs/configuration.md lists them.
 func Defaults() Config {
@@ -36,8 +41,8 @@ func Defaults() Config {
 			Namespace:        "kube-system",
 			ServiceAccount:   "aws-load-balancer-controller",
 			Replicas:         2,
-			PolicyVersion:    "v3.5.0",
-			DefaultSSLPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
+			PolicyVersion:    lbcontroller.PolicyVersion,
+			DefaultSSLPolicy: modernTLSPolicy,
 		},
 		Ingress: IngressConfig{
 			Name:               "retail-api",
@@ -45,7 +50,7 @@ func Defaults() Config {
 			IdleTimeoutSeconds: 60,
 		},
 		Domain:     DomainConfig{Alias: true},
-		TLS:        TLSConfig{SSLPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"},
+		TLS:        TLSConfig{SSLPolicy: modernTLSPolicy},
 		WAF:        WAFConfig{RateLimit: 2000, LargeBodies: "count"},
 		AccessLogs: AccessLogsConfig{Prefix: "retail-api", RetentionDays: 30, EmptyOnDestroy: true},
 		Alarms:     AlarmsConfig{UnhealthyMinutes: 3, ErrorRatePercent: 5},

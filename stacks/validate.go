@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/mlops-retail/retail-api-edge/components/lbcontroller"
 )
 
 var (
@@ -34,7 +36,7 @@ var (
 )
 
 // supportedPolicyVersions are the controller releases whose IAM policy this program carries.
-var supportedPolicyVersions = []string{"v3.5.0"}
+var supportedPolicyVersions = []string{lbcontroller.PolicyVersion}
 
 // Limits enforced here are AWS's and Kubernetes' own, so a bad value fails in preview, not at
 // the end of a 10-minute `pulumi up`.
@@ -221,9 +223,9 @@ func inSuccessRange(code string) bool { return code >= "200" && code <= "499" }
 // checkTLSPolicy checks an ELB security policy name, and that it refuses TLS 1.0 and 1.1.
 func checkTLSPolicy(v *validator, key, policy string) {
 	v.check(sslPolicyRe.MatchString(policy), k(key),
-		"must be an ELB security policy name like ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09, got %q", policy)
+		"must be an ELB security policy name like %s, got %q", modernTLSPolicy, policy)
 	v.check(!sslPolicyRe.MatchString(policy) || modernTLSRe.MatchString(policy), k(key),
-		"%q still allows TLS 1.0 or 1.1; use a TLS 1.2+ policy such as ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", policy)
+		"%q still allows TLS 1.0 or 1.1; use a TLS 1.2+ policy such as %s", policy, modernTLSPolicy)
 }
 
 func (c *ControllerConfig) validate(v *validator) {
