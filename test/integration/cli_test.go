@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/mlops-retail/retail-api-edge/internal/ownership"
+	"github.com/mlops-retail/retail-api-edge/internal/stackconfig"
+	"github.com/mlops-retail/retail-api-edge/stacks"
 	"github.com/mlops-retail/retail-api-edge/test/integration/awsstandin"
 	"github.com/mlops-retail/retail-api-edge/test/integration/harness"
 )
@@ -64,9 +67,8 @@ type cliWorld struct {
 }
 
 const (
-	clusterName = "mlops-retail-cluster"
-	zoneID      = "Z0INTEGRATION00000001"
-	account     = "123456789012"
+	zoneID  = "Z0INTEGRATION00000001"
+	account = "123456789012"
 )
 
 func (w *world) cli(t *testing.T) *cliWorld {
@@ -139,6 +141,7 @@ func (c *cliWorld) stackInit(t *testing.T, stack string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	c.sameNames(t, stack)
 	c.pulumi(t, "stack", "init", stack, "--secrets-provider", "passphrase")
 	// The next scenario starts from the repository's stack file, without this one's `config set`s.
 	t.Cleanup(func() {
@@ -147,6 +150,23 @@ func (c *cliWorld) stackInit(t *testing.T, stack string) {
 			t.Error(err)
 		}
 	})
+}
+
+// sameNames stops the scenario unless the stack file names the cluster, app, Ingress and controller
+// as the scenarios look for them.
+func (c *cliWorld) sameNames(t *testing.T, stack string) {
+	t.Helper()
+	st, err := stackconfig.Load(c.cli.Dir, stack, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := stacks.Decode(stack, st.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := namesOf(cfg), namesOf(&names); !slices.Equal(got, want) {
+		t.Fatalf("Pulumi.%s.yaml names %v; the scenarios look for the defaults %v", stack, got, want)
+	}
 }
 
 // localChart points the controller at the test chart: the only override, since the eks-charts
@@ -191,7 +211,7 @@ func (c *cliWorld) demo(t *testing.T) {
 	c.pulumi(t, "preview", "--stack", "demo")
 	c.pulumi(t, "up", "--yes", "--stack", "demo")
 	lb := c.onlyLive(t, "nlb")
-	if got, want := c.output(t, "demo", "healthUrl"), "http://"+lb.Hostname+"/health"; got != want {
+	if got, want := c.output(t, "demo", "healthUrl"), "http://"+lb.Hostname+healthPath; got != want {
 		t.Errorf("healthUrl = %q, want %q", got, want)
 	}
 	ops := len(c.ledger(t).Ops)

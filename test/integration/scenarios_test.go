@@ -77,7 +77,7 @@ func (w *world) adopt(t *testing.T, manual *corev1.Service) {
 		t.Errorf("type = %s", svc.Spec.Type)
 	}
 	for key, want := range map[string]string{
-		servicelb.Prefix + "type": "nlb", servicelb.Prefix + "healthcheck-path": "/health",
+		servicelb.Prefix + "type": "nlb", servicelb.Prefix + "healthcheck-path": healthPath,
 		servicelb.Prefix + "scheme": "internet-facing",
 	} {
 		if svc.Annotations[key] != want {
@@ -119,10 +119,10 @@ func (w *world) switchToB(t *testing.T) {
 		t.Fatal(err)
 	}
 	if ing.Annotations["alb.ingress.kubernetes.io/target-type"] != "ip" ||
-		ing.Annotations["alb.ingress.kubernetes.io/healthcheck-path"] != "/health" {
+		ing.Annotations["alb.ingress.kubernetes.io/healthcheck-path"] != healthPath {
 		t.Errorf("Ingress annotations: %v", ing.Annotations)
 	}
-	sa, err := w.k8s.CoreV1().ServiceAccounts(controllerNS).Get(w.ctx, controllerName, metav1.GetOptions{})
+	sa, err := w.k8s.CoreV1().ServiceAccounts(controllerNS).Get(w.ctx, controllerSA, metav1.GetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -326,7 +326,7 @@ func (w *world) assertNoOptionB(t *testing.T) {
 	if _, ok := ns.Labels[albingress.ReadinessGateLabel]; ok {
 		t.Errorf("the namespace keeps the readiness-gate label: %v", ns.Labels)
 	}
-	_, err = w.k8s.CoreV1().ServiceAccounts(controllerNS).Get(w.ctx, controllerName, metav1.GetOptions{})
+	_, err = w.k8s.CoreV1().ServiceAccounts(controllerNS).Get(w.ctx, controllerSA, metav1.GetOptions{})
 	if exists(t, err) {
 		t.Error("the controller service account is still there")
 	}

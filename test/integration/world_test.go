@@ -21,19 +21,40 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/client-go/kubernetes"
 
+	"github.com/mlops-retail/retail-api-edge/components/lbcontroller"
+	"github.com/mlops-retail/retail-api-edge/stacks"
 	"github.com/mlops-retail/retail-api-edge/test/integration/harness"
 )
 
-// What the stacks under test use; the names are the program's defaults.
-const (
-	namespace      = "mlops"
-	serviceName    = "retail-api-svc"
-	ingressName    = "retail-api"
-	controllerNS   = "kube-system"
-	controllerName = "aws-load-balancer-controller"
-	roleArn        = "arn:aws:iam::123456789012:role/platform-lbc"
-	vpcID          = "vpc-0123456789abcdef0"
+// names are what the stacks under test call things. The Automation API worlds set none of them, so
+// they are the program's defaults; the CLI scenarios run the repository's stack files, and
+// stackInit stops a scenario whose stack file names them otherwise.
+var names = stacks.Defaults()
+
+var (
+	clusterName  = names.Cluster.Name
+	namespace    = names.App.Namespace
+	serviceName  = names.App.ServiceName
+	healthPath   = names.App.HealthPath
+	ingressName  = names.Ingress.Name
+	controllerNS = names.Controller.Namespace
+	controllerSA = names.Controller.ServiceAccount
 )
+
+// controllerName is the controller Deployment's and PDB's: the chart names them after the release.
+const controllerName = lbcontroller.ReleaseName
+
+// What the world supplies: the platform team's controller role and the cluster's VPC.
+const (
+	roleArn = "arn:aws:iam::123456789012:role/platform-lbc"
+	vpcID   = "vpc-0123456789abcdef0"
+)
+
+// namesOf are the names of cfg the scenarios look objects up by.
+func namesOf(cfg *stacks.Config) []string {
+	return []string{cfg.Cluster.Name, cfg.App.Namespace, cfg.App.ServiceName, cfg.App.HealthPath, cfg.Ingress.Name,
+		cfg.Controller.Namespace, cfg.Controller.ServiceAccount}
+}
 
 // world is one running control plane with its simulated node, the cloud stand-in and the engine.
 type world struct {

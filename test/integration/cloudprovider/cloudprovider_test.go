@@ -24,9 +24,11 @@ import (
 	"github.com/mlops-retail/retail-api-edge/stacks"
 )
 
+// clusterID is how the cloud provider knows the cluster (EKS: its name) and tags what it makes.
+var clusterID = stacks.Defaults().Cluster.Name
+
 const (
-	clusterID = "mlops-retail-cluster"
-	vpcID     = "vpc-0example000000001"
+	vpcID = "vpc-0example000000001"
 	// nodePort is what the API server assigns the Service's port; the load balancer's instance
 	// targets receive traffic there and kube-proxy forwards it to a pod's targetPort.
 	nodePort = 31234
