@@ -18,7 +18,7 @@ func markedBy(stack string) ownership.Metadata {
 
 // planWith plans raw as stack "test" against the given cluster objects.
 func planWith(raw map[string]string, cluster ownershiptest.Cluster) (*plan.Plan, error) {
-	return plan.Run(plan.Options{Project: Project, Stack: "test", Config: raw},
+	return plan.Run(plan.Options{Project: Project, Stack: "test", Config: raw, Region: raw[RegionKey]},
 		func(ctx *pulumi.Context) (pulumi.Map, error) { return RunWith(ctx, raw, nil, cluster.Open) })
 }
 

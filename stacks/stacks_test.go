@@ -214,7 +214,7 @@ func TestOIDCProviderOwnership(t *testing.T) {
 			if tt.lookupFails {
 				failing[plan.GetOIDCProviderToken] = "NoSuchEntity: OpenIDConnect provider not found"
 			}
-			p, err := plan.Run(plan.Options{Project: Project, Stack: "test", Config: raw, FailingLookups: failing},
+			p, err := plan.Run(plan.Options{Project: Project, Stack: "test", Config: raw, Region: raw[RegionKey], FailingLookups: failing},
 				func(ctx *pulumi.Context) (pulumi.Map, error) { return RunWith(ctx, raw, nil, nil) })
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !strings.Contains(err.Error(), "set retail-api-edge:cluster.createOidcProvider to true") {

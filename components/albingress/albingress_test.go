@@ -6,7 +6,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/mlops-retail/retail-api-edge/internal/plan"
+	"github.com/mlops-retail/retail-api-edge/internal/plantest"
 )
 
 func settings() Settings {
@@ -94,7 +94,7 @@ func TestAnnotations(t *testing.T) {
 type fakeRelease struct{ pulumi.CustomResourceState }
 
 func TestIngress(t *testing.T) {
-	p, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
+	p, err := plantest.Run(func(ctx *pulumi.Context) (pulumi.Map, error) {
 		var rel fakeRelease
 		if err := ctx.RegisterResource("kubernetes:helm.sh/v3:Release", "release", pulumi.Map{}, &rel); err != nil {
 			return nil, err
@@ -138,7 +138,7 @@ func TestIngress(t *testing.T) {
 }
 
 func TestIngressRequiresTheControllerDependency(t *testing.T) {
-	_, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
+	_, err := plantest.Run(func(ctx *pulumi.Context) (pulumi.Map, error) {
 		_, err := NewIngress(ctx, "x", &Args{Namespace: "n", Name: "x", ServiceName: pulumi.String("s"), ServicePort: 80, Settings: settings()})
 		return nil, err
 	})

@@ -130,7 +130,7 @@ func TestInvalidArgs(t *testing.T) {
 		"one subnet": {Name: "x", Region: "us-east-1", Create: true, New: NewClusterArgs{DesiredNodes: 1, VpcID: "vpc-1", PublicSubnetIDs: []string{"subnet-1"}}},
 	} {
 		t.Run(name, func(t *testing.T) {
-			p, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
+			p, err := plantest.Run(func(ctx *pulumi.Context) (pulumi.Map, error) {
 				_, err := NewCluster(ctx, "c", a)
 				return nil, err
 			})
@@ -172,7 +172,9 @@ func TestErrorsNameTheArgThatFixesThem(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := plan.Run(plan.Options{Project: "p", Stack: "s", FailingLookups: map[string]string{tt.failing: "not found"}},
+			opts := plantest.Options()
+			opts.FailingLookups = map[string]string{tt.failing: "not found"}
+			_, err := plan.Run(opts,
 				func(ctx *pulumi.Context) (pulumi.Map, error) {
 					aws, err := plantest.AWSProvider(ctx)
 					if err != nil {

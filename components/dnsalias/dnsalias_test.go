@@ -11,7 +11,7 @@ import (
 
 func TestAlias(t *testing.T) {
 	for _, ipv6 := range []bool{false, true} {
-		p, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
+		p, err := plantest.Run(func(ctx *pulumi.Context) (pulumi.Map, error) {
 			aws, err := plantest.AWSProvider(ctx)
 			if err != nil {
 				return nil, err

@@ -66,7 +66,7 @@ func TestTrustPolicyNeedsAnIssuer(t *testing.T) {
 }
 
 func TestRoleComponent(t *testing.T) {
-	p, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
+	p, err := plantest.Run(func(ctx *pulumi.Context) (pulumi.Map, error) {
 		aws, err := plantest.AWSProvider(ctx)
 		if err != nil {
 			return nil, err

@@ -10,13 +10,14 @@ import (
 	"github.com/mlops-retail/retail-api-edge/components/irsa"
 	"github.com/mlops-retail/retail-api-edge/internal/helmres"
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
+	"github.com/mlops-retail/retail-api-edge/internal/plantest"
 )
 
 type fakeProvider struct{ pulumi.ProviderResourceState }
 
 func planController(t *testing.T, mutate func(*Args)) *plan.Plan {
 	t.Helper()
-	p, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
+	p, err := plantest.Run(func(ctx *pulumi.Context) (pulumi.Map, error) {
 		var aws, k8s fakeProvider
 		if err := ctx.RegisterResource("pulumi:providers:aws", "aws", pulumi.Map{}, &aws); err != nil {
 			return nil, err

@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
+	"github.com/mlops-retail/retail-api-edge/internal/plantest"
 )
 
 func args(lb *LoadBalancer) *Args {
@@ -24,7 +25,7 @@ func nlb() *LoadBalancer {
 func planService(t *testing.T, a *Args) (*plan.Plan, *AppService) {
 	t.Helper()
 	var svc *AppService
-	p, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
+	p, err := plantest.Run(func(ctx *pulumi.Context) (pulumi.Map, error) {
 		var err error
 		svc, err = NewAppService(ctx, "retail-api", a)
 		if err != nil {
@@ -106,7 +107,7 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			a := args(nlb())
 			tt.mutate(a)
-			p, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
+			p, err := plantest.Run(func(ctx *pulumi.Context) (pulumi.Map, error) {
 				_, err := NewAppService(ctx, "x", a)
 				return nil, err
 			})

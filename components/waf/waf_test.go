@@ -13,7 +13,7 @@ import (
 )
 
 func TestWebACL(t *testing.T) {
-	p, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
+	p, err := plantest.Run(func(ctx *pulumi.Context) (pulumi.Map, error) {
 		aws, err := plantest.AWSProvider(ctx)
 		if err != nil {
 			return nil, err
@@ -58,7 +58,7 @@ func TestWebACL(t *testing.T) {
 
 func TestRateLimitBounds(t *testing.T) {
 	for _, limit := range []int{MinRateLimit - 1, MaxRateLimit + 1} {
-		_, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
+		_, err := plantest.Run(func(ctx *pulumi.Context) (pulumi.Map, error) {
 			aws, err := plantest.AWSProvider(ctx)
 			if err != nil {
 				return nil, err
@@ -85,7 +85,7 @@ func TestBaselineGroups(t *testing.T) {
 // to count, so POST /predict bodies over 8 KB pass; without it AWS's block stands.
 func TestLargeBodies(t *testing.T) {
 	for _, count := range []bool{true, false} {
-		p, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
+		p, err := plantest.Run(func(ctx *pulumi.Context) (pulumi.Map, error) {
 			aws, err := plantest.AWSProvider(ctx)
 			if err != nil {
 				return nil, err

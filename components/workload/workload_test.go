@@ -5,11 +5,11 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/mlops-retail/retail-api-edge/internal/plan"
+	"github.com/mlops-retail/retail-api-edge/internal/plantest"
 )
 
 func TestWorkload(t *testing.T) {
-	p, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
+	p, err := plantest.Run(func(ctx *pulumi.Context) (pulumi.Map, error) {
 		_, err := NewWorkload(ctx, "retail-api", &Args{
 			Namespace: "mlops", Name: "retail-api", Labels: map[string]string{"app": "retail-api"},
 			Image: "example.com/retail-api:1.0", Replicas: 3, Port: 8000, HealthPath: "/health",
@@ -59,7 +59,7 @@ func TestWorkload(t *testing.T) {
 }
 
 func TestTooFewReplicas(t *testing.T) {
-	_, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
+	_, err := plantest.Run(func(ctx *pulumi.Context) (pulumi.Map, error) {
 		_, err := NewWorkload(ctx, "w", &Args{Namespace: "n", Name: "w", Labels: map[string]string{"a": "b"}, Image: "i", Replicas: 1})
 		return nil, err
 	})

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/mod/modfile"
 
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
+	"github.com/mlops-retail/retail-api-edge/internal/plantest"
 )
 
 // TestReleaseMatchesTheSDK registers the release both ways under mocks and compares what the
@@ -60,7 +61,7 @@ func TestReleaseMatchesTheSDK(t *testing.T) {
 
 func registration(t *testing.T, f func(ctx *pulumi.Context) error) plan.Resource {
 	t.Helper()
-	p, err := plan.Run(plan.Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) { return nil, f(ctx) })
+	p, err := plantest.Run(func(ctx *pulumi.Context) (pulumi.Map, error) { return nil, f(ctx) })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,8 @@ type Options struct {
 	Config map[string]string
 	// SecretKeys lists the config keys that are secrets.
 	SecretKeys []string
-	// Region is used for placeholder ARNs and hostnames ("us-east-1" if empty).
+	// Region is named in placeholder ARNs and hostnames: the stack's region (stackplan passes it;
+	// a stack without one fails its own validation first), plantest.Region in component tests.
 	Region string
 	// FailingLookups makes these provider functions fail, as AWS does when a thing does not exist
 	// (token to error message), to plan what happens then.
@@ -80,11 +81,7 @@ func (e *ProgramError) Unwrap() error { return e.Err }
 // Run executes program offline and returns what it would register. When the program fails, the
 // plan holds what it registered before failing, and the error is a *ProgramError.
 func Run(opts Options, program Program) (*Plan, error) {
-	region := opts.Region
-	if region == "" {
-		region = "us-east-1"
-	}
-	m := &mocks{project: opts.Project, stack: opts.Stack, region: region, failing: opts.FailingLookups,
+	m := &mocks{project: opts.Project, stack: opts.Stack, region: opts.Region, failing: opts.FailingLookups,
 		noDefaultProviders: disabledDefaultProviders(opts.Config)}
 	var outputs pulumi.Map
 	var programErr error
