@@ -70,7 +70,7 @@ var features = []feature{
 		block: "alarms", target: func(c *Config) any { return &c.Alarms },
 		key: "alarms.enabled", on: func(c *Config) bool { return c.Alarms.Enabled }, needsAWS: true,
 		validate: func(c *Config, v *validator) { c.Alarms.validate(v) },
-		cost:     func(c *Config, s *cost.Stack) { s.AlarmMetrics = alarmMetrics(c) },
+		cost:     func(c *Config, s *cost.Stack) { s.AlarmMetrics = alarms.Metrics(c.exposure().loadBalancer()) },
 		after:    newAlarms,
 	},
 }
@@ -225,9 +225,9 @@ func alias(ctx *pulumi.Context, cfg *Config, awsProvider pulumi.ProviderResource
 
 // newAlarms watches the load balancer once its Service or Ingress reports its hostname.
 func newAlarms(ctx *pulumi.Context, cfg *Config, awsProvider pulumi.ProviderResource, e *edge, hostname pulumi.StringOutput) error {
-	a := cfg.Alarms
+	a, kind := cfg.Alarms, cfg.exposure().loadBalancer()
 	al, err := alarms.NewAlarms(ctx, AppName, &alarms.Args{
-		Hostname: hostname, Kind: cfg.exposure().loadBalancer(),
+		Hostname: hostname, Kind: kind,
 		UnhealthyMinutes: a.UnhealthyMinutes, ErrorRatePercent: a.ErrorRatePercent, Notify: a.Notify,
 		AwsProvider: awsProvider,
 	})
@@ -235,20 +235,11 @@ func newAlarms(ctx *pulumi.Context, cfg *Config, awsProvider pulumi.ProviderReso
 		return err
 	}
 	e.out["unhealthyAlarmArn"] = al.UnhealthyAlarmArn
-	if alarms.WatchesErrorRate(cfg.exposure().loadBalancer()) {
+	if alarms.WatchesErrorRate(kind) {
 		e.out["errorRateAlarmArn"] = al.ErrorRateAlarmArn
 	}
 	if a.Notify {
 		e.out["alarmTopicArn"] = al.TopicArn
 	}
 	return nil
-}
-
-// alarmMetrics is how many metrics the alarms evaluate: unhealthy targets (one target group), and
-// the 5xx share (three metrics) where the load balancer sees HTTP status.
-func alarmMetrics(c *Config) int {
-	if alarms.WatchesErrorRate(c.exposure().loadBalancer()) {
-		return 4
-	}
-	return 1
 }

@@ -197,6 +197,15 @@ func WatchesErrorRate(kind string) bool {
 	return ok
 }
 
+// Metrics is how many metrics the alarms of a kind of load balancer evaluate (CloudWatch bills
+// each): the unhealthy-target count, plus the 5xx share's where it has one.
+func Metrics(kind string) int {
+	if WatchesErrorRate(kind) {
+		return 1 + len(errorRateMetrics[kind])
+	}
+	return 1
+}
+
 // errorRate is 100 x 5xx responses / requests, or nil for a kind without HTTP status.
 func (m *metrics) errorRate() cloudwatch.MetricAlarmMetricQueryArray {
 	n, ok := errorRateMetrics[m.kind]

@@ -58,6 +58,9 @@ func TestAlarmsPerLoadBalancer(t *testing.T) {
 			if len(alarms) != tc.alarms || len(topics) != map[bool]int{false: 0, true: 1}[notify] {
 				t.Fatalf("%s notify=%v: %d alarms and %d topics", tc.kind, notify, len(alarms), len(topics))
 			}
+			if n := billedMetrics(alarms); n != Metrics(tc.kind) {
+				t.Errorf("%s: the alarms evaluate %d metrics, Metrics (what edgectl cost bills) says %d", tc.kind, n, Metrics(tc.kind))
+			}
 			for _, a := range alarms {
 				text := strings.Join(queryText(a), " ")
 				if !strings.Contains(text, tc.namespace) || !strings.Contains(text, tc.lbValue) {
@@ -88,6 +91,22 @@ func TestAlarmsPerLoadBalancer(t *testing.T) {
 			}
 		}
 	}
+}
+
+// billedMetrics counts the metrics the alarms evaluate: each metric query and each Metrics
+// Insights query (math expressions over them are free).
+func billedMetrics(alarms []plan.Resource) int {
+	n := 0
+	for _, a := range alarms {
+		queries, _ := a.Value("metricQueries").([]any)
+		for _, q := range queries {
+			m := q.(map[string]any)
+			if e, _ := m["expression"].(string); m["metric"] != nil || strings.HasPrefix(e, "SELECT") {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // queryText is every expression, namespace and dimension value of an alarm's queries.
