@@ -21,6 +21,7 @@ const (
 type Config struct {
 	Stack      string            `json:"-"`
 	Region     string            `json:"-"` // aws:region
+	AWS        AWSSettings       `json:"-"` // the other aws: settings the AWS provider honours
 	Exposure   Exposure          `json:"exposure"`
 	Cluster    ClusterConfig     `json:"cluster"`
 	App        AppConfig         `json:"app"`
@@ -34,6 +35,12 @@ type Config struct {
 	Alarms     AlarmsConfig      `json:"alarms"`
 	Health     HealthCheckConfig `json:"healthCheck"`
 	Tags       map[string]string `json:"tags"`
+
+	// Warnings are what validation allowed but the user should know (a cost, a risk); the program
+	// logs them.
+	Warnings []string `json:"-"`
+	// set are the keys the stack sets ("waf.rateLimit"), for the check that none is inert.
+	set map[string]bool
 }
 
 // ClusterConfig is the `cluster` object: an existing cluster by name, or Create a new one.
@@ -48,9 +55,12 @@ type ClusterConfig struct {
 	Context           string `json:"context"`
 	KubernetesVersion string `json:"kubernetesVersion"`
 	InstanceType      string `json:"instanceType"`
-	DesiredNodes      int    `json:"desiredNodes"`
-	MinNodes          int    `json:"minNodes"`
-	MaxNodes          int    `json:"maxNodes"`
+	// AMIType is the nodes' AMI: Amazon Linux 2023 for the instance type's architecture unless set
+	// (AL2023_x86_64_STANDARD, AL2023_ARM_64_STANDARD, BOTTLEROCKET_x86_64, BOTTLEROCKET_ARM_64).
+	AMIType      string `json:"amiType"`
+	DesiredNodes int    `json:"desiredNodes"`
+	MinNodes     int    `json:"minNodes"`
+	MaxNodes     int    `json:"maxNodes"`
 	// VpcID is the new cluster's VPC, or with Kubeconfig the VPC the cluster runs in.
 	VpcID           string   `json:"vpcId"`
 	PublicSubnetIDs []string `json:"publicSubnetIds"`
@@ -155,8 +165,12 @@ type AccessLogsConfig struct {
 // AlarmsConfig is the `alarms` object: CloudWatch alarms on the load balancer, either option.
 type AlarmsConfig struct {
 	Enabled bool `json:"enabled"`
-	// UnhealthyMinutes is how many consecutive minutes a target must be unhealthy to alarm.
+	// UnhealthyMinutes is how many consecutive minutes a target must be unhealthy, or fewer than
+	// MinHealthyTargets healthy, to alarm.
 	UnhealthyMinutes int `json:"unhealthyMinutes"`
+	// MinHealthyTargets is the fewest healthy targets the load balancer may have before the outage
+	// alarm fires (an empty target group reports no data, which counts as breaching).
+	MinHealthyTargets int `json:"minHealthyTargets"`
 	// ErrorRatePercent is the share of 5xx responses over 5 minutes that alarms (ALB, classic).
 	ErrorRatePercent int `json:"errorRatePercent"`
 	// Notify creates an SNS topic the alarms publish to (output alarmTopicArn; subscribe to it).

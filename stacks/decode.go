@@ -33,7 +33,7 @@ func keyErr(key, format string, args ...any) error {
 // namespace and bad values are errors; all of them are reported together, each naming its key.
 func Decode(stack string, raw map[string]string) (*Config, error) {
 	cfg := Defaults()
-	cfg.Stack = stack
+	cfg.Stack, cfg.set = stack, map[string]bool{}
 	var errs []error
 	var userTags map[string]string
 	targets := map[string]any{
@@ -54,21 +54,23 @@ func Decode(stack string, raw map[string]string) (*Config, error) {
 			errs = append(errs, unknownKey(key, name, slices.Sorted(maps.Keys(targets))))
 			continue
 		}
-		if err := decodeValue(key, raw[key], dst); err != nil {
+		fields, err := decodeValue(key, raw[key], dst)
+		if err != nil {
 			errs = append(errs, err)
+		}
+		for _, f := range fields {
+			cfg.set[name+"."+f] = true
 		}
 	}
 	cfg.Region = raw[RegionKey]
-	if cfg.App.Selector == nil {
-		cfg.App.Selector = defaultSelector()
-	}
-	if cfg.WAF.ManagedRuleGroups == nil {
-		cfg.WAF.ManagedRuleGroups = defaultManagedRuleGroups()
-	}
+	errs = append(errs, decodeAWS(raw, &cfg.AWS)...)
+	errs = append(errs, refuseKubernetes(raw)...)
+	cfg.defaultCollections()
 	cfg.Tags = defaultTags(stack)
 	maps.Copy(cfg.Tags, userTags)
 	if len(errs) == 0 {
-		errs = cfg.validate()
+		v := cfg.validate()
+		errs, cfg.Warnings = v.errs, v.warnings
 	}
 	if len(errs) > 0 {
 		return nil, newInvalid(errs)
@@ -96,19 +98,22 @@ func (e *InvalidConfig) Error() string {
 // Unwrap lets errors.As find each ConfigError.
 func (e *InvalidConfig) Unwrap() []error { return e.Problems }
 
-func decodeValue(key, value string, dst any) error {
+// decodeValue decodes one key's value into dst and returns the fields it set (none for the plain
+// exposure key).
+func decodeValue(key, value string, dst any) ([]string, error) {
 	if s, ok := dst.(*Exposure); ok { // the one plain string key
 		*s = Exposure(value)
-		return nil
+		return nil, nil
 	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(value), &fields); err != nil || fields == nil {
-		return keyErr(key, "must be an object (a YAML mapping of keys to values), got %q", value)
+		return nil, keyErr(key, "must be an object (a YAML mapping of keys to values), got %q", value)
 	}
+	names := slices.Sorted(maps.Keys(fields))
 	if allowed := jsonFields(dst); allowed != nil {
-		for _, k := range slices.Sorted(maps.Keys(fields)) {
+		for _, k := range names {
 			if !slices.Contains(allowed, k) {
-				return unknownKey(key+"."+k, k, allowed)
+				return nil, unknownKey(key+"."+k, k, allowed)
 			}
 		}
 	}
@@ -117,11 +122,11 @@ func decodeValue(key, value string, dst any) error {
 	if err := dec.Decode(dst); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			return keyErr(typeErrorKey(key, te.Field, []byte(value)), "must be %s, got %s", typeName(te.Type), te.Value)
+			return nil, keyErr(typeErrorKey(key, te.Field, []byte(value)), "must be %s, got %s", typeName(te.Type), te.Value)
 		}
-		return keyErr(key, "%v", err)
+		return nil, keyErr(key, "%v", err)
 	}
-	return nil
+	return names, nil
 }
 
 // typeErrorKey names the key of a wrongly typed value. encoding/json reports the path of the
@@ -172,6 +177,9 @@ func jsonFields(dst any) []string {
 }
 
 func typeName(t reflect.Type) string {
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
 	switch t.Kind() {
 	case reflect.Int, reflect.Int64, reflect.Int32:
 		return "a whole number"

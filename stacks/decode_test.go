@@ -109,11 +109,18 @@ func TestInvalidConfig(t *testing.T) {
 		{"TLS with Option A", with(k("tls"), `{"enabled": true}`), k("tls.enabled"), "applies to the ALB only"},
 		{"rate limit too low", with(k("exposure"), "ingress", k("waf"), `{"enabled": true, "rateLimit": 5}`), k("waf.rateLimit"), "between 10 and 2000000000"},
 		{"rate limit too high", with(k("exposure"), "ingress", k("waf"), `{"rateLimit": 3000000000}`), k("waf.rateLimit"), "between 10"},
-		{"unknown rule group", with(k("exposure"), "ingress", k("waf"), `{"managedRuleGroups": ["CommonRuleSet"]}`), k("waf.managedRuleGroups[0]"), "not an AWS managed rule group"},
+		{"unknown rule group", with(k("exposure"), "ingress", k("waf"), `{"managedRuleGroups": ["CommonRuleSet"]}`), k("waf.managedRuleGroups[0]"), "not one of AWS's managed rule groups"},
+		{"rule group with a plausible name AWS does not have", with(k("exposure"), "ingress", k("waf"), `{"enabled": true, "managedRuleGroups": ["AWSManagedRulesDjangoRuleSet"]}`), k("waf.managedRuleGroups[0]"), "not one of AWS's managed rule groups"},
+		{"rule group that needs its own configuration", with(k("exposure"), "ingress", k("waf"), `{"enabled": true, "managedRuleGroups": ["AWSManagedRulesBotControlRuleSet"]}`), k("waf.managedRuleGroups[0]"), "works only with its own configuration"},
 		{"duplicate rule group", with(k("exposure"), "ingress", k("waf"), `{"managedRuleGroups": ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesCommonRuleSet"]}`), k("waf.managedRuleGroups[1]"), "listed twice"},
 		{"retention zero", with(k("exposure"), "ingress", k("accessLogs"), `{"retentionDays": 0}`), k("accessLogs.retentionDays"), "between 1 and 3650"},
 		{"retention too long", with(k("exposure"), "ingress", k("accessLogs"), `{"retentionDays": 5000}`), k("accessLogs.retentionDays"), "between 1 and 3650"},
 		{"bad bucket name", with(k("exposure"), "ingress", k("accessLogs"), `{"bucket": "My_Bucket"}`), k("accessLogs.bucket"), "not an S3 bucket name"},
+		// S3's full naming rules, not a pattern: each of these matches [a-z0-9.-]{3,63}.
+		{"bucket named like an IP address", with(k("exposure"), "ingress", k("accessLogs"), `{"enabled": true, "bucket": "192.168.5.4"}`), k("accessLogs.bucket"), "IP address"},
+		{"bucket with S3's reserved prefix", with(k("exposure"), "ingress", k("accessLogs"), `{"enabled": true, "bucket": "xn--logs"}`), k("accessLogs.bucket"), `must not start with "xn--"`},
+		{"bucket with S3's reserved suffix", with(k("exposure"), "ingress", k("accessLogs"), `{"enabled": true, "bucket": "logs-s3alias"}`), k("accessLogs.bucket"), `must not end with "-s3alias"`},
+		{"bucket with two dots in a row", with(k("exposure"), "ingress", k("accessLogs"), `{"enabled": true, "bucket": "logs..prod"}`), k("accessLogs.bucket"), "two dots"},
 		{"prefix with slash", with(k("exposure"), "ingress", k("accessLogs"), `{"prefix": "/logs/"}`), k("accessLogs.prefix"), "without leading or trailing /"},
 		{"bad TLS policy name", with(k("exposure"), "ingress", k("tls"), `{"sslPolicy": "TLSv1.2"}`), k("tls.sslPolicy"), "ELB security policy"},
 		{"typo in controller", with(k("controller"), `{"replica": 2}`), k("controller.replica"), `did you mean "replicas"`},
@@ -121,18 +128,24 @@ func TestInvalidConfig(t *testing.T) {
 		{"malformed CIDR", with(k("service"), `{"sourceRanges": ["10.0.0.0/33"]}`), k("service.sourceRanges[0]"), "not a CIDR"},
 		{"CIDR not a list", with(k("service"), `{"sourceRanges": "10.0.0.0/8"}`), k("service.sourceRanges"), "must be a list"},
 		{"CIDR with host bits", with(k("service"), `{"sourceRanges": ["0.0.0.0/0", "10.1.2.3/8"]}`), k("service.sourceRanges[1]"), `did you mean "10.0.0.0/8"`},
-		{"bad namespace", with(k("app"), `{"namespace": "MLOps"}`), k("app.namespace"), "not a Kubernetes namespace"},
-		{"bad service name", with(k("app"), `{"serviceName": "9svc"}`), k("app.serviceName"), "starting with a letter"},
+		{"bad namespace", with(k("app"), `{"namespace": "MLOps"}`), k("app.namespace"), "not a valid Kubernetes namespace name"},
+		{"bad service name", with(k("app"), `{"serviceName": "9svc"}`), k("app.serviceName"), "start with an alphabetic character"},
+		// The API server's label-key rules: a prefix must be a DNS subdomain.
+		{"selector key with an upper-case prefix", with(k("app"), `{"selector": {"Example.com/app": "api"}}`), k("app.selector"), "not a valid Kubernetes label key"},
+		{"selector key with an empty name", with(k("app"), `{"selector": {"example.com/": "api"}}`), k("app.selector"), "not a valid Kubernetes label key"},
 		{"empty selector", with(k("app"), `{"selector": {}}`), k("app.selector"), "at least one label"},
-		{"bad selector value", with(k("app"), `{"selector": {"app": "a b"}}`), k("app.selector.app"), "not a valid label value"},
+		{"bad selector value", with(k("app"), `{"selector": {"app": "a b"}}`), k("app.selector.app"), "not a valid Kubernetes label value"},
 		{"selector value not string", with(k("app"), `{"selector": {"app": 1}}`), k("app.selector.app"), "must be a string"},
-		{"health path without slash", with(k("app"), `{"healthPath": "health"}`), k("app.healthPath"), "starting with /"},
+		{"health path without slash", with(k("app"), `{"healthPath": "health"}`), k("app.healthPath"), "must start with /"},
+		{"health path with a control character", with(k("app"), `{"healthPath": "/health\u0007"}`), k("app.healthPath"), "control characters"},
+		{"health path with a query", with(k("app"), `{"healthPath": "/health?full=1"}`), k("app.healthPath"), "no spaces, control characters, ? or #"},
+		{"health path with a broken escape", with(k("app"), `{"healthPath": "/health%zz"}`), k("app.healthPath"), "hex escape"},
 		{"one replica", with(k("app"), `{"image": "repo/api:1", "replicas": 1}`), k("app.replicas"), "between 2"},
 		{"bad image", with(k("app"), `{"image": "has space"}`), k("app.image"), "not a container image"},
 		{"bad cluster name", with(k("cluster"), `{"name": "-x"}`), k("cluster.name"), "not a valid EKS cluster name"},
 		{"create as string", with(k("cluster"), `{"create": "yes"}`), k("cluster.create"), "must be true or false"},
 		{"nodes out of order", with(k("cluster"), `{"create": true, "minNodes": 3, "desiredNodes": 2}`), k("cluster.desiredNodes"), "minNodes <= desiredNodes"},
-		{"bad k8s version", with(k("cluster"), `{"create": true, "kubernetesVersion": "v1.30"}`), k("cluster.kubernetesVersion"), "1.33"},
+		{"bad k8s version", with(k("cluster"), `{"create": true, "kubernetesVersion": "v1.30"}`), k("cluster.kubernetesVersion"), "must look like 1.35"},
 		{"vpc without create", with(k("cluster"), `{"vpcId": "vpc-0123456789abcdef0"}`), k("cluster.vpcId"), "only applies with cluster.create: true or cluster.kubeconfig"},
 		{"subnets without create", with(k("cluster"), `{"kubeconfig": "/k", "vpcId": "vpc-0123456789abcdef0", "publicSubnetIds": ["subnet-0123456789abcdef0"]}`), k("cluster.publicSubnetIds"), "only applies with cluster.create"},
 		{"kubeconfig with create", with(k("cluster"), `{"create": true, "kubeconfig": "/k"}`), k("cluster.kubeconfig"), "cannot be combined with cluster.create"},
@@ -159,8 +172,12 @@ func TestInvalidConfig(t *testing.T) {
 		{"tag value with a trailing space", with(k("tags"), `{"team": "mlops "}`), k("tags.team"), "start or end with a space"},
 		{"tag value with characters AWS refuses", with(k("tags"), `{"team": "ml<ops>"}`), k("tags.team"), "letters, digits, spaces"},
 		{"too many tags with the controllers' own", with(k("tags"), manyTags(45)), k("tags"), "at most 47"},
-		{"TLS policy allowing TLS 1.0", with(k("exposure"), "ingress", k("tls"), `{"sslPolicy": "ELBSecurityPolicy-2016-08"}`), k("tls.sslPolicy"), "still allows TLS 1.0 or 1.1"},
-		{"controller default allowing TLS 1.1", with(k("controller"), `{"defaultSSLPolicy": "ELBSecurityPolicy-TLS-1-1-2017-01"}`), k("controller.defaultSSLPolicy"), "still allows TLS 1.0 or 1.1"},
+		{"TLS policy allowing TLS 1.0", with(k("exposure"), "ingress", k("tls"), `{"sslPolicy": "ELBSecurityPolicy-2016-08"}`), k("tls.sslPolicy"), "allows TLS 1.0"},
+		{"controller default allowing TLS 1.1", with(k("controller"), `{"defaultSSLPolicy": "ELBSecurityPolicy-TLS-1-1-2017-01"}`), k("controller.defaultSSLPolicy"), "allows TLS 1.1"},
+		// Judged by the protocols a policy allows, not by its name: a TLS13 policy can still allow TLS 1.0.
+		{"TLS 1.3 policy that still allows TLS 1.0", with(k("exposure"), "ingress", k("tls"), `{"sslPolicy": "ELBSecurityPolicy-TLS13-1-0-PQ-2025-09"}`), k("tls.sslPolicy"), "allows TLS 1.0"},
+		{"TLS 1.3 policy that still allows TLS 1.1", with(k("controller"), `{"defaultSSLPolicy": "ELBSecurityPolicy-TLS13-1-1-2021-06"}`), k("controller.defaultSSLPolicy"), "allows TLS 1.1"},
+		{"policy AWS does not have", with(k("exposure"), "ingress", k("tls"), `{"sslPolicy": "ELBSecurityPolicy-TLS13-1-2-2099-01"}`), k("tls.sslPolicy"), "not an ELB security policy an ALB accepts"},
 		{"success code the ALB rejects", with(k("ingress"), `{"successCodes": "200,503"}`), k("ingress.successCodes"), "from 200 to 499"},
 		{"descending success range", with(k("ingress"), `{"successCodes": "299-200"}`), k("ingress.successCodes"), "from 200 to 499"},
 		{"1xx success code", with(k("ingress"), `{"successCodes": "100"}`), k("ingress.successCodes"), "from 200 to 499"},
@@ -173,6 +190,32 @@ func TestInvalidConfig(t *testing.T) {
 		{"log prefix with a wildcard", with(k("exposure"), "ingress", k("accessLogs"), `{"enabled": true, "prefix": "logs*"}`), k("accessLogs.prefix"), "no *"},
 		{"log prefix with a comma", with(k("exposure"), "ingress", k("accessLogs"), `{"enabled": true, "prefix": "a,b"}`), k("accessLogs.prefix"), "at most 512"},
 		{"log prefix with a leading slash", with(k("exposure"), "ingress", k("accessLogs"), `{"enabled": true, "prefix": "/logs"}`), k("accessLogs.prefix"), "leading or trailing /"},
+		// Alarm windows within what their metric source evaluates: Metrics Insights looks back 3 hours.
+		{"ALB alarm window over 3 hours", with(k("exposure"), "ingress", k("alarms"), `{"enabled": true, "unhealthyMinutes": 200}`), k("alarms.unhealthyMinutes"), "between 1 and 180 minutes for a alb"},
+		{"classic alarm window over a day", with(k("service"), `{"loadBalancer": "classic"}`, k("alarms"), `{"enabled": true, "unhealthyMinutes": 1441}`), k("alarms.unhealthyMinutes"), "between 1 and 1440"},
+		{"no healthy floor", with(k("alarms"), `{"enabled": true, "minHealthyTargets": 0}`), k("alarms.minHealthyTargets"), "between 1 and"},
+		// A handed-over Service has no load balancer: the alarms would watch nothing.
+		{"alarms on a stack that hands its Service over", with(k("alarms"), `{"enabled": true}`, k("app"), `{"handOverTo": "prod"}`), k("alarms.enabled"), "runs no load balancer of its own"},
+		// Settings that do nothing in the combination chosen.
+		{"rate limit with WAF off", with(k("exposure"), "ingress", k("waf"), `{"rateLimit": 500}`), k("waf.rateLimit"), "has no effect without retail-api-edge:waf.enabled true"},
+		{"classic load balancer with Option B", with(k("exposure"), "ingress", k("service"), `{"loadBalancer": "classic"}`), k("service.loadBalancer"), "has no effect without retail-api-edge:exposure service"},
+		{"5xx threshold on an NLB", with(k("alarms"), `{"enabled": true, "errorRatePercent": 10}`), k("alarms.errorRatePercent"), "an NLB passes TCP through"},
+		{"node size without cluster.create", with(k("cluster"), `{"instanceType": "m7g.large"}`), k("cluster.instanceType"), "has no effect without retail-api-edge:cluster.create true"},
+		{"a relied-on controller's chart", with(k("exposure"), "ingress", k("controller"), `{"install": false, "replicas": 3}`), k("controller.replicas"), "has no effect without retail-api-edge:controller.install true"},
+		{"Option B settings with Option A", with(k("ingress"), `{"loadBalancerName": "retail-api-prod"}`), k("ingress.loadBalancerName"), "has no effect without retail-api-edge:exposure ingress"},
+		{"alternative names without TLS", with(k("exposure"), "ingress", k("domain"), `{"name": "api.example.com", "zoneName": "example.com", "alternativeNames": ["www.example.com"]}`), k("domain.alternativeNames"), "only the certificate carries them"},
+		{"OIDC provider no role trusts", with(k("cluster"), `{"createOidcProvider": true}`), k("cluster.createOidcProvider"), "has no effect without"},
+		// Clusters AWS creates today.
+		{"Kubernetes version EKS no longer runs", with(k("cluster"), `{"create": true, "kubernetesVersion": "1.31"}`), k("cluster.kubernetesVersion"), "no longer supported by EKS"},
+		{"Amazon Linux 2 nodes", with(k("cluster"), `{"create": true, "amiType": "AL2_x86_64"}`), k("cluster.amiType"), "Amazon Linux 2 has no AMI"},
+		{"arm64 AMI on an x86 instance", with(k("cluster"), `{"create": true, "instanceType": "t3.medium", "amiType": "AL2023_ARM_64_STANDARD"}`), k("cluster.amiType"), "t3.medium is an x86_64 instance type"},
+		// Settings the program's own providers would silently ignore.
+		{"default tags for the AWS provider", with("aws:defaultTags", `{"tags": {"a": "b"}}`), "aws:defaultTags", "retail-api-edge:tags"},
+		{"credentials in the stack", with("aws:accessKey", "AKIAEXAMPLE"), "aws:accessKey", "credential chain"},
+		{"an aws: setting the provider does not take", with("aws:skipRegionValidation", "true"), "aws:skipRegionValidation", "aws:profile"},
+		{"an aws: setting of the wrong type", with("aws:maxRetries", "many"), "aws:maxRetries", "must be a whole number"},
+		{"an external ID get-token cannot pass", with("aws:assumeRole", `{"roleArn": "arn:aws:iam::123456789012:role/deploy", "externalId": "x"}`), "aws:assumeRole.externalId", "cannot pass an external ID"},
+		{"a kubernetes: setting", with("kubernetes:context", "dev"), "kubernetes:context", "retail-api-edge:cluster.kubeconfig"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -229,9 +272,35 @@ func TestAllProblemsAreReportedTogetherInKeyOrder(t *testing.T) {
 	}
 }
 
-func TestOtherNamespacesAreLeftToTheirProviders(t *testing.T) {
-	if _, err := Decode("s", with("aws:profile", "dev", "kubernetes:context", "x")); err != nil {
-		t.Fatalf("keys of other packages must not be rejected: %v", err)
+// TestAWSSettingsReachTheProvider: the program's AWS provider is explicit, so it reads no aws:
+// setting by itself; the ones it honours are passed on, and the kubeconfig authenticates as the same
+// principal (`aws eks get-token` with the profile and the role).
+func TestAWSSettingsReachTheProvider(t *testing.T) {
+	raw := with("aws:profile", "mlops-dev", "aws:allowedAccountIds", `["123456789012"]`, "aws:maxRetries", "7",
+		"aws:assumeRole", `{"roleArn": "arn:aws:iam::123456789012:role/deploy", "sessionName": "ci"}`, "pulumi:disable-default-providers", `["*"]`)
+	p := planOf(t, raw)
+	aws := p.Find("pulumi:providers:aws")[0]
+	checks := []struct {
+		name      string
+		got, want any
+	}{
+		{"profile", aws.Value("profile"), "mlops-dev"},
+		{"allowed accounts", fmt.Sprint(aws.Value("allowedAccountIds")), "[123456789012]"},
+		{"retries", aws.Value("maxRetries"), 7.0},
+		{"assumed role", aws.Value("assumeRole", "roleArn"), "arn:aws:iam::123456789012:role/deploy"},
+		{"session name", aws.Value("assumeRole", "sessionName"), "ci"},
+		{"region", aws.Value("region"), "us-east-1"},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s: got %v, want %v", c.name, c.got, c.want)
+		}
+	}
+	kubeconfig := p.Find("pulumi:providers:kubernetes")[0].Value("kubeconfig").(string)
+	for _, want := range []string{`"AWS_PROFILE"`, `"mlops-dev"`, `"--role-arn","arn:aws:iam::123456789012:role/deploy"`} {
+		if !strings.Contains(kubeconfig, want) {
+			t.Errorf("the kubeconfig's aws eks get-token must act as the provider does (%s): %s", want, kubeconfig)
+		}
 	}
 }
 

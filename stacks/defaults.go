@@ -17,7 +17,7 @@ func Defaults() Config {
 		Exposure: ExposeService,
 		Cluster: ClusterConfig{
 			Name:              "mlops-retail-cluster",
-			KubernetesVersion: "1.33",
+			KubernetesVersion: defaultKubernetesVersion,
 			InstanceType:      "t3.medium",
 			DesiredNodes:      2,
 			MinNodes:          2,
@@ -35,7 +35,7 @@ func Defaults() Config {
 		Service: ServiceConfig{LoadBalancer: "nlb"},
 		Controller: ControllerConfig{
 			Install:          true,
-			Chart:            "aws-load-balancer-controller",
+			Chart:            lbcontroller.ChartName,
 			ChartVersion:     "3.5.0",
 			Repository:       "https://aws.github.io/eks-charts",
 			Namespace:        "kube-system",
@@ -53,13 +53,24 @@ func Defaults() Config {
 		TLS:        TLSConfig{SSLPolicy: modernTLSPolicy},
 		WAF:        WAFConfig{RateLimit: 2000, LargeBodies: "count"},
 		AccessLogs: AccessLogsConfig{Prefix: "retail-api", RetentionDays: 30, EmptyOnDestroy: true},
-		Alarms:     AlarmsConfig{UnhealthyMinutes: 3, ErrorRatePercent: 5},
+		Alarms:     AlarmsConfig{UnhealthyMinutes: 3, MinHealthyTargets: 1, ErrorRatePercent: 5},
 		Health: HealthCheckConfig{
 			IntervalSeconds:    15,
 			TimeoutSeconds:     5,
 			HealthyThreshold:   2,
 			UnhealthyThreshold: 2,
 		},
+	}
+}
+
+// defaultCollections fills the maps and lists a stack did not set: they cannot be decoded over, so
+// Defaults leaves them empty.
+func (c *Config) defaultCollections() {
+	if c.App.Selector == nil {
+		c.App.Selector = defaultSelector()
+	}
+	if c.WAF.ManagedRuleGroups == nil {
+		c.WAF.ManagedRuleGroups = defaultManagedRuleGroups()
 	}
 }
 

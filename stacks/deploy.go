@@ -22,10 +22,7 @@ const AppName = "retail-api"
 func Deploy(ctx *pulumi.Context, cfg *Config, open ClusterReader) (pulumi.Map, error) {
 	var awsProvider pulumi.ProviderResource // stays nil when nothing needs AWS: no provider, no credentials
 	if NeedsAWS(cfg) {
-		p, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{
-			Region:      pulumi.String(cfg.Region),
-			DefaultTags: aws.ProviderDefaultTagsArgs{Tags: pulumi.ToStringMap(cfg.Tags)},
-		})
+		p, err := aws.NewProvider(ctx, "aws", cfg.providerArgs())
 		if err != nil {
 			return nil, err
 		}
@@ -90,13 +87,21 @@ func clusterArgs(cfg *Config, awsProvider pulumi.ProviderResource) *cluster.Args
 		Name: c.Name, Region: cfg.Region, AwsProvider: awsProvider, Create: c.Create,
 		Kubeconfig: c.Kubeconfig, Context: c.Context, VpcID: c.VpcID,
 		NeedOIDC:           cfg.exposure().needsOIDC(),
-		CreateOIDCProvider: c.CreateOIDCProvider, Partition: partition(cfg.Region),
+		CreateOIDCProvider: c.CreateOIDCProvider, Partition: partition(cfg.Region), Identity: cfg.AWS.identity(),
 		New: cluster.NewClusterArgs{
-			KubernetesVersion: c.KubernetesVersion, InstanceType: c.InstanceType,
+			KubernetesVersion: c.KubernetesVersion, InstanceType: c.InstanceType, AMIType: c.amiType(),
 			DesiredNodes: c.DesiredNodes, MinNodes: c.MinNodes, MaxNodes: c.MaxNodes,
 			VpcID: c.VpcID, PublicSubnetIDs: c.PublicSubnetIDs, Tags: cfg.Tags,
 		},
 	}
+}
+
+// amiType is the configured AMI, or Amazon Linux 2023 for the instance type's architecture.
+func (c ClusterConfig) amiType() string {
+	if c.AMIType != "" {
+		return c.AMIType
+	}
+	return defaultAMIType(c.InstanceType)
 }
 
 func workloadArgs(cfg *Config) *workload.Args {

@@ -2,17 +2,19 @@ package stacks
 
 import (
 	"fmt"
+	"maps"
+	"net/netip"
 	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/mlops-retail/retail-api-edge/components/alarms"
 	"github.com/mlops-retail/retail-api-edge/components/waf"
 )
 
 var (
 	dnsNameRe    = regexp.MustCompile(`^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
-	ruleGroupRe  = regexp.MustCompile(`^AWSManagedRules[A-Za-z0-9]+$`)
-	bucketNameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	bucketNameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*[a-z0-9]$`)
 	// logPrefixRe: S3's safe key characters, without * (a wildcard in the bucket policy's
 	// resource) and without , = (the controller's attribute annotation is k=v,...).
 	logPrefixRe = regexp.MustCompile(`^[A-Za-z0-9!_.'()-]+(/[A-Za-z0-9!_.'()-]+)*$`)
@@ -69,7 +71,10 @@ func (w *WAFConfig) validate(v *validator, stack string) {
 		"must be between %d and %d requests per 5 minutes per IP (WAF's limits), got %d", waf.MinRateLimit, waf.MaxRateLimit, w.RateLimit)
 	for i, g := range w.ManagedRuleGroups {
 		key := fmt.Sprintf("%s[%d]", k("waf.managedRuleGroups"), i)
-		v.check(ruleGroupRe.MatchString(g), key, "%q is not an AWS managed rule group name like AWSManagedRulesCommonRuleSet", g)
+		needsConfig, known := waf.ManagedGroups[g]
+		v.check(known, key, "%q is not one of AWS's managed rule groups: %s", g, strings.Join(slices.Sorted(maps.Keys(waf.ManagedGroups)), ", "))
+		v.check(!needsConfig, key, "%q works only with its own configuration (ManagedRuleGroupConfigs), which this "+
+			"program does not set; leave it out, or add it to the web ACL outside this stack", g)
 		v.check(!slices.Contains(w.ManagedRuleGroups[:i], g), key, "%q is listed twice", g)
 	}
 	if w.Enabled {
@@ -80,8 +85,11 @@ func (w *WAFConfig) validate(v *validator, stack string) {
 }
 
 func (a *AccessLogsConfig) validate(v *validator) {
-	v.check(a.Bucket == "" || (bucketNameRe.MatchString(a.Bucket) && !strings.Contains(a.Bucket, "..")), k("accessLogs.bucket"),
-		"%q is not an S3 bucket name (3-63 lower-case letters, digits, dots and hyphens)", a.Bucket)
+	if a.Bucket != "" {
+		if why := bucketNameProblem(a.Bucket); why != "" {
+			v.check(false, k("accessLogs.bucket"), "%q is not an S3 bucket name: %s", a.Bucket, why)
+		}
+	}
 	v.check(len(a.Prefix) <= maxLogPrefix && logPrefixRe.MatchString(a.Prefix) && !strings.Contains(a.Prefix, "AWSLogs"), k("accessLogs.prefix"),
 		"must be a key prefix of at most %d letters, digits and !_.'()-/ (no * or spaces), without leading or trailing / and without \"AWSLogs\" (the ALB adds it), got %q",
 		maxLogPrefix, a.Prefix)
@@ -89,13 +97,49 @@ func (a *AccessLogsConfig) validate(v *validator) {
 		"must be between 1 and %d, got %d", maxRetentionDays, a.RetentionDays)
 }
 
-// maxAlarmMinutes keeps the unhealthy alarm's evaluation within a day (CloudWatch's limit for
-// one-minute periods).
-const maxAlarmMinutes = 1440
-
-func (a *AlarmsConfig) validate(v *validator) {
-	v.check(a.UnhealthyMinutes >= 1 && a.UnhealthyMinutes <= maxAlarmMinutes, k("alarms.unhealthyMinutes"),
-		"must be between 1 and %d minutes, got %d", maxAlarmMinutes, a.UnhealthyMinutes)
+func (a *AlarmsConfig) validate(v *validator, c *Config) {
+	ep := c.exposure()
+	most := alarms.MaxMinutes(ep.loadBalancer())
+	v.check(a.UnhealthyMinutes >= 1 && a.UnhealthyMinutes <= most, k("alarms.unhealthyMinutes"),
+		"must be between 1 and %d minutes for a %s load balancer (the most its alarms can evaluate), got %d",
+		most, ep.loadBalancer(), a.UnhealthyMinutes)
+	v.check(a.MinHealthyTargets >= 1 && a.MinHealthyTargets <= maxReplicas, k("alarms.minHealthyTargets"),
+		"must be between 1 and %d, got %d", maxReplicas, a.MinHealthyTargets)
 	v.check(a.ErrorRatePercent >= 1 && a.ErrorRatePercent <= 100, k("alarms.errorRatePercent"),
 		"must be a percentage between 1 and 100, got %d", a.ErrorRatePercent)
+	v.check(!a.Enabled || ep.runsLoadBalancer(), k("alarms.enabled"),
+		"this stack hands its Service over to stack %q (%s) and runs no load balancer of its own: turn the alarms on in that stack",
+		c.App.HandOverTo, k("app.handOverTo"))
+}
+
+// bucketNameProblem says why S3 would refuse a general purpose bucket name, or "" when it would
+// not, by the full rules of the S3 user guide ("General purpose bucket naming rules",
+// docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html).
+func bucketNameProblem(name string) string {
+	switch {
+	case len(name) < 3 || len(name) > 63:
+		return "it must be 3 to 63 characters long"
+	case !bucketNameRe.MatchString(name):
+		return "it may hold only lower-case letters, digits, dots and hyphens, and must begin and end with a letter or digit"
+	case strings.Contains(name, ".."):
+		return "it must not have two dots in a row"
+	case isIPv4(name):
+		return "it must not look like an IP address"
+	}
+	for _, p := range []string{"xn--", "sthree-", "amzn-s3-demo-"} {
+		if strings.HasPrefix(name, p) {
+			return fmt.Sprintf("it must not start with %q (reserved by S3)", p)
+		}
+	}
+	for _, sfx := range []string{"-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"} {
+		if strings.HasSuffix(name, sfx) {
+			return fmt.Sprintf("it must not end with %q (reserved by S3)", sfx)
+		}
+	}
+	return ""
+}
+
+func isIPv4(s string) bool {
+	a, err := netip.ParseAddr(s)
+	return err == nil && a.Is4()
 }

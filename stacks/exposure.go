@@ -17,6 +17,9 @@ import (
 type exposure interface {
 	// loadBalancer is what the exposure runs and bills: "alb", "nlb" or "classic".
 	loadBalancer() string
+	// runsLoadBalancer says whether this stack has a load balancer at all (a Service handed over
+	// to another stack stays ClusterIP: the other stack exposes it).
+	runsLoadBalancer() bool
 	// needsAWS says whether the exposure itself calls AWS (edge features say so for themselves).
 	needsAWS() bool
 	// needsOIDC says whether it makes an IAM role that trusts the cluster's OIDC provider.

@@ -69,7 +69,7 @@ var features = []feature{
 	{
 		block: "alarms", target: func(c *Config) any { return &c.Alarms },
 		key: "alarms.enabled", on: func(c *Config) bool { return c.Alarms.Enabled }, needsAWS: true,
-		validate: func(c *Config, v *validator) { c.Alarms.validate(v) },
+		validate: func(c *Config, v *validator) { c.Alarms.validate(v, c) },
 		cost:     func(c *Config, s *cost.Stack) { s.AlarmMetrics = alarms.Metrics(c.exposure().loadBalancer()) },
 		after:    newAlarms,
 	},
@@ -85,9 +85,13 @@ func (c *Config) validateFeatures(v *validator) {
 	}
 }
 
-// CostOf is what drives the stack's monthly cost: its load balancer and the features that are on.
+// CostOf is what drives the stack's monthly cost: its load balancer, the features that are on, and
+// a cluster it creates.
 func CostOf(c *Config) cost.Stack {
 	s := cost.Stack{LoadBalancer: c.exposure().loadBalancer()}
+	if cl := c.Cluster; cl.Create {
+		s.Cluster = &cost.Cluster{ExtendedSupport: inExtendedSupport(cl.KubernetesVersion), Nodes: cl.DesiredNodes, InstanceType: cl.InstanceType}
+	}
 	for _, f := range features {
 		if f.cost != nil && f.on(c) {
 			f.cost(c, &s)
@@ -227,13 +231,14 @@ func alias(ctx *pulumi.Context, cfg *Config, awsProvider pulumi.ProviderResource
 func newAlarms(ctx *pulumi.Context, cfg *Config, awsProvider pulumi.ProviderResource, e *edge, hostname pulumi.StringOutput) error {
 	a, kind := cfg.Alarms, cfg.exposure().loadBalancer()
 	al, err := alarms.NewAlarms(ctx, AppName, &alarms.Args{
-		Hostname: hostname, Kind: kind,
+		Hostname: hostname, Kind: kind, MinHealthyTargets: a.MinHealthyTargets,
 		UnhealthyMinutes: a.UnhealthyMinutes, ErrorRatePercent: a.ErrorRatePercent, Notify: a.Notify,
 		AwsProvider: awsProvider,
 	})
 	if err != nil {
 		return err
 	}
+	e.out["healthyAlarmArn"] = al.HealthyAlarmArn
 	e.out["unhealthyAlarmArn"] = al.UnhealthyAlarmArn
 	if alarms.WatchesErrorRate(kind) {
 		e.out["errorRateAlarmArn"] = al.ErrorRateAlarmArn

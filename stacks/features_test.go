@@ -18,10 +18,10 @@ func TestFeatureListDrivesValidationAndCost(t *testing.T) {
 		wantCost  cost.Stack
 		wantTypes []string // resources the feature registers
 	}{
-		{"alarms on an NLB: one alarm (no HTTP status)", with(k("alarms"), `{"enabled": true}`), "",
-			cost.Stack{LoadBalancer: "nlb", AlarmMetrics: 1}, []string{plan.MetricAlarmToken}},
+		{"alarms on an NLB: target health only (no HTTP status)", with(k("alarms"), `{"enabled": true}`), "",
+			cost.Stack{LoadBalancer: "nlb", AlarmMetrics: 2}, []string{plan.MetricAlarmToken, plan.MetricAlarmToken}},
 		{"alarms on a classic ELB, notified", with(k("service"), `{"loadBalancer": "classic"}`, k("alarms"), `{"enabled": true, "notify": true}`), "",
-			cost.Stack{LoadBalancer: "classic", AlarmMetrics: 4}, []string{plan.MetricAlarmToken, plan.MetricAlarmToken, plan.TopicToken}},
+			cost.Stack{LoadBalancer: "classic", AlarmMetrics: 5}, []string{plan.MetricAlarmToken, plan.MetricAlarmToken, plan.MetricAlarmToken, plan.TopicToken}},
 		{"WAF needs the ALB", with(k("waf"), `{"enabled": true}`), k("waf.enabled") + ": applies to the ALB only", cost.Stack{}, nil},
 		{"alarms do not", with(k("alarms"), `{"enabled": true, "unhealthyMinutes": 0}`), k("alarms.unhealthyMinutes") + ": must be between 1", cost.Stack{}, nil},
 		{"bad 5xx share", with(k("alarms"), `{"errorRatePercent": 150}`), k("alarms.errorRatePercent") + ": must be a percentage", cost.Stack{}, nil},

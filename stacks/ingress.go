@@ -20,6 +20,9 @@ type ingressExposure struct{ cfg *Config }
 
 func (ingressExposure) loadBalancer() string { return "alb" }
 
+// runsLoadBalancer: the ALB is the Ingress's, whoever owns the Service.
+func (ingressExposure) runsLoadBalancer() bool { return true }
+
 // needsAWS: the controller's IAM role, unless it is given or another stack's controller is used.
 func (i ingressExposure) needsAWS() bool {
 	c := i.cfg.Controller
@@ -43,10 +46,11 @@ func (i ingressExposure) validate(v *validator) {
 		"needs the EKS lookup, which cluster.kubeconfig replaces")
 }
 
-// check: a stack that relies on another stack's controller finds it in preview.
+// check: a stack that installs the controller finds none it did not install; one that relies on
+// another's finds it, serving the class its Ingress names.
 func (i ingressExposure) check(ctx context.Context, r ownership.Reader) error {
 	if i.cfg.Controller.Install {
-		return nil
+		return ownership.CheckInstall(ctx, r, i.cfg.owner(), installedController(i.cfg))
 	}
 	return ownership.CheckController(ctx, r, reliedOnController(i.cfg))
 }

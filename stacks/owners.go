@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mlops-retail/retail-api-edge/components/albingress"
 	"github.com/mlops-retail/retail-api-edge/components/cluster"
 	"github.com/mlops-retail/retail-api-edge/components/lbcontroller"
 	"github.com/mlops-retail/retail-api-edge/internal/ownership"
@@ -98,12 +99,26 @@ func (i ingressExposure) objects() []ownership.Object {
 	return objects
 }
 
+// installedController is the installation a stack with controller.install true makes, and the way
+// to use one that is already there.
+func installedController(cfg *Config) ownership.Install {
+	c := cfg.Controller
+	return ownership.Install{
+		Namespace: c.Namespace, Deployment: lbcontroller.ReleaseName, ServiceAccount: c.ServiceAccount,
+		Release: lbcontroller.ReleaseName, IngressClass: albingress.ClassName, Webhooks: lbcontroller.WebhookName,
+		Fix: fmt.Sprintf("To use the one that is there: `pulumi config set --path %s false` (this stack then checks, in "+
+			"preview, that it comes from chart %s %s or later and serves IngressClass %s; set %s to the role it runs as "+
+			"if you want that checked too). Or remove it from the cluster first.",
+			k("controller.install"), lbcontroller.ChartName, c.ChartVersion, albingress.ClassName, k("controller.roleArn")),
+	}
+}
+
 // reliedOnController is what a stack with controller.install false expects of the cluster's controller.
 func reliedOnController(cfg *Config) ownership.Controller {
 	c := cfg.Controller
 	return ownership.Controller{
-		Namespace: c.Namespace, Deployment: lbcontroller.ReleaseName, Chart: "aws-load-balancer-controller",
-		MinVersion: c.ChartVersion, ServiceAccount: c.ServiceAccount, RoleArn: c.RoleArn,
+		Namespace: c.Namespace, Deployment: lbcontroller.ReleaseName, Chart: lbcontroller.ChartName,
+		MinVersion: c.ChartVersion, ServiceAccount: c.ServiceAccount, RoleArn: c.RoleArn, IngressClass: albingress.ClassName,
 		Fix: fmt.Sprintf("Run `pulumi up` on the stack that owns the controller (%s true) first, or set %s on this "+
 			"stack to the version that is installed.", k("controller.install"), k("controller.chartVersion")),
 	}

@@ -25,12 +25,23 @@ func planWith(raw map[string]string, cluster ownershiptest.Cluster) (*plan.Plan,
 const (
 	appService = "Service mlops/retail-api-svc"
 	lbcDeploy  = "Deployment kube-system/aws-load-balancer-controller"
+	lbcSA      = "ServiceAccount kube-system/aws-load-balancer-controller"
+	albClass   = "IngressClass /alb"
 )
 
 func TestOwnershipPrecheck(t *testing.T) {
 	ingress := with(k("exposure"), "ingress")
 	relying := with(k("exposure"), "ingress", k("controller"), `{"install": false}`)
 	installed := ownership.Metadata{Labels: map[string]string{ownership.ChartLabel: "aws-load-balancer-controller-3.5.0"}}
+	// What eksctl or another team's `helm install` leaves: no owner marker, Helm's annotations.
+	helm := func(chart string) ownership.Metadata {
+		return ownership.Metadata{Labels: map[string]string{ownership.ChartLabel: chart},
+			Annotations: map[string]string{ownership.HelmReleaseName: "aws-load-balancer-controller", ownership.HelmReleaseNamespace: "kube-system"},
+			Controller:  ownership.ControllerClass}
+	}
+	ourRelease := helm("aws-load-balancer-controller-3.5.0")
+	ourDeploy := ourRelease
+	ourDeploy.Annotations = map[string]string{ownership.Annotation: "retail-api-edge/test"}
 	tests := []struct {
 		name    string
 		raw     map[string]string
@@ -50,7 +61,19 @@ func TestOwnershipPrecheck(t *testing.T) {
 			[]string{"Deployment kube-system/aws-load-balancer-controller", "`pulumi config set --path retail-api-edge:controller.install false`"}},
 		{"relying on a controller that is not there", relying, ownershiptest.Cluster{},
 			[]string{"does not install", "retail-api-edge:controller.install"}},
-		{"relying on another stack's controller", relying, ownershiptest.Cluster{lbcDeploy: installed}, nil},
+		{"relying on another stack's controller", relying, ownershiptest.Cluster{lbcDeploy: installed, albClass: {Controller: ownership.ControllerClass}}, nil},
+		{"relying on a controller that serves no alb class", relying, ownershiptest.Cluster{lbcDeploy: installed},
+			[]string{"serves no IngressClass alb"}},
+		// A controller the stack did not install: found in preview, with the setting to use it.
+		{"a controller eksctl or another team installed", ingress,
+			ownershiptest.Cluster{lbcDeploy: helm("aws-load-balancer-controller-2.7.1"), lbcSA: {}, albClass: helm("aws-load-balancer-controller-2.7.1")},
+			[]string{"already has one it did not install", "Deployment kube-system/aws-load-balancer-controller (chart aws-load-balancer-controller-2.7.1",
+				"ServiceAccount kube-system/aws-load-balancer-controller", "IngressClass alb",
+				"`pulumi config set --path retail-api-edge:controller.install false`", "chart aws-load-balancer-controller 3.5.0 or later"}},
+		{"EKS Auto Mode's alb class", ingress, ownershiptest.Cluster{albClass: {Controller: ownership.AutoModeClass}},
+			[]string{"IngressClass alb (controller eks.amazonaws.com/alb: EKS Auto Mode's own load balancing)"}},
+		{"this stack's own controller, on its next run", ingress, ownershiptest.Cluster{lbcDeploy: ourDeploy, lbcSA: markedBy("test"),
+			albClass: ourRelease, "MutatingWebhookConfiguration /aws-load-balancer-webhook": ourRelease}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -34,6 +34,11 @@ func RunWith(ctx *pulumi.Context, raw map[string]string, secretKeys []string, op
 	if err != nil {
 		return nil, err
 	}
+	for _, w := range cfg.Warnings {
+		if err := ctx.Log.Warn(w, nil); err != nil {
+			return nil, err
+		}
+	}
 	secrets := secretsOf(raw, secretKeys)
 	if err := secrets.protect(ctx, cfg.Tags); err != nil {
 		return nil, err

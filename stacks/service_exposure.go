@@ -15,6 +15,7 @@ import (
 type serviceExposure struct{ cfg *Config }
 
 func (s serviceExposure) loadBalancer() string                        { return s.cfg.Service.LoadBalancer }
+func (s serviceExposure) runsLoadBalancer() bool                      { return s.cfg.App.HandOverTo == "" }
 func (serviceExposure) needsAWS() bool                                { return false }
 func (serviceExposure) needsOIDC() bool                               { return false }
 func (serviceExposure) validate(*validator)                           {}

@@ -196,29 +196,43 @@ func TestSwitchingKeepsTheServiceURN(t *testing.T) {
 // run, whatever a lookup would say) or only looks it up; never create-when-missing, which makes the
 // next run, finding it, delete it.
 func TestOIDCProviderOwnership(t *testing.T) {
+	// What pulumi-aws's lookup says (terraform-provider-aws openid_connect_provider_data_source.go):
+	// no provider with the URL, or a call the caller may not make.
+	const (
+		notFound = "reading IAM OIDC Provider (https://oidc.eks.us-east-1.amazonaws.com/id/X): couldn't find resource"
+		denied   = "operation error IAM: ListOpenIDConnectProviders, https response error StatusCode: 403, api error AccessDenied"
+	)
 	tests := []struct {
-		name        string
-		owned       bool
-		lookupFails bool
-		wantErr     string // "" = no error
+		name      string
+		owned     bool
+		lookupErr string
+		wantErr   []string // none = no error
 	}{
-		{"looked up, exists", false, false, ""},
-		{"looked up, missing: fails with the fix", false, true, "associate-iam-oidc-provider"},
-		{"owned, first run (none yet)", true, true, ""},
-		{"owned, next run (the lookup would find it): still registered", true, false, ""},
+		{"looked up, exists", false, "", nil},
+		{"looked up, missing: fails with the fix", false, notFound,
+			[]string{"associate-iam-oidc-provider", "set retail-api-edge:cluster.createOidcProvider to true", "leaves it"}},
+		{"looked up, access denied: says so, not 'missing'", false, denied,
+			[]string{"AccessDenied", "iam:ListOpenIDConnectProviders"}},
+		{"owned, first run (none yet)", true, notFound, nil},
+		{"owned, next run (the lookup would find it): still registered", true, "", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			raw := with(k("exposure"), "ingress", k("cluster"), fmt.Sprintf(`{"createOidcProvider": %v}`, tt.owned))
 			failing := map[string]string{}
-			if tt.lookupFails {
-				failing[plan.GetOIDCProviderToken] = "NoSuchEntity: OpenIDConnect provider not found"
+			if tt.lookupErr != "" {
+				failing[plan.GetOIDCProviderToken] = tt.lookupErr
 			}
 			p, err := plan.Run(plan.Options{Project: Project, Stack: "test", Config: raw, Region: raw[RegionKey], FailingLookups: failing},
 				func(ctx *pulumi.Context) (pulumi.Map, error) { return RunWith(ctx, raw, nil, nil) })
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !strings.Contains(err.Error(), "set retail-api-edge:cluster.createOidcProvider to true") {
-					t.Fatalf("want a message that says how to get an OIDC provider, got %v", err)
+			if len(tt.wantErr) > 0 {
+				for _, w := range tt.wantErr {
+					if err == nil || !strings.Contains(err.Error(), w) {
+						t.Fatalf("want an error saying %q, got %v", w, err)
+					}
+				}
+				if strings.Contains(err.Error(), "has no IAM OIDC provider") != (tt.lookupErr == notFound) {
+					t.Errorf("only a provider that is not there may be reported as missing: %v", err)
 				}
 				return
 			}
@@ -229,8 +243,15 @@ func TestOIDCProviderOwnership(t *testing.T) {
 			if got := len(prov) == 1; got != tt.owned {
 				t.Fatalf("OIDC provider registered: %v, want %v", got, tt.owned)
 			}
-			if tt.owned && (!slices.Contains(role[0].Dependencies, prov[0].URN) || prov[0].Value("clientIdLists").([]any)[0] != "sts.amazonaws.com") {
+			if !tt.owned {
+				return
+			}
+			if !slices.Contains(role[0].Dependencies, prov[0].URN) || prov[0].Value("clientIdLists").([]any)[0] != "sts.amazonaws.com" {
 				t.Errorf("the role must trust the stack's provider (audience sts.amazonaws.com): %v", prov[0].Inputs)
+			}
+			// It serves every IRSA role of the cluster: destroy, or turning createOidcProvider off, keeps it.
+			if !prov[0].RetainOnDelete {
+				t.Error("the stack's OIDC provider must be retained on delete")
 			}
 		})
 	}
@@ -271,6 +292,20 @@ func TestProdEdgeOrdering(t *testing.T) {
 	}
 	if p.Outputs["url"].Value != "https://retail-api.example.com" {
 		t.Errorf("url = %v", p.Outputs["url"].Value)
+	}
+}
+
+// TestPodsAreCreatedAfterTheIngress: the controller injects a readiness gate only into pods created
+// in a labelled namespace once a TargetGroupBinding refers to their Service, which it makes when it
+// reconciles the Ingress; the app's pods therefore wait for the label and the Ingress.
+func TestPodsAreCreatedAfterTheIngress(t *testing.T) {
+	p := planOf(t, with(k("exposure"), "ingress", k("app"), `{"image": "ghcr.io/mlops/retail-api:1.0"}`))
+	one := onlyOne(t, p)
+	dep := one("kubernetes:apps/v1:Deployment")
+	for _, typ := range []string{"kubernetes:networking.k8s.io/v1:Ingress", "kubernetes:core/v1:NamespacePatch", helmres.Token} {
+		if !slices.Contains(dep.Dependencies, one(typ).URN) {
+			t.Errorf("the Deployment must wait for the %s", typ)
+		}
 	}
 }
 

@@ -9,11 +9,14 @@ import (
 
 const testRoleArn = "arn:aws:iam::123456789012:role/platform-lbc"
 
-// supplied is a stack whose AWS parts come from config: kubeconfig, VPC and controller role.
+// supplied is a stack whose AWS parts come from config: kubeconfig, VPC and (Option B) controller role.
 func supplied(exposure string, extra ...string) map[string]string {
-	return with(append([]string{k("exposure"), exposure,
-		k("cluster"), `{"kubeconfig": "/home/me/.kube/config", "context": "staging", "vpcId": "vpc-0123456789abcdef0"}`,
-		k("controller"), `{"roleArn": "` + testRoleArn + `", "chart": "./charts/lbc", "repository": ""}`}, extra...)...)
+	kv := []string{k("exposure"), exposure,
+		k("cluster"), `{"kubeconfig": "/home/me/.kube/config", "context": "staging", "vpcId": "vpc-0123456789abcdef0"}`}
+	if exposure == string(ExposeIngress) {
+		kv = append(kv, k("controller"), `{"roleArn": "`+testRoleArn+`", "chart": "./charts/lbc", "repository": ""}`)
+	}
+	return with(append(kv, extra...)...)
 }
 
 func TestSuppliedClusterNeedsNoAWS(t *testing.T) {

@@ -4,9 +4,13 @@ import (
 	"fmt"
 	"maps"
 	"net/netip"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
+
+	"k8s.io/apimachinery/pkg/api/validate/content"
+	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/mlops-retail/retail-api-edge/components/lbcontroller"
 )
@@ -14,24 +18,17 @@ import (
 var (
 	regionRe       = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$`)
 	eksNameRe      = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$`)
-	k8sVersionRe   = regexp.MustCompile(`^1\.\d{2}$`)
 	instanceTypeRe = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
 	vpcIDRe        = regexp.MustCompile(`^vpc-[0-9a-f]{8}([0-9a-f]{9})?$`)
 	subnetIDRe     = regexp.MustCompile(`^subnet-[0-9a-f]{8}([0-9a-f]{9})?$`)
-	dns1123LabelRe = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
-	dns1035LabelRe = regexp.MustCompile(`^[a-z]([-a-z0-9]*[a-z0-9])?$`)
-	labelValueRe   = regexp.MustCompile(`^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$`)
-	labelKeyNameRe = regexp.MustCompile(`^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$`)
 	imageRe        = regexp.MustCompile(`^[a-z0-9][a-zA-Z0-9._/:@-]*$`)
 	semverRe       = regexp.MustCompile(`^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$`)
-	sslPolicyRe    = regexp.MustCompile(`^ELBSecurityPolicy-[A-Za-z0-9-]+$`)
-	// modernTLSRe matches the ELB policies that refuse TLS 1.0 and 1.1 (TLS 1.2 and up only).
-	modernTLSRe = regexp.MustCompile(`TLS13|TLS-1-2|FS-1-2`)
 	// tagCharsRe is what AWS allows in tag keys and values.
 	tagCharsRe    = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
 	lbNameRe      = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?$`)
 	successCodeRe = regexp.MustCompile(`^\d{3}(-\d{3})?$`)
 	stackNameRe   = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,100}$`)
+	urlPathRe     = regexp.MustCompile(`^[A-Za-z0-9\-._~!$&'()*+,;=:@/%]+$`)
 	roleArnRe     = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:iam::\d{12}:role/[\w+=,.@/-]{1,512}$`)
 )
 
@@ -51,8 +48,12 @@ const (
 	maxLBHealthInt = 300
 )
 
-// validator collects problems, each against its full key.
-type validator struct{ errs []error }
+// validator collects problems, each against its full key, and warnings: what is allowed but costs
+// or risks more than the user may expect.
+type validator struct {
+	errs     []error
+	warnings []string
+}
 
 func (v *validator) check(ok bool, key, format string, args ...any) {
 	if !ok {
@@ -60,9 +61,13 @@ func (v *validator) check(ok bool, key, format string, args ...any) {
 	}
 }
 
+func (v *validator) warn(key, format string, args ...any) {
+	v.warnings = append(v.warnings, keyErr(key, format, args...).Error())
+}
+
 func k(name string) string { return Project + ":" + name }
 
-func (c *Config) validate() []error {
+func (c *Config) validate() *validator {
 	v := &validator{}
 	v.check(c.Region != "", RegionKey, "is required (e.g. `pulumi config set aws:region us-east-1`)")
 	v.check(c.Region == "" || regionRe.MatchString(c.Region), RegionKey, "%q is not an AWS region name (like us-east-1)", c.Region)
@@ -79,10 +84,12 @@ func (c *Config) validate() []error {
 	if known { // what the option and the features check depends on the option
 		c.exposure().validate(v)
 		c.validateFeatures(v)
+		c.validateInert(v)
 	}
 	c.Health.validate(v, c.Service.LoadBalancer)
 	validateTags(v, c.Tags)
-	return v.errs
+	c.AWS.validate(v, c)
+	return v
 }
 
 func (c *ClusterConfig) validate(v *validator) {
@@ -99,10 +106,12 @@ func (c *ClusterConfig) validate(v *validator) {
 	}
 	v.check(c.Kubeconfig == "", k("cluster.kubeconfig"),
 		"reaches an existing cluster and cannot be combined with cluster.create: true")
-	v.check(k8sVersionRe.MatchString(c.KubernetesVersion), k("cluster.kubernetesVersion"),
-		"must look like 1.33, got %q", c.KubernetesVersion)
+	checkKubernetesVersion(v, c.KubernetesVersion)
 	v.check(instanceTypeRe.MatchString(c.InstanceType), k("cluster.instanceType"),
 		"must be an EC2 instance type like t3.medium, got %q", c.InstanceType)
+	if c.AMIType != "" {
+		checkAMIType(v, c.AMIType, c.InstanceType)
+	}
 	v.check(c.MinNodes >= 1 && c.MinNodes <= c.DesiredNodes && c.DesiredNodes <= c.MaxNodes && c.MaxNodes <= maxNodes,
 		k("cluster.desiredNodes"), "need 1 <= minNodes <= desiredNodes <= maxNodes <= %d, got %d <= %d <= %d",
 		maxNodes, c.MinNodes, c.DesiredNodes, c.MaxNodes)
@@ -116,43 +125,47 @@ func (c *ClusterConfig) validate(v *validator) {
 }
 
 func (a *AppConfig) validate(v *validator) {
-	v.check(len(a.Namespace) <= 63 && dns1123LabelRe.MatchString(a.Namespace), k("app.namespace"),
-		"%q is not a Kubernetes namespace name (lower-case letters, digits and -, at most 63)", a.Namespace)
-	v.check(len(a.ServiceName) <= 63 && dns1035LabelRe.MatchString(a.ServiceName), k("app.serviceName"),
-		"%q is not a Kubernetes Service name (lower-case letters, digits and -, starting with a letter, at most 63)", a.ServiceName)
+	v.kube("app.namespace", "namespace name", a.Namespace, namespaceName)
+	v.kube("app.serviceName", "Service name", a.ServiceName, serviceName)
 	v.check(len(a.Selector) > 0, k("app.selector"), "must have at least one label, or the Service selects no pods")
 	for _, key := range slices.Sorted(maps.Keys(a.Selector)) {
-		val := a.Selector[key]
-		v.check(validLabelKey(key), k("app.selector"), "%q is not a valid label key", key)
-		v.check(len(val) <= 63 && labelValueRe.MatchString(val), k("app.selector."+key), "%q is not a valid label value", val)
+		v.kube("app.selector", "label key", key, content.IsLabelKey)
+		v.kube("app.selector."+key, "label value", a.Selector[key], content.IsLabelValue)
 	}
 	validPort(v, "app.port", a.Port)
 	validPort(v, "app.targetPort", a.TargetPort)
-	v.check(strings.HasPrefix(a.HealthPath, "/") && !strings.ContainsAny(a.HealthPath, " \t?#") && len(a.HealthPath) <= 1024,
-		k("app.healthPath"), "must be a URL path starting with / (no spaces, query or fragment), got %q", a.HealthPath)
+	if why := urlPathProblem(a.HealthPath); why != "" {
+		v.check(false, k("app.healthPath"), "%q is not a health-check path: %s", a.HealthPath, why)
+	}
 	if a.Image == "" {
 		return
 	}
 	v.check(imageRe.MatchString(a.Image), k("app.image"), "%q is not a container image reference", a.Image)
 	v.check(a.Replicas >= 2 && a.Replicas <= maxReplicas, k("app.replicas"),
 		"must be between 2 (one per zone, for availability) and %d, got %d", maxReplicas, a.Replicas)
-	v.check(len(a.DeploymentName) <= 63 && dns1123LabelRe.MatchString(a.DeploymentName), k("app.deploymentName"),
-		"%q is not a Kubernetes object name", a.DeploymentName)
+	v.kube("app.deploymentName", "Deployment name", a.DeploymentName, objectName)
 }
 
 func validPort(v *validator, key string, p int) {
 	v.check(p >= 1 && p <= 65535, k(key), "must be a port between 1 and 65535, got %d", p)
 }
 
-func validLabelKey(key string) bool {
-	prefix, name, hasPrefix := strings.Cut(key, "/")
-	if !hasPrefix {
-		name, prefix = prefix, ""
+// The API server's own name rules (k8s.io/apimachinery pkg/util/validation and
+// pkg/api/validate/content, as k8s.io/kubernetes pkg/apis/core/validation applies them:
+// ValidateNamespaceName is a DNS-1123 label, ValidateServiceName a DNS-1035 label, Deployments,
+// Ingresses and ServiceAccounts DNS-1123 subdomains).
+var (
+	namespaceName = validation.IsDNS1123Label
+	serviceName   = validation.IsDNS1035Label
+	objectName    = validation.IsDNS1123Subdomain
+)
+
+// kube checks a name, label key or label value with one of the API server's rules, quoting its
+// reasons.
+func (v *validator) kube(key, what, value string, rule func(string) []string) {
+	if errs := rule(value); len(errs) > 0 {
+		v.check(false, k(key), "%q is not a valid Kubernetes %s: %s", value, what, strings.Join(errs, "; "))
 	}
-	if hasPrefix && (prefix == "" || len(prefix) > 253) {
-		return false
-	}
-	return len(name) <= 63 && labelKeyNameRe.MatchString(name)
 }
 
 func (s *ServiceConfig) validate(v *validator) {
@@ -220,24 +233,14 @@ func validSuccessCodes(codes string) bool {
 
 func inSuccessRange(code string) bool { return code >= "200" && code <= "499" }
 
-// checkTLSPolicy checks an ELB security policy name, and that it refuses TLS 1.0 and 1.1.
-func checkTLSPolicy(v *validator, key, policy string) {
-	v.check(sslPolicyRe.MatchString(policy), k(key),
-		"must be an ELB security policy name like %s, got %q", modernTLSPolicy, policy)
-	v.check(!sslPolicyRe.MatchString(policy) || modernTLSRe.MatchString(policy), k(key),
-		"%q still allows TLS 1.0 or 1.1; use a TLS 1.2+ policy such as %s", policy, modernTLSPolicy)
-}
-
 func (c *ControllerConfig) validate(v *validator) {
 	v.check(c.Chart != "", k("controller.chart"), "must name the chart (or a local chart directory)")
 	v.check(semverRe.MatchString(c.ChartVersion), k("controller.chartVersion"),
 		"must be an exact chart version like 3.5.0 (pinned, so upgrades are deliberate), got %q", c.ChartVersion)
 	v.check(c.Repository == "" || strings.HasPrefix(c.Repository, "https://") || strings.HasPrefix(c.Repository, "oci://"),
 		k("controller.repository"), "must be an https:// or oci:// chart repository, or empty for a local chart, got %q", c.Repository)
-	v.check(len(c.Namespace) <= 63 && dns1123LabelRe.MatchString(c.Namespace), k("controller.namespace"),
-		"%q is not a Kubernetes namespace name", c.Namespace)
-	v.check(len(c.ServiceAccount) <= 253 && dns1123LabelRe.MatchString(c.ServiceAccount), k("controller.serviceAccount"),
-		"%q is not a Kubernetes service account name", c.ServiceAccount)
+	v.kube("controller.namespace", "namespace name", c.Namespace, namespaceName)
+	v.kube("controller.serviceAccount", "service account name", c.ServiceAccount, objectName)
 	v.check(c.RoleArn == "" || roleArnRe.MatchString(c.RoleArn), k("controller.roleArn"),
 		"%q is not an IAM role ARN like arn:aws:iam::123456789012:role/name", c.RoleArn)
 	v.check(c.Replicas >= 2 && c.Replicas <= 10, k("controller.replicas"),
@@ -248,8 +251,7 @@ func (c *ControllerConfig) validate(v *validator) {
 }
 
 func (i *IngressConfig) validate(v *validator) {
-	v.check(len(i.Name) <= 253 && dns1123LabelRe.MatchString(i.Name), k("ingress.name"),
-		"%q is not a Kubernetes object name", i.Name)
+	v.kube("ingress.name", "Ingress name", i.Name, objectName)
 	v.check(i.LoadBalancerName == "" || (lbNameRe.MatchString(i.LoadBalancerName) && !strings.HasPrefix(i.LoadBalancerName, "internal-")),
 		k("ingress.loadBalancerName"),
 		"must be at most 32 letters, digits and hyphens, not starting or ending with a hyphen, got %q", i.LoadBalancerName)
@@ -257,4 +259,27 @@ func (i *IngressConfig) validate(v *validator) {
 		"must be HTTP codes from 200 to 499 like 200, 200,204 or 200-299 (what an ALB accepts), got %q", i.SuccessCodes)
 	v.check(i.IdleTimeoutSeconds >= 1 && i.IdleTimeoutSeconds <= 4000, k("ingress.idleTimeoutSeconds"),
 		"must be between 1 and 4000, got %d", i.IdleTimeoutSeconds)
+}
+
+// maxHealthPath is the longest health-check path the load balancers take (ELBv2 HealthCheckPath;
+// a classic ELB's whole ping target is at most 1024 characters).
+const maxHealthPath = 1024
+
+// urlPathProblem says why a value is not an absolute URL path the load balancers and the
+// annotations that carry it can take, or "": RFC 3986 path characters only (unreserved,
+// percent-encoded, sub-delims, ":", "@" and "/"), so no spaces, control characters, query or
+// fragment.
+func urlPathProblem(p string) string {
+	switch {
+	case !strings.HasPrefix(p, "/"):
+		return "it must start with /"
+	case len(p) > maxHealthPath:
+		return fmt.Sprintf("it is longer than %d characters", maxHealthPath)
+	case !urlPathRe.MatchString(p):
+		return "it may hold only letters, digits and - . _ ~ ! $ & ' ( ) * + , ; = : @ / % (no spaces, control characters, ? or #)"
+	}
+	if _, err := url.PathUnescape(p); err != nil {
+		return "a % must start a two-digit hex escape like %20"
+	}
+	return ""
 }

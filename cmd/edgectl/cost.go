@@ -19,7 +19,8 @@ func newCostCmd() *cobra.Command {
 		Short: "Estimate what a stack costs per month, item by item (offline)",
 		Long: "cost reads the stack's configuration and prices what it would run: load balancer hours and capacity units\n" +
 			"at the given traffic, WAF web ACL, rules and requests, hosted zone, access log storage. Prices and their\n" +
-			"date come from internal/cost/prices.json (us-east-1 list prices). The EKS cluster and nodes are not included.",
+			"date come from internal/cost/prices.json (us-east-1 list prices). A cluster the stack creates (cluster.create) is\n" +
+			"priced too: its control plane (at the extended-support rate once its version leaves standard support) and nodes.",
 		Example: "  edgectl cost --stack demo\n  edgectl cost --stack prod --rps 50 --kb-per-request 4",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -51,7 +52,11 @@ func printCost(cmd *cobra.Command, cfg *stacks.Config, t cost.Traffic) error {
 	fmt.Fprintf(&b, "Stack %s at %.0f requests/s, %.0f KB each; %s prices of %s.\n\n",
 		cfg.Stack, t.RequestsPerSecond, t.KBPerRequest, prices.Region, prices.Date)
 	b.WriteString(texttable.Format(rows))
-	b.WriteString("\nNot included: the EKS cluster ($0.10/h) and its nodes, data transfer out.\n")
+	if cfg.Cluster.Create {
+		b.WriteString("\nNot included: data transfer out, the nodes' EBS volumes.\n")
+	} else {
+		b.WriteString("\nNot included: the existing EKS cluster ($0.10/h) and its nodes, data transfer out.\n")
+	}
 	_, err = fmt.Fprint(cmd.OutOrStdout(), b.String())
 	return err
 }

@@ -3,7 +3,8 @@
 // retention period, with a policy that lets only ELB log delivery write, and only over TLS.
 // Or it uses a bucket the user already has, untouched.
 //
-// Inputs (Args): existing bucket (optional), prefix, retention days, whether destroy empties it.
+// Inputs (Args): existing bucket (optional), prefix, retention days, whether destroy empties it
+// (and deletes it; otherwise destroy leaves the bucket and its settings in place).
 // Outputs: BucketName, Ready (what the ALB must wait for: the bucket policy).
 // Creates: `aws:s3/bucketV2:BucketV2` and its public access block, ownership controls, encryption,
 // lifecycle and policy.
@@ -27,7 +28,8 @@ type Args struct {
 	ExistingBucket string
 	Prefix         string
 	RetentionDays  int
-	// EmptyOnDestroy lets `pulumi destroy` delete the bucket with its logs in it.
+	// EmptyOnDestroy lets `pulumi destroy` delete the bucket with its logs in it; without it,
+	// destroy leaves the bucket, with its logs and every setting, to the account.
 	EmptyOnDestroy bool
 
 	Partition, Region, AccountID string
@@ -78,7 +80,11 @@ func (b *Bucket) create(ctx *pulumi.Context, name string, args *Args) error {
 	if err != nil {
 		return err
 	}
-	child := []pulumi.ResourceOption{pulumi.Parent(b), pulumi.Provider(args.AwsProvider)}
+	// A bucket that is not emptied cannot be deleted (BucketNotEmpty), and destroy would by then
+	// have deleted its lifecycle, encryption and policy, leaving logs in an unmanaged bucket that
+	// no longer expires them. Kept, it stays whole, and destroy succeeds.
+	keep := !args.EmptyOnDestroy
+	child := []pulumi.ResourceOption{pulumi.Parent(b), pulumi.Provider(args.AwsProvider), pulumi.RetainOnDelete(keep)}
 	bucket, err := s3.NewBucketV2(ctx, name+"-bucket", &s3.BucketV2Args{
 		BucketPrefix: pulumi.String(name + "-"),
 		ForceDestroy: pulumi.Bool(args.EmptyOnDestroy),

@@ -14,9 +14,14 @@ import (
 
 func planBucket(t *testing.T, existing string) *plan.Plan {
 	t.Helper()
+	return planBucketEmptied(t, existing, true)
+}
+
+func planBucketEmptied(t *testing.T, existing string, empty bool) *plan.Plan {
+	t.Helper()
 	p, err := plantest.RunWithAWS(func(ctx *pulumi.Context, aws pulumi.ProviderResource) (pulumi.Map, error) {
 		b, err := NewBucket(ctx, "logs", &Args{ExistingBucket: existing, Prefix: "retail-api", RetentionDays: 30,
-			EmptyOnDestroy: true, Partition: "aws", Region: "us-east-1", AccountID: "123456789012", AwsProvider: aws})
+			EmptyOnDestroy: empty, Partition: "aws", Region: "us-east-1", AccountID: "123456789012", AwsProvider: aws})
 		if err != nil {
 			return nil, err
 		}
@@ -144,5 +149,22 @@ func TestLogDeliveryByRegion(t *testing.T) {
 				t.Errorf("log writers %v, want %v", principals, want)
 			}
 		})
+	}
+}
+
+// A bucket destroy may not empty is kept whole: S3 refuses to delete a bucket with logs in it, and
+// deleting its settings first would leave the logs in an unmanaged bucket that no longer expires
+// them. One destroy may empty goes with everything in it.
+func TestBucketNotEmptiedIsKeptWhole(t *testing.T) {
+	for _, empty := range []bool{true, false} {
+		p := planBucketEmptied(t, "", empty)
+		for _, r := range p.Resources {
+			if r.Custom && r.Type != "pulumi:providers:aws" && r.RetainOnDelete == empty {
+				t.Errorf("emptyOnDestroy %v: %s %s retainOnDelete = %v", empty, r.Type, r.Name, r.RetainOnDelete)
+			}
+		}
+		if got := p.Find(plan.BucketToken)[0].Value("forceDestroy"); got != empty {
+			t.Errorf("emptyOnDestroy %v: forceDestroy = %v", empty, got)
+		}
 	}
 }

@@ -1,13 +1,15 @@
 // Package alarms watches the load balancer the controllers made for the API with CloudWatch alarms:
-// targets unhealthy for N minutes (the runbook's first troubleshooting step), and, where the load
-// balancer sees HTTP, the share of 5xx responses over 5 minutes. An optional SNS topic receives
-// both. The load balancer is not a Pulumi resource (the AWS Load Balancer Controller or EKS's cloud
-// provider makes it), so it is found by name, from the hostname its Service or Ingress reports,
-// with an output-form lookup that waits for that hostname.
+// fewer healthy targets than the minimum for N minutes (the total outage: every pod failing
+// /health), targets unhealthy for N minutes (the runbook's first troubleshooting step), and, where
+// the load balancer sees HTTP, the share of 5xx responses over 5 minutes. An optional SNS topic
+// receives all of them. The load balancer is not a Pulumi resource (the AWS Load Balancer
+// Controller or EKS's cloud provider makes it), so it is found by name, from the hostname its
+// Service or Ingress reports, with an output-form lookup that waits for that hostname.
 //
 // Inputs (Args): the hostname, the kind of load balancer, the thresholds, whether to notify.
-// Outputs: UnhealthyAlarmArn, ErrorRateAlarmArn (empty for an NLB), TopicArn (empty without notify).
-// Creates: `aws:cloudwatch/metricAlarm:MetricAlarm` (one or two), `aws:sns/topic:Topic` (notify).
+// Outputs: HealthyAlarmArn, UnhealthyAlarmArn, ErrorRateAlarmArn (empty for an NLB), TopicArn
+// (empty without notify).
+// Creates: `aws:cloudwatch/metricAlarm:MetricAlarm` (two or three), `aws:sns/topic:Topic` (notify).
 package alarms
 
 import (
@@ -36,13 +38,27 @@ const (
 // enough that a handful of errors at low traffic does not.
 const errorRatePeriod = 300
 
+// MaxMinutes is the longest window the per-minute alarms of a kind of load balancer can evaluate:
+// a Metrics Insights query (ALB, NLB) looks at most 3 hours back, a plain metric alarm (classic) at
+// most one day of one-minute periods (CloudWatch user guide, "Create an alarm on a Metrics
+// Insights query" and "Evaluating an alarm").
+func MaxMinutes(kind string) int {
+	if kind == Classic {
+		return 24 * 60
+	}
+	return 3 * 60
+}
+
 // Args describe the alarms.
 type Args struct {
 	// Hostname is the load balancer's DNS name, as its Service or Ingress reports it.
 	Hostname pulumi.StringInput
 	Kind     string
-	// UnhealthyMinutes is how many consecutive minutes any target must be unhealthy.
+	// UnhealthyMinutes is how many consecutive minutes any target must be unhealthy, or fewer than
+	// MinHealthyTargets healthy, to alarm.
 	UnhealthyMinutes int
+	// MinHealthyTargets is the fewest healthy targets the API may have (at least 1).
+	MinHealthyTargets int
 	// ErrorRatePercent is the share of 5xx responses, over 5 minutes, that fires the second alarm.
 	ErrorRatePercent int
 	// Notify creates an SNS topic the alarms publish to when they fire and when they recover.
@@ -54,11 +70,10 @@ type Args struct {
 type Alarms struct {
 	pulumi.ResourceState
 
+	HealthyAlarmArn   pulumi.StringOutput `pulumi:"healthyAlarmArn"`
 	UnhealthyAlarmArn pulumi.StringOutput `pulumi:"unhealthyAlarmArn"`
 	ErrorRateAlarmArn pulumi.StringOutput `pulumi:"errorRateAlarmArn"`
 	TopicArn          pulumi.StringOutput `pulumi:"topicArn"`
-	// Ready lists the alarms.
-	Ready []pulumi.Resource `pulumi:"-"`
 }
 
 func (a *Args) validate() error {
@@ -67,9 +82,10 @@ func (a *Args) validate() error {
 		return errors.New("alarms: Hostname and AwsProvider are required")
 	case a.Kind != ALB && a.Kind != NLB && a.Kind != Classic:
 		return fmt.Errorf("alarms: Kind must be %q, %q or %q, got %q", ALB, NLB, Classic, a.Kind)
-	case a.UnhealthyMinutes < 1 || a.ErrorRatePercent < 1 || a.ErrorRatePercent > 100:
-		return fmt.Errorf("alarms: UnhealthyMinutes must be positive and ErrorRatePercent within 1-100, got %d and %d",
-			a.UnhealthyMinutes, a.ErrorRatePercent)
+	case a.UnhealthyMinutes < 1 || a.UnhealthyMinutes > MaxMinutes(a.Kind) || a.MinHealthyTargets < 1 ||
+		a.ErrorRatePercent < 1 || a.ErrorRatePercent > 100:
+		return fmt.Errorf("alarms: UnhealthyMinutes must be within 1-%d, MinHealthyTargets at least 1 and ErrorRatePercent "+
+			"within 1-100, got %d, %d and %d", MaxMinutes(a.Kind), a.UnhealthyMinutes, a.MinHealthyTargets, a.ErrorRatePercent)
 	}
 	return nil
 }
@@ -93,35 +109,51 @@ func NewAlarms(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Reso
 		a.TopicArn, actions = topic.Arn, pulumi.Array{topic.Arn}
 	}
 	m := newMetrics(ctx, args, pulumi.Provider(args.AwsProvider), pulumi.Parent(a))
-	unhealthy, err := cloudwatch.NewMetricAlarm(ctx, name+"-unhealthy-targets", &cloudwatch.MetricAlarmArgs{
-		AlarmDescription: pulumi.Sprintf("Targets of %s unhealthy for %d minutes: check the target group's health checks and the pods' readiness.",
-			args.Hostname, args.UnhealthyMinutes),
-		ComparisonOperator: pulumi.String("GreaterThanThreshold"), Threshold: pulumi.Float64(0),
-		EvaluationPeriods: pulumi.Int(args.UnhealthyMinutes), DatapointsToAlarm: pulumi.Int(args.UnhealthyMinutes),
-		TreatMissingData: pulumi.String("notBreaching"),
-		MetricQueries:    m.unhealthy(),
-		AlarmActions:     actions, OkActions: actions,
-	}, child...)
+	alarm := func(suffix string, spec cloudwatch.MetricAlarmArgs) (*cloudwatch.MetricAlarm, error) {
+		spec.AlarmActions, spec.OkActions = actions, actions
+		return cloudwatch.NewMetricAlarm(ctx, name+suffix, &spec, child...)
+	}
+	n := pulumi.Int(args.UnhealthyMinutes)
+	// Only ready pods become targets (the controller's pkg/backend/endpoint_resolver.go), so when
+	// every pod fails /health the target group is empty: no unhealthy host, and no data at all for
+	// some metrics. Missing data therefore breaches here.
+	healthy, err := alarm("-healthy-targets", cloudwatch.MetricAlarmArgs{
+		AlarmDescription: pulumi.Sprintf("Healthy targets behind %s below %d for %d minutes: the API is down or nearly so "+
+			"(pods not ready, /health failing, or nothing registered).", args.Hostname, args.MinHealthyTargets, args.UnhealthyMinutes),
+		ComparisonOperator: pulumi.String("LessThanThreshold"), Threshold: pulumi.Float64(float64(args.MinHealthyTargets)),
+		EvaluationPeriods: n, DatapointsToAlarm: n, TreatMissingData: pulumi.String("breaching"),
+		MetricQueries: m.perMinute("healthy", "HealthyHostCount", "MIN", "Minimum", "healthy targets"),
+	})
 	if err != nil {
 		return nil, err
 	}
-	a.UnhealthyAlarmArn, a.Ready = unhealthy.Arn, []pulumi.Resource{unhealthy}
+	unhealthy, err := alarm("-unhealthy-targets", cloudwatch.MetricAlarmArgs{
+		AlarmDescription: pulumi.Sprintf("Targets of %s unhealthy for %d minutes: check the target group's health checks and the pods' readiness.",
+			args.Hostname, args.UnhealthyMinutes),
+		ComparisonOperator: pulumi.String("GreaterThanThreshold"), Threshold: pulumi.Float64(0),
+		EvaluationPeriods: n, DatapointsToAlarm: n, TreatMissingData: pulumi.String("notBreaching"),
+		MetricQueries: m.perMinute("unhealthy", "UnHealthyHostCount", "MAX", "Maximum", "unhealthy targets"),
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.HealthyAlarmArn, a.UnhealthyAlarmArn = healthy.Arn, unhealthy.Arn
 	if queries := m.errorRate(); queries != nil {
-		rate, err := cloudwatch.NewMetricAlarm(ctx, name+"-5xx-rate", &cloudwatch.MetricAlarmArgs{
+		rate, err := alarm("-5xx-rate", cloudwatch.MetricAlarmArgs{
 			AlarmDescription: pulumi.Sprintf("More than %d%% of the responses of %s were 5xx over 5 minutes.",
 				args.ErrorRatePercent, args.Hostname),
 			ComparisonOperator: pulumi.String("GreaterThanThreshold"), Threshold: pulumi.Float64(float64(args.ErrorRatePercent)),
 			EvaluationPeriods: pulumi.Int(1), TreatMissingData: pulumi.String("notBreaching"),
 			MetricQueries: queries,
-			AlarmActions:  actions, OkActions: actions,
-		}, child...)
+		})
 		if err != nil {
 			return nil, err
 		}
-		a.ErrorRateAlarmArn, a.Ready = rate.Arn, append(a.Ready, rate)
+		a.ErrorRateAlarmArn = rate.Arn
 	}
 	return a, ctx.RegisterResourceOutputs(a, pulumi.Map{
-		"unhealthyAlarmArn": a.UnhealthyAlarmArn, "errorRateAlarmArn": a.ErrorRateAlarmArn, "topicArn": a.TopicArn,
+		"healthyAlarmArn": a.HealthyAlarmArn, "unhealthyAlarmArn": a.UnhealthyAlarmArn,
+		"errorRateAlarmArn": a.ErrorRateAlarmArn, "topicArn": a.TopicArn,
 	})
 }
 
@@ -146,7 +178,14 @@ type metrics struct {
 }
 
 func newMetrics(ctx *pulumi.Context, args *Args, opts ...pulumi.InvokeOption) *metrics {
-	name := args.Hostname.ToStringOutput().ApplyT(LoadBalancerName).(pulumi.StringOutput)
+	// An empty name would make the lookup match whatever single load balancer the region has.
+	name := args.Hostname.ToStringOutput().ApplyT(func(host string) (string, error) {
+		if n := LoadBalancerName(host); n != "" {
+			return n, nil
+		}
+		return "", errors.New("alarms: the Service or Ingress reports no load balancer hostname ({Hostname} is empty), " +
+			"so there is no load balancer to watch")
+	}).(pulumi.StringOutput)
 	m := &metrics{kind: args.Kind}
 	switch args.Kind {
 	case Classic:
@@ -164,23 +203,24 @@ func newMetrics(ctx *pulumi.Context, args *Args, opts ...pulumi.InvokeOption) *m
 	return m
 }
 
-// unhealthy is the highest unhealthy-target count of any target group of the load balancer, per
-// minute. ALB and NLB report it per target group, so a Metrics Insights query takes the maximum.
-func (m *metrics) unhealthy() cloudwatch.MetricAlarmMetricQueryArray {
+// perMinute is a per-minute target count of the load balancer, reduced over its target groups
+// with fn (Metrics Insights: ALB and NLB report target health per target group) or, for a classic
+// ELB, read directly with stat.
+func (m *metrics) perMinute(id, metric, fn, stat, label string) cloudwatch.MetricAlarmMetricQueryArray {
 	if m.kind == Classic {
 		return cloudwatch.MetricAlarmMetricQueryArray{cloudwatch.MetricAlarmMetricQueryArgs{
-			Id: pulumi.String("unhealthy"), ReturnData: pulumi.Bool(true),
+			Id: pulumi.String(id), ReturnData: pulumi.Bool(true),
 			Metric: cloudwatch.MetricAlarmMetricQueryMetricArgs{
-				Namespace: pulumi.String(m.namespace), MetricName: pulumi.String("UnHealthyHostCount"),
-				Dimensions: m.dimension, Period: pulumi.Int(60), Stat: pulumi.String("Maximum"),
+				Namespace: pulumi.String(m.namespace), MetricName: pulumi.String(metric),
+				Dimensions: m.dimension, Period: pulumi.Int(60), Stat: pulumi.String(stat),
 			},
 		}}
 	}
-	query := pulumi.Sprintf(`SELECT MAX(UnHealthyHostCount) FROM SCHEMA("%s", LoadBalancer, TargetGroup) WHERE LoadBalancer = '%s'`,
-		m.namespace, m.lbValue)
+	query := pulumi.Sprintf(`SELECT %s(%s) FROM SCHEMA("%s", LoadBalancer, TargetGroup) WHERE LoadBalancer = '%s'`,
+		fn, metric, m.namespace, m.lbValue)
 	return cloudwatch.MetricAlarmMetricQueryArray{cloudwatch.MetricAlarmMetricQueryArgs{
-		Id: pulumi.String("unhealthy"), Expression: query, Period: pulumi.Int(60), ReturnData: pulumi.Bool(true),
-		Label: pulumi.String("unhealthy targets"),
+		Id: pulumi.String(id), Expression: query, Period: pulumi.Int(60), ReturnData: pulumi.Bool(true),
+		Label: pulumi.String(label),
 	}}
 }
 
@@ -198,12 +238,12 @@ func WatchesErrorRate(kind string) bool {
 }
 
 // Metrics is how many metrics the alarms of a kind of load balancer evaluate (CloudWatch bills
-// each): the unhealthy-target count, plus the 5xx share's where it has one.
+// each): the healthy- and unhealthy-target counts, plus the 5xx share's where it has one.
 func Metrics(kind string) int {
 	if WatchesErrorRate(kind) {
-		return 1 + len(errorRateMetrics[kind])
+		return 2 + len(errorRateMetrics[kind])
 	}
-	return 1
+	return 2
 }
 
 // errorRate is 100 x 5xx responses / requests, or nil for a kind without HTTP status.

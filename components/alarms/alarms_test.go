@@ -47,13 +47,14 @@ func TestAlarmsPerLoadBalancer(t *testing.T) {
 		kind, host, namespace, lbValue string
 		alarms                         int
 	}{
-		{ALB, "k8s-mlops-api-0a1b2c-123.us-east-1.elb.amazonaws.com", "AWS/ApplicationELB", "app/k8s-mlops-api-0a1b2c/0123456789abcdef", 2},
-		{NLB, "a0123-0123456789abcdef.elb.us-east-1.amazonaws.com", "AWS/NetworkELB", "net/a0123/0123456789abcdef", 1},
-		{Classic, "a0123-1234567890.us-east-1.elb.amazonaws.com", "AWS/ELB", "a0123", 2},
+		{ALB, "k8s-mlops-api-0a1b2c-123.us-east-1.elb.amazonaws.com", "AWS/ApplicationELB", "app/k8s-mlops-api-0a1b2c/0123456789abcdef", 3},
+		{NLB, "a0123-0123456789abcdef.elb.us-east-1.amazonaws.com", "AWS/NetworkELB", "net/a0123/0123456789abcdef", 2},
+		{Classic, "a0123-1234567890.us-east-1.elb.amazonaws.com", "AWS/ELB", "a0123", 3},
 	}
 	for _, tc := range cases {
 		for _, notify := range []bool{false, true} {
-			p := planAlarms(t, Args{Hostname: pulumi.String(tc.host), Kind: tc.kind, UnhealthyMinutes: 4, ErrorRatePercent: 7, Notify: notify})
+			p := planAlarms(t, Args{Hostname: pulumi.String(tc.host), Kind: tc.kind, UnhealthyMinutes: 4, MinHealthyTargets: 2,
+				ErrorRatePercent: 7, Notify: notify})
 			alarms, topics := p.Find(plan.MetricAlarmToken), p.Find(plan.TopicToken)
 			if len(alarms) != tc.alarms || len(topics) != map[bool]int{false: 0, true: 1}[notify] {
 				t.Fatalf("%s notify=%v: %d alarms and %d topics", tc.kind, notify, len(alarms), len(topics))
@@ -66,23 +67,34 @@ func TestAlarmsPerLoadBalancer(t *testing.T) {
 				if !strings.Contains(text, tc.namespace) || !strings.Contains(text, tc.lbValue) {
 					t.Errorf("%s %s: queries %q do not watch %s %s", tc.kind, a.Name, text, tc.namespace, tc.lbValue)
 				}
-				if a.Value("comparisonOperator") != "GreaterThanThreshold" || a.Value("treatMissingData") != "notBreaching" {
-					t.Errorf("%s %s: %v", tc.kind, a.Name, a.Inputs)
-				}
 				actions, _ := a.Value("alarmActions").([]any)
 				if notify != (len(actions) == 1) || (notify && len(a.Dependencies) == 0) {
 					t.Errorf("%s %s notify=%v: actions %v, dependencies %v", tc.kind, a.Name, notify, actions, a.Dependencies)
 				}
 				switch {
+				case strings.HasSuffix(a.Name, "-healthy-targets"):
+					// An empty target group (every pod failing /health) reports no data: it must alarm.
+					if a.Value("comparisonOperator") != "LessThanThreshold" || a.Value("threshold") != 2.0 ||
+						a.Value("treatMissingData") != "breaching" || a.Value("evaluationPeriods") != 4.0 || a.Value("datapointsToAlarm") != 4.0 {
+						t.Errorf("%s healthy-targets alarm: %v", tc.kind, a.Inputs)
+					}
+					if tc.kind != Classic && !strings.Contains(text, "MIN(HealthyHostCount)") {
+						t.Errorf("%s: healthy targets are per target group, want a Metrics Insights MIN: %s", tc.kind, text)
+					}
+					if tc.kind == Classic && !strings.Contains(text, "AWS/ELB") {
+						t.Errorf("classic: %s", text)
+					}
 				case strings.HasSuffix(a.Name, "-unhealthy-targets"):
-					if a.Value("threshold") != 0.0 || a.Value("evaluationPeriods") != 4.0 || a.Value("datapointsToAlarm") != 4.0 {
+					if a.Value("comparisonOperator") != "GreaterThanThreshold" || a.Value("treatMissingData") != "notBreaching" ||
+						a.Value("threshold") != 0.0 || a.Value("evaluationPeriods") != 4.0 || a.Value("datapointsToAlarm") != 4.0 {
 						t.Errorf("%s unhealthy alarm: %v", tc.kind, a.Inputs)
 					}
 					if tc.kind != Classic && !strings.Contains(text, "MAX(UnHealthyHostCount)") {
 						t.Errorf("%s: unhealthy targets are per target group, want a Metrics Insights MAX: %s", tc.kind, text)
 					}
 				case strings.HasSuffix(a.Name, "-5xx-rate"):
-					if a.Value("threshold") != 7.0 || !strings.Contains(text, "/ requests") {
+					if a.Value("comparisonOperator") != "GreaterThanThreshold" || a.Value("treatMissingData") != "notBreaching" ||
+						a.Value("threshold") != 7.0 || !strings.Contains(text, "/ requests") {
 						t.Errorf("%s 5xx alarm: %v", tc.kind, a.Inputs)
 					}
 				default:
@@ -130,14 +142,40 @@ func queryText(a plan.Resource) []string {
 
 func TestInvalidArgs(t *testing.T) {
 	for name, a := range map[string]Args{
-		"no hostname":  {Kind: ALB, UnhealthyMinutes: 1, ErrorRatePercent: 5},
-		"unknown kind": {Hostname: pulumi.String("h"), Kind: "gwlb", UnhealthyMinutes: 1, ErrorRatePercent: 5},
-		"zero minutes": {Hostname: pulumi.String("h"), Kind: ALB, ErrorRatePercent: 5},
-		"over 100%":    {Hostname: pulumi.String("h"), Kind: ALB, UnhealthyMinutes: 1, ErrorRatePercent: 101},
+		"no hostname":      {Kind: ALB, UnhealthyMinutes: 1, MinHealthyTargets: 1, ErrorRatePercent: 5},
+		"unknown kind":     {Hostname: pulumi.String("h"), Kind: "gwlb", UnhealthyMinutes: 1, MinHealthyTargets: 1, ErrorRatePercent: 5},
+		"zero minutes":     {Hostname: pulumi.String("h"), Kind: ALB, MinHealthyTargets: 1, ErrorRatePercent: 5},
+		"over 3 hours":     {Hostname: pulumi.String("h"), Kind: ALB, UnhealthyMinutes: 181, MinHealthyTargets: 1, ErrorRatePercent: 5},
+		"no healthy floor": {Hostname: pulumi.String("h"), Kind: ALB, UnhealthyMinutes: 1, ErrorRatePercent: 5},
+		"over 100%":        {Hostname: pulumi.String("h"), Kind: ALB, UnhealthyMinutes: 1, MinHealthyTargets: 1, ErrorRatePercent: 101},
 	} {
 		_, err := runAlarms(a)
 		if err == nil || !strings.Contains(err.Error(), "alarms:") {
 			t.Errorf("%s: want an alarms: error, got %v", name, err)
+		}
+	}
+}
+
+// A Service or Ingress that reports no hostname (a handed-over Service stays ClusterIP) gives no
+// load balancer name; the lookup must not run with an empty one, which matches whatever single load
+// balancer the region has.
+func TestNoHostnameNoLookup(t *testing.T) {
+	_, err := runAlarms(Args{Hostname: pulumi.String(""), Kind: NLB, UnhealthyMinutes: 1, MinHealthyTargets: 1, ErrorRatePercent: 5})
+	if err == nil || !strings.Contains(err.Error(), "reports no load balancer hostname") {
+		t.Fatalf("want the empty hostname refused, got %v", err)
+	}
+}
+
+// The windows the alarms evaluate stay within what their metric source can: Metrics Insights looks
+// back 3 hours, plain metrics one day of one-minute periods.
+func TestMaxMinutes(t *testing.T) {
+	for kind, want := range map[string]int{ALB: 180, NLB: 180, Classic: 1440} {
+		if got := MaxMinutes(kind); got != want {
+			t.Errorf("MaxMinutes(%s) = %d, want %d", kind, got, want)
+		}
+		if _, err := runAlarms(Args{Hostname: pulumi.String("a-1.elb.us-east-1.amazonaws.com"), Kind: kind,
+			UnhealthyMinutes: want, MinHealthyTargets: 1, ErrorRatePercent: 5}); err != nil {
+			t.Errorf("%s at the limit: %v", kind, err)
 		}
 	}
 }

@@ -84,7 +84,12 @@ type Ingress struct {
 	pulumi.ResourceState
 
 	Hostname pulumi.StringOutput `pulumi:"hostname"`
-	// Ready is what the app's pods wait for: the namespace label, so each gets its readiness gate.
+	// Ready is what the app's pods wait for to get their readiness gate: the namespace label and
+	// the Ingress. The controller's pod webhook injects a gate only at pod creation, only in a
+	// labelled namespace, and only for a Service that an ip TargetGroupBinding already refers to
+	// (pkg/inject/pod_readiness_gate.go; docs/deploy/pod_readiness_gate.md: "create your Ingress or
+	// Service and label the namespace before creating the pods"); the controller makes that binding
+	// before it reports the ALB's address, which the Ingress waits for.
 	Ready []pulumi.Resource `pulumi:"-"`
 }
 
@@ -155,7 +160,7 @@ func NewIngress(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Res
 		return nil, err
 	}
 	in.Hostname = ing.Status.ApplyT(hostname).(pulumi.StringOutput)
-	in.Ready = []pulumi.Resource{gate}
+	in.Ready = []pulumi.Resource{gate, ing}
 	return in, ctx.RegisterResourceOutputs(in, pulumi.Map{"hostname": in.Hostname})
 }
 

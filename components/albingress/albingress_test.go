@@ -40,10 +40,15 @@ func TestEdgeAnnotations(t *testing.T) {
 			t.Errorf("%s: %s%s = %q, want %q", tt.name, Prefix, tt.key, got[Prefix+tt.key], tt.want)
 		}
 	}
-	for _, key := range []string{"certificate-arn", "ssl-redirect", "wafv2-acl-arn", "ip-address-type"} {
+	for _, key := range []string{"certificate-arn", "ssl-redirect", "ip-address-type"} {
 		if _, ok := settings().Annotations(refs)[Prefix+key]; ok {
 			t.Errorf("%s must only be set when its feature is on", key)
 		}
+	}
+	// Without WAF the annotation says "none": absent, the controller would keep an ACL attached
+	// when WAF is turned off, and the ACL's delete would fail.
+	if got := settings().Annotations(refs)[Prefix+"wafv2-acl-arn"]; got != NoWebACL {
+		t.Errorf("WAF off: wafv2-acl-arn = %q, want %q", got, NoWebACL)
 	}
 }
 

@@ -11,6 +11,9 @@ import (
 // Prefix of every AWS Load Balancer Controller Ingress annotation.
 const Prefix = "alb.ingress.kubernetes.io/"
 
+// NoWebACL is the wafv2-acl-arn value that makes the controller detach any web ACL.
+const NoWebACL = "none"
+
 // HealthCheck is the target group's HTTP health check of the pods.
 type HealthCheck struct {
 	Path               string
@@ -82,6 +85,11 @@ func (s Settings) Annotations(refs Refs) map[string]string {
 		a[Prefix+"ssl-redirect"] = "443"
 		a[Prefix+"ssl-policy"] = s.TLS.SSLPolicy
 	}
+	// Always explicit: without the annotation the controller leaves whatever web ACL the ALB has
+	// (pkg/ingress/model_build_load_balancer_addons.go at v3.5.0; docs/guide/ingress/annotations.md),
+	// so turning WAF off would never detach it, and deleting the still-associated ACL fails
+	// (WAFAssociatedItemException). "none" detaches it before Pulumi deletes the ACL.
+	a[Prefix+"wafv2-acl-arn"] = NoWebACL
 	if s.WAF {
 		a[Prefix+"wafv2-acl-arn"] = refs.WebACLArn
 	}

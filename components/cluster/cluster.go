@@ -5,9 +5,12 @@
 // Inputs (Args): cluster name, region, and for a new cluster its size and network, or a kubeconfig.
 // Outputs: Provider (for every Kubernetes resource), AdoptProvider (for objects that may already
 // exist from a manual `kubectl apply`), Name, VpcID, OIDCIssuer, OIDCProviderArn (with NeedOIDC).
-// Creates: two `pulumi:providers:kubernetes`; with Create also `eks:index:Cluster` (pulumi-eks) and
-// one `aws:ec2/tag:Tag` per public subnet (`kubernetes.io/role/elb=1`, so load balancers find
-// them; named `<name>-elb-<subnet>`); with CreateOIDCProvider, the cluster's IAM OIDC provider when it has none.
+// Creates: two `pulumi:providers:kubernetes`; with Create also `eks:index:Cluster` (pulumi-eks, no
+// default node group), `eks:index:ManagedNodeGroup` with its `aws:iam/role:Role` and three policy
+// attachments, the `vpc-cni`, `kube-proxy` and `coredns` `aws:eks/addon:Addon`s, and one
+// `aws:ec2/tag:Tag` per public subnet (`kubernetes.io/role/elb=1`, so load balancers find them;
+// named `<name>-elb-<subnet>`); with CreateOIDCProvider, the cluster's IAM OIDC provider when it
+// has none (kept on destroy: it belongs to the cluster).
 package cluster
 
 import (
@@ -45,6 +48,8 @@ type Args struct {
 	CreateOIDCProvider bool
 	// Partition is the AWS partition of Region ("aws", "aws-cn", "aws-us-gov").
 	Partition string
+	// Identity is the AWS profile and role the kubeconfig of a looked-up cluster authenticates with.
+	Identity Identity
 	// Kubeconfig (a path or the file's contents) reaches the cluster without looking it up; Name
 	// and VpcID are then taken as given, and AwsProvider is not used.
 	Kubeconfig string
@@ -62,9 +67,11 @@ type Args struct {
 type NewClusterArgs struct {
 	KubernetesVersion string
 	InstanceType      string
-	DesiredNodes      int
-	MinNodes          int
-	MaxNodes          int
+	// AMIType is the managed node group's AMI (EKS API Nodegroup amiType), e.g. AL2023_x86_64_STANDARD.
+	AMIType      string
+	DesiredNodes int
+	MinNodes     int
+	MaxNodes     int
 	// VpcID and PublicSubnetIDs default to the region's default VPC and its default subnets.
 	VpcID           string
 	PublicSubnetIDs []string
@@ -94,6 +101,8 @@ func (a *Args) validate() error {
 		return errors.New("cluster: Region is required")
 	case a.Create && a.New.DesiredNodes < 1:
 		return errors.New("cluster: a new cluster needs at least one node")
+	case a.Create && (a.New.KubernetesVersion == "" || a.New.InstanceType == "" || a.New.AMIType == ""):
+		return errors.New("cluster: a new cluster needs KubernetesVersion, InstanceType and AMIType")
 	case a.Kubeconfig != "" && (a.Create || a.NeedOIDC):
 		return errors.New("cluster: Kubeconfig reaches an existing cluster; Create and NeedOIDC need EKS")
 	case a.Kubeconfig == "" && a.AwsProvider == nil:
@@ -172,7 +181,7 @@ func (c *Cluster) lookup(ctx *pulumi.Context, name string, args *Args) (pulumi.S
 			return pulumi.StringOutput{}, err
 		}
 	}
-	cfg := Kubeconfig(found.Name, args.Region, found.Endpoint, certificateAuthority(found))
+	cfg := Kubeconfig(found.Name, args.Region, found.Endpoint, certificateAuthority(found), args.Identity)
 	return pulumi.String(cfg).ToStringOutput(), nil
 }
 
@@ -197,10 +206,13 @@ func certificateAuthority(c *awseks.LookupClusterResult) string {
 }
 
 // existingOIDCProvider is the IAM OIDC provider of an existing cluster, owned one way only: with
-// CreateOIDCProvider the stack registers it on every run (it owns it, and destroy deletes it);
-// otherwise it only looks it up, and fails early with the fix when there is none. Looking it up
-// and creating it only when missing would make the next run, which finds it, drop it from the
-// program, and Pulumi would delete it, breaking IRSA for every workload of the cluster.
+// CreateOIDCProvider the stack registers it on every run; otherwise it only looks it up, and fails
+// early with the fix when there is none. Looking it up and creating it only when missing would make
+// the next run, which finds it, drop it from the program, and Pulumi would delete it.
+//
+// The provider serves every IRSA role of the cluster, not just this stack's, so the stack never
+// deletes it: RetainOnDelete keeps it through `pulumi destroy` and through turning
+// CreateOIDCProvider off (after which the lookup finds it). It goes with the cluster.
 func (c *Cluster) existingOIDCProvider(ctx *pulumi.Context, name string, args *Args, issuer string) (pulumi.StringOutput, error) {
 	if issuer == "" {
 		return pulumi.StringOutput{}, fmt.Errorf("EKS cluster %q reports no OIDC issuer; IRSA needs one", args.Name)
@@ -208,7 +220,7 @@ func (c *Cluster) existingOIDCProvider(ctx *pulumi.Context, name string, args *A
 	if args.CreateOIDCProvider {
 		p, err := iam.NewOpenIdConnectProvider(ctx, name+"-oidc", &iam.OpenIdConnectProviderArgs{
 			Url: pulumi.String(issuer), ClientIdLists: pulumi.ToStringArray([]string{"sts.amazonaws.com"}),
-		}, pulumi.Parent(c), pulumi.Provider(args.AwsProvider))
+		}, pulumi.Parent(c), pulumi.Provider(args.AwsProvider), pulumi.RetainOnDelete(true))
 		if err != nil {
 			return pulumi.StringOutput{}, err
 		}
@@ -216,14 +228,32 @@ func (c *Cluster) existingOIDCProvider(ctx *pulumi.Context, name string, args *A
 	}
 	found, err := iam.LookupOpenIdConnectProvider(ctx, &iam.LookupOpenIdConnectProviderArgs{Url: &issuer},
 		pulumi.Provider(args.AwsProvider), pulumi.Parent(c))
+	if err != nil && !oidcNotFound(err) {
+		return pulumi.StringOutput{}, fmt.Errorf("looking up the IAM OIDC provider of EKS cluster %q (%s) failed; the caller "+
+			"needs iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider: %w", args.Name, issuer, err)
+	}
 	if err != nil {
 		return pulumi.StringOutput{}, fielderr.Wrap(err, fmt.Sprintf("EKS cluster %q has no IAM OIDC provider for %s, which the "+
 			"load balancer controller's role needs. Create it with `eksctl utils associate-iam-oidc-provider --cluster %s "+
-			"--region %s --approve`, or set {CreateOIDCProvider} to true to let this stack own it (create it, and delete it "+
-			"on destroy). Lookup error", args.Name, issuer, args.Name, args.Region))
+			"--region %s --approve`, or set {CreateOIDCProvider} to true to let this stack own it (create it; destroy "+
+			"leaves it, as it belongs to the cluster). Lookup error", args.Name, issuer, args.Name, args.Region))
 	}
 	return pulumi.String(found.Arn).ToStringOutput(), nil
 }
+
+// create makes a cluster that AWS accepts today: no default node group (pulumi-eks v2's uses an EC2
+// launch configuration, which accounts created since 2024-10-01 cannot create, and the Amazon
+// Linux 2 AMI, which EKS no longer publishes from Kubernetes 1.33), but a managed node group on
+// New.AMIType with a launch template (IMDSv2 required); EKS's own VPC CNI rather than pulumi-eks's
+// manifest, which is older than AL2023 supports and is applied with kubectl (nodejs/eks/cni.ts:
+// the only step of pulumi-eks v2 that needs kubectl on PATH, skipped by useDefaultVpcCni); and the
+// CNI, kube-proxy and CoreDNS as EKS managed add-ons, which the pods, the Services and the
+// controller's ip targets need.
+// oidcNotFound tells "there is no such provider" from every other failure (AccessDenied,
+// throttling): pulumi-aws's lookup (terraform-provider-aws internal/service/iam/
+// openid_connect_provider_data_source.go) lists the providers and, when none has the URL, fails
+// with "couldn't find resource".
+func oidcNotFound(err error) bool { return strings.Contains(err.Error(), "couldn't find resource") }
 
 func (c *Cluster) create(ctx *pulumi.Context, name string, args *Args) (pulumi.StringOutput, error) {
 	n := args.New
@@ -232,31 +262,58 @@ func (c *Cluster) create(ctx *pulumi.Context, name string, args *Args) (pulumi.S
 	if err != nil {
 		return pulumi.StringOutput{}, err
 	}
+	child := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.AwsProvider)}
 	var tags []pulumi.Resource
 	for i, subnet := range subnets {
 		// Named by the subnet; before, by position: the alias keeps existing stacks' tags.
 		old := pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String(fmt.Sprintf("%s-elb-subnet-%d", name, i))}})
 		t, err := ec2.NewTag(ctx, name+"-elb-"+subnet, &ec2.TagArgs{
 			ResourceId: pulumi.String(subnet), Key: pulumi.String(ELBRoleTag), Value: pulumi.String("1"),
-		}, pulumi.Parent(c), pulumi.Provider(args.AwsProvider), old)
+		}, append(child, old)...)
 		if err != nil {
 			return pulumi.StringOutput{}, err
 		}
 		tags = append(tags, t)
 	}
+	role, attached, err := c.nodeRole(ctx, name, args)
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
 	cl, err := eks.NewCluster(ctx, name+"-eks", &eks.ClusterArgs{
-		Name:               pulumi.String(args.Name),
-		Version:            pulumi.String(n.KubernetesVersion),
-		InstanceType:       pulumi.String(n.InstanceType),
-		DesiredCapacity:    pulumi.Int(n.DesiredNodes),
-		MinSize:            pulumi.Int(n.MinNodes),
-		MaxSize:            pulumi.Int(n.MaxNodes),
-		VpcId:              pulumi.String(vpcID),
-		PublicSubnetIds:    pulumi.ToStringArray(subnets),
+		Name:                 pulumi.String(args.Name),
+		Version:              pulumi.String(n.KubernetesVersion),
+		VpcId:                pulumi.String(vpcID),
+		PublicSubnetIds:      pulumi.ToStringArray(subnets),
+		SkipDefaultNodeGroup: pulumi.BoolRef(true),
+		UseDefaultVpcCni:     pulumi.BoolRef(true),
+		// The aws-auth entry that lets the nodes join (pulumi-eks's default authentication mode).
+		InstanceRoles:      iam.RoleArray{role},
 		CreateOidcProvider: pulumi.Bool(true),
-		Tags:               pulumi.ToStringMap(n.Tags),
+		ProviderCredentialOpts: &eks.KubeconfigOptionsArgs{
+			ProfileName: optional(args.Identity.Profile), RoleArn: optional(args.Identity.RoleArn),
+		},
+		Tags: pulumi.ToStringMap(n.Tags),
 	}, pulumi.Parent(c), pulumi.Providers(args.AwsProvider), pulumi.DependsOn(tags))
 	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	nodes, err := eks.NewManagedNodeGroup(ctx, name+"-nodes", &eks.ManagedNodeGroupArgs{
+		Cluster:       cl,
+		NodeRole:      role,
+		AmiType:       pulumi.String(n.AMIType),
+		InstanceTypes: pulumi.StringArray{pulumi.String(n.InstanceType)},
+		ScalingConfig: awseks.NodeGroupScalingConfigArgs{
+			DesiredSize: pulumi.Int(n.DesiredNodes), MinSize: pulumi.Int(n.MinNodes), MaxSize: pulumi.Int(n.MaxNodes),
+		},
+		SubnetIds: pulumi.ToStringArray(subnets),
+		// pulumi-eks then makes the node group's launch template, with the metadata options set.
+		EnableIMDSv2: pulumi.BoolRef(true),
+		Tags:         pulumi.ToStringMap(n.Tags),
+	}, pulumi.Parent(c), pulumi.Providers(args.AwsProvider), pulumi.DependsOn(attached))
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	if err := c.addons(ctx, name, args, cl, nodes); err != nil {
 		return pulumi.StringOutput{}, err
 	}
 	c.Name = pulumi.String(args.Name).ToStringOutput()
@@ -271,6 +328,64 @@ func (c *Cluster) create(ctx *pulumi.Context, name string, args *Args) (pulumi.S
 		c.OIDCProviderArn = oidc.Arn()
 	}
 	return cl.KubeconfigJson, nil
+}
+
+// nodePolicies are the AWS managed policies an EKS node role needs (EKS user guide, "Amazon EKS
+// node IAM role"): joining the cluster, the VPC CNI's ENI management, pulling images from ECR.
+var nodePolicies = []string{"AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"}
+
+// nodeRole is the managed node group's role, with its policies attached (what the group must
+// wait for).
+func (c *Cluster) nodeRole(ctx *pulumi.Context, name string, args *Args) (*iam.Role, []pulumi.Resource, error) {
+	child := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.AwsProvider)}
+	role, err := iam.NewRole(ctx, name+"-node-role", &iam.RoleArgs{
+		AssumeRolePolicy: pulumi.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow",` +
+			`"Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`),
+		Description: pulumi.String("Nodes of EKS cluster " + args.Name),
+	}, child...)
+	if err != nil {
+		return nil, nil, err
+	}
+	var attached []pulumi.Resource
+	for _, policy := range nodePolicies {
+		a, err := iam.NewRolePolicyAttachment(ctx, name+"-node-"+policy, &iam.RolePolicyAttachmentArgs{
+			Role: role.Name, PolicyArn: pulumi.Sprintf("arn:%s:iam::aws:policy/%s", args.Partition, policy),
+		}, child...)
+		if err != nil {
+			return nil, nil, err
+		}
+		attached = append(attached, a)
+	}
+	return role, attached, nil
+}
+
+// addons are the EKS managed add-ons the program relies on. EKS installed them self-managed with
+// the cluster; OVERWRITE takes them over on create, PRESERVE keeps later tuning on update. CoreDNS
+// runs on the nodes, so it waits for them (its add-on stays DEGRADED without).
+func (c *Cluster) addons(ctx *pulumi.Context, name string, args *Args, cl *eks.Cluster, nodes *eks.ManagedNodeGroup) error {
+	for _, addon := range []string{"vpc-cni", "kube-proxy", "coredns"} {
+		deps := []pulumi.Resource{cl}
+		if addon == "coredns" {
+			deps = append(deps, nodes)
+		}
+		_, err := awseks.NewAddon(ctx, name+"-"+addon, &awseks.AddonArgs{
+			ClusterName: pulumi.String(args.Name), AddonName: pulumi.String(addon),
+			ResolveConflictsOnCreate: pulumi.String("OVERWRITE"), ResolveConflictsOnUpdate: pulumi.String("PRESERVE"),
+			Tags: pulumi.ToStringMap(args.New.Tags),
+		}, pulumi.Parent(c), pulumi.Provider(args.AwsProvider), pulumi.DependsOn(deps))
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// optional is nil for "", so an unset option stays out of the inputs.
+func optional(s string) pulumi.StringPtrInput {
+	if s == "" {
+		return nil
+	}
+	return pulumi.String(s)
 }
 
 // network returns the VPC and public subnets for a new cluster: configured, or the defaults.

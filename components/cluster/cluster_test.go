@@ -76,8 +76,8 @@ func TestExistingCluster(t *testing.T) {
 }
 
 func TestNewCluster(t *testing.T) {
-	p := planCluster(t, &Args{Name: "demo-cluster", Region: "us-east-1", Create: true, NeedOIDC: true, New: NewClusterArgs{
-		KubernetesVersion: "1.33", InstanceType: "t3.medium", DesiredNodes: 2, MinNodes: 2, MaxNodes: 3,
+	p := planCluster(t, &Args{Name: "demo-cluster", Region: "us-east-1", Create: true, NeedOIDC: true, Partition: "aws", New: NewClusterArgs{
+		KubernetesVersion: "1.35", InstanceType: "t3.medium", AMIType: "AL2023_x86_64_STANDARD", DesiredNodes: 2, MinNodes: 2, MaxNodes: 3,
 		Tags: map[string]string{"owner": "me"},
 	}})
 	comp := p.Find(TypeToken)[0]
@@ -104,8 +104,11 @@ func TestNewCluster(t *testing.T) {
 	}{
 		{"cluster is a child of the component", c.Parent == comp.URN && c.Name == "cluster-eks"},
 		{"OIDC provider for IRSA", c.Value("createOidcProvider") == true},
-		{"name", c.Value("name") == "demo-cluster"},
-		{"size", c.Value("desiredCapacity") == float64(2) && c.Value("minSize") == float64(2) && c.Value("maxSize") == float64(3)},
+		{"name and version", c.Value("name") == "demo-cluster" && c.Value("version") == "1.35"},
+		// pulumi-eks v2's default node group uses a launch configuration and the AL2 AMI.
+		{"no default node group", c.Value("skipDefaultNodeGroup") == true && c.Value("desiredCapacity") == nil},
+		// pulumi-eks's own CNI manifest is applied with kubectl and predates AL2023.
+		{"EKS's VPC CNI, no kubectl", c.Value("useDefaultVpcCni") == true},
 		{"default VPC", c.Value("vpcId") == plan.VpcID},
 		{"default subnets, all tagged", slices.Equal(subnets, plan.SubnetIDs) && slices.Equal(tagged, plan.SubnetIDs)},
 		{"tags", c.Value("tags", "owner") == "me"},
@@ -119,7 +122,61 @@ func TestNewCluster(t *testing.T) {
 			t.Errorf("%s: %v", ch.name, c.Inputs)
 		}
 	}
+	checkNodes(t, p, c)
 	providers(t, p)
+}
+
+// checkNodes: a managed node group on AL2023 with IMDSv2 (so a launch template), sized as asked,
+// whose role carries the node policies and is the cluster's instance role; the add-ons, CoreDNS
+// after the nodes.
+func checkNodes(t *testing.T, p *plan.Plan, c plan.Resource) {
+	t.Helper()
+	groups, roles := p.Find("eks:index:ManagedNodeGroup"), p.Find(plan.RoleToken)
+	if len(groups) != 1 || len(roles) != 1 {
+		t.Fatalf("want one managed node group and one role, got %d and %d", len(groups), len(roles))
+	}
+	ng, role := groups[0], roles[0]
+	var policies []string
+	for _, a := range p.Find(plan.RolePolicyAttachmentToken) {
+		policies = append(policies, a.Value("policyArn").(string))
+		if !slices.Contains(ng.Dependencies, a.URN) {
+			t.Errorf("the node group must wait for %s", a.Name)
+		}
+	}
+	slices.Sort(policies)
+	want := []string{"arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly", "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+		"arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"}
+	checks := []struct {
+		name string
+		ok   bool
+	}{
+		{"AL2023 nodes", ng.Value("amiType") == "AL2023_x86_64_STANDARD"},
+		{"IMDSv2 (pulumi-eks's launch template)", ng.Value("enableIMDSv2") == true},
+		{"instance type", slices.Equal(toStrings(ng.Value("instanceTypes").([]any)), []string{"t3.medium"})},
+		{"size", ng.Value("scalingConfig", "desiredSize") == 2.0 && ng.Value("scalingConfig", "minSize") == 2.0 && ng.Value("scalingConfig", "maxSize") == 3.0},
+		{"node policies", slices.Equal(policies, want)},
+		{"trusts EC2", strings.Contains(role.Value("assumeRolePolicy").(string), "ec2.amazonaws.com")},
+		{"role joins through the cluster's instance roles", slices.Equal(toStrings(c.Value("instanceRoles").([]any)), []string{role.URN})},
+	}
+	for _, ch := range checks {
+		if !ch.ok {
+			t.Errorf("%s: %v", ch.name, ng.Inputs)
+		}
+	}
+	var addons []string
+	for _, a := range p.Find("aws:eks/addon:Addon") {
+		addons = append(addons, a.Value("addonName").(string))
+		if a.Value("resolveConflictsOnCreate") != "OVERWRITE" || a.Value("clusterName") != "demo-cluster" {
+			t.Errorf("add-on %s: %v", a.Name, a.Inputs)
+		}
+		if waitsForNodes := slices.Contains(a.Dependencies, ng.URN); waitsForNodes != (a.Value("addonName") == "coredns") {
+			t.Errorf("add-on %s waits for the nodes: %v (only CoreDNS runs on them)", a.Name, waitsForNodes)
+		}
+	}
+	slices.Sort(addons)
+	if !slices.Equal(addons, []string{"coredns", "kube-proxy", "vpc-cni"}) {
+		t.Errorf("add-ons = %v", addons)
+	}
 }
 
 func TestInvalidArgs(t *testing.T) {
@@ -156,7 +213,10 @@ func toStrings(in []any) []string {
 // its config key; each such field must be one of Args' or NewClusterArgs'.
 func TestErrorsNameTheArgThatFixesThem(t *testing.T) {
 	existing := &Args{Name: "x", Region: "us-east-1", NeedOIDC: true}
-	created := &Args{Name: "x", Region: "us-east-1", Create: true, New: NewClusterArgs{DesiredNodes: 1, MinNodes: 1, MaxNodes: 1}}
+	size := NewClusterArgs{KubernetesVersion: "1.35", InstanceType: "t3.medium", AMIType: "AL2023_x86_64_STANDARD", DesiredNodes: 1, MinNodes: 1, MaxNodes: 1}
+	created := &Args{Name: "x", Region: "us-east-1", Create: true, New: size}
+	oneSubnet := size
+	oneSubnet.VpcID, oneSubnet.PublicSubnetIDs = "vpc-1", []string{"subnet-1"}
 	tests := []struct {
 		name    string
 		args    *Args
@@ -166,14 +226,12 @@ func TestErrorsNameTheArgThatFixesThem(t *testing.T) {
 		{"no IAM OIDC provider", existing, plan.GetOIDCProviderToken, "CreateOIDCProvider"},
 		{"no default VPC", created, plan.GetVpcToken, "VpcID"},
 		{"no default subnets", created, plan.GetSubnetsToken, "PublicSubnetIDs"},
-		{"one subnet", &Args{Name: "x", Region: "us-east-1", Create: true, New: NewClusterArgs{
-			DesiredNodes: 1, MinNodes: 1, MaxNodes: 1, VpcID: "vpc-1", PublicSubnetIDs: []string{"subnet-1"},
-		}}, "", "PublicSubnetIDs"},
+		{"one subnet", &Args{Name: "x", Region: "us-east-1", Create: true, New: oneSubnet}, "", "PublicSubnetIDs"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			opts := plantest.Options()
-			opts.FailingLookups = map[string]string{tt.failing: "not found"}
+			opts.FailingLookups = map[string]string{tt.failing: "couldn't find resource"}
 			_, err := plan.Run(opts,
 				func(ctx *pulumi.Context) (pulumi.Map, error) {
 					aws, err := plantest.AWSProvider(ctx)

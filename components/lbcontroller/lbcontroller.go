@@ -180,6 +180,13 @@ const ReleaseName = "aws-load-balancer-controller"
 
 func (*Args) releaseName() string { return ReleaseName }
 
+// ChartName is the chart's name, the prefix of its helm.sh/chart label.
+const ChartName = "aws-load-balancer-controller"
+
+// WebhookName names the chart's mutating and validating webhook configurations: the chart name
+// without "-controller", then "-webhook" (chart templates/webhook.yaml and _helpers.tpl).
+const WebhookName = "aws-load-balancer-webhook"
+
 func (a *Args) serviceAccountAnnotations(roleArn pulumi.StringOutput) pulumi.StringMap {
 	out := pulumi.StringMap{RoleArnAnnotation: roleArn, annotation.PatchForce: pulumi.String("true")}
 	for k, v := range a.Annotations {
@@ -205,6 +212,12 @@ func (a *Args) Values() pulumi.Map {
 		"keepTLSSecret": pulumi.Bool(true),
 		// The ALB's WAF ACL is set through the Ingress annotation; the controller must manage it.
 		"enableWafv2": pulumi.Bool(true),
+		// The chart's Service mutator (default on) gives every new LoadBalancer Service in the
+		// cluster the controller's class, internal unless annotated (webhooks/core/service_mutator.go;
+		// chart templates/webhook.yaml renders it only with this value): other stacks' and teams'
+		// Services would become controller NLBs, stuck on its finalizer once it is removed. This
+		// program sets the class and annotations it needs explicitly.
+		"enableServiceMutatorWebhook": pulumi.Bool(false),
 		// Its service webhook fails closed: keep replicas up through node drains and zone loss.
 		"podDisruptionBudget":       pulumi.Map{"maxUnavailable": pulumi.Int(1)},
 		"topologySpreadConstraints": zoneSpread(a.releaseName()),

@@ -88,6 +88,9 @@ func TestController(t *testing.T) {
 		{"values: two replicas", rel.Value("values", "replicaCount") == float64(2)},
 		{"values: modern TLS default", rel.Value("values", "defaultSSLPolicy") == "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"},
 		{"values: webhook cert kept", rel.Value("values", "keepTLSSecret") == true},
+		// On, the chart's mutator gives every new LoadBalancer Service in the cluster the
+		// controller's class (internal NLB), other stacks' and teams' included.
+		{"values: Service mutator off", rel.Value("values", "enableServiceMutatorWebhook") == false},
 		{"values: PDB, one pod down at a time", rel.Value("values", "podDisruptionBudget", "maxUnavailable") == float64(1)},
 		{"values: spread across zones, matching the chart's selector labels", spreadsByZone(rel.Value("values", "topologySpreadConstraints"))},
 		{"waits for readiness", rel.Value("skipAwait") == nil && rel.Value("timeout") == float64(600)},

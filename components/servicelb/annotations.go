@@ -9,8 +9,10 @@ import (
 // Flavour is the kind of AWS load balancer behind a LoadBalancer Service.
 type Flavour string
 
-// Flavours. NLB is handled by the AWS Load Balancer Controller when it is installed (its
-// webhook claims new LoadBalancer Services) and by the in-tree cloud provider otherwise.
+// Flavours. Both are made by EKS's in-tree cloud provider: the AWS Load Balancer Controller, where
+// one runs, leaves a Service without a load balancer class and with type "nlb" to it
+// (pkg/service/service_utils.go), and this program installs the controller with its Service
+// mutator off, so nothing gives such a Service the controller's class.
 const (
 	NLB     Flavour = "nlb"
 	Classic Flavour = "classic"
@@ -61,10 +63,16 @@ func (lb LoadBalancer) Annotations() map[string]string {
 		Prefix + "cross-zone-load-balancing-enabled": "true",
 		Prefix + "attributes":                        "load_balancing.cross_zone.enabled=true",
 	}
-	if lb.Flavour == NLB {
-		a[Prefix+"type"] = "nlb"
+	switch lb.Flavour {
+	case NLB:
+		a[TypeAnnotation] = "nlb"
 		// With the controller: register pod IPs, not node ports (no extra hop, real pod health).
 		a[Prefix+"nlb-target-type"] = "ip"
+	case Classic:
+		// An HTTP listener: without this annotation the in-tree provider builds a TCP one
+		// (cloud-provider-aws pkg/providers/v1/aws.go, buildListener), which reports no HTTP codes,
+		// so the 5xx alarm could never fire. The API speaks plain HTTP behind the listener.
+		a[Prefix+"backend-protocol"] = "http"
 	}
 	if len(lb.Tags) > 0 {
 		a[Prefix+"additional-resource-tags"] = annotation.JoinPairs(lb.Tags)

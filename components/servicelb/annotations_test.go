@@ -25,6 +25,9 @@ func TestAnnotations(t *testing.T) {
 		{"NLB targets pods by IP", LoadBalancer{Flavour: NLB, HealthCheck: hc}, "nlb-target-type", "ip", true},
 		{"classic has no type annotation", LoadBalancer{Flavour: Classic, HealthCheck: hc}, "type", "", false},
 		{"classic has no NLB target type", LoadBalancer{Flavour: Classic, HealthCheck: hc}, "nlb-target-type", "", false},
+		// In-tree buildListener: TCP unless the backend protocol is http, and a TCP listener has no HTTP codes.
+		{"classic listens in HTTP (5xx metrics)", LoadBalancer{Flavour: Classic, HealthCheck: hc}, "backend-protocol", "http", true},
+		{"NLB passes TCP through", LoadBalancer{Flavour: NLB, HealthCheck: hc}, "backend-protocol", "", false},
 		{"tags sorted k=v", LoadBalancer{Flavour: NLB, HealthCheck: hc, Tags: map[string]string{"b": "2", "a": "1"}}, "additional-resource-tags", "a=1,b=2", true},
 		{"no tags, no annotation", LoadBalancer{Flavour: NLB, HealthCheck: hc}, "additional-resource-tags", "", false},
 	}

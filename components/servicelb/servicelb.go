@@ -89,7 +89,7 @@ func NewAppService(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.
 			Annotations: pulumi.ToStringMap(args.annotations()),
 		},
 		Spec: args.spec(),
-	}, pulumi.Parent(s), pulumi.DependsOn(args.DependsOn), pulumi.RetainOnDelete(args.Retain))
+	}, append(args.replaceOnKindChange(), pulumi.Parent(s), pulumi.DependsOn(args.DependsOn), pulumi.RetainOnDelete(args.Retain))...)
 	if err != nil {
 		return nil, err
 	}
@@ -99,6 +99,26 @@ func NewAppService(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.
 	return s, ctx.RegisterResourceOutputs(s, pulumi.Map{
 		"serviceName": s.ServiceName, "namespace": s.Namespace, "hostname": s.Hostname,
 	})
+}
+
+// TypeAnnotation says which kind of load balancer the in-tree provider makes: "nlb", or a classic
+// ELB without it.
+const TypeAnnotation = Prefix + "type"
+
+// replaceOnKindChange replaces a load balancer Service whose kind changes (NLB to classic or back):
+// the in-tree provider refuses to change the type of an existing load balancer ("cannot update
+// Load Balancer Type annotation ... after creation", cloud-provider-aws
+// pkg/providers/v1/aws_validations.go) and keeps the old one. The Service has a fixed name, so the
+// old one must go first; the Kubernetes provider sets that only for replacements it decides itself.
+// A ClusterIP Service (Option B) registers neither, so switching to Option B updates it in place.
+func (a *Args) replaceOnKindChange() []pulumi.ResourceOption {
+	if a.LoadBalancer == nil {
+		return nil
+	}
+	return []pulumi.ResourceOption{
+		pulumi.ReplaceOnChanges([]string{fmt.Sprintf("metadata.annotations[%q]", TypeAnnotation)}),
+		pulumi.DeleteBeforeReplace(true),
+	}
 }
 
 func (a *Args) annotations() map[string]string {

@@ -1,6 +1,7 @@
 package servicelb
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -118,5 +119,30 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 				t.Errorf("registered %d resources before failing", len(p.Resources))
 			}
 		})
+	}
+}
+
+// The in-tree provider refuses to change an existing load balancer's type, so a Service whose kind
+// changes is replaced, the old one first (its name is fixed); a ClusterIP Service registers neither,
+// so switching to Option B, or a handed-over Service, updates in place.
+func TestKindChangeReplaces(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		lb      *LoadBalancer
+		replace bool
+	}{
+		{"NLB", nlb(), true},
+		{"classic", &LoadBalancer{Flavour: Classic, HealthCheck: nlb().HealthCheck}, true},
+		{"ClusterIP", nil, false},
+	} {
+		p, _ := planService(t, args(tt.lb))
+		s := p.Find("kubernetes:core/v1:Service")[0]
+		want := []string(nil)
+		if tt.replace {
+			want = []string{`metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-type"]`}
+		}
+		if !slices.Equal(s.ReplaceOnChanges, want) || s.DeleteBeforeReplace != tt.replace {
+			t.Errorf("%s: replaceOnChanges %q, deleteBeforeReplace %v; want %q, %v", tt.name, s.ReplaceOnChanges, s.DeleteBeforeReplace, want, tt.replace)
+		}
 	}
 }

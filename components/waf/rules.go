@@ -21,6 +21,29 @@ const (
 	BodyInspectedKB = 8
 )
 
+// ManagedGroups are AWS's managed rule groups (vendor AWS), from the WAF developer guide's "AWS
+// Managed Rules rule groups list" (docs.aws.amazon.com/waf/latest/developerguide/
+// aws-managed-rule-groups-list.html), each marked true when it works only with its own
+// ManagedRuleGroupConfigs, which this package does not set: Bot Control's inspection level, ATP's
+// and ACFP's login and registration pages, Anti-DDoS's client-side action.
+var ManagedGroups = map[string]bool{
+	CommonRuleSet:                           false,
+	"AWSManagedRulesAdminProtectionRuleSet": false,
+	"AWSManagedRulesKnownBadInputsRuleSet":  false,
+	"AWSManagedRulesSQLiRuleSet":            false,
+	"AWSManagedRulesLinuxRuleSet":           false,
+	"AWSManagedRulesUnixRuleSet":            false,
+	"AWSManagedRulesWindowsRuleSet":         false,
+	"AWSManagedRulesPHPRuleSet":             false,
+	"AWSManagedRulesWordPressRuleSet":       false,
+	"AWSManagedRulesAmazonIpReputationList": false,
+	"AWSManagedRulesAnonymousIpList":        false,
+	"AWSManagedRulesBotControlRuleSet":      true,
+	"AWSManagedRulesATPRuleSet":             true,
+	"AWSManagedRulesACFPRuleSet":            true,
+	"AWSManagedRulesAntiDDoSRuleSet":        true,
+}
+
 // DefaultManagedRuleGroups are AWS's baseline groups: OWASP-style common rules, known bad inputs
 // (Log4j, etc.) and the Amazon IP reputation list.
 var DefaultManagedRuleGroups = []string{

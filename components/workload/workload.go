@@ -10,12 +10,15 @@ package workload
 import (
 	"errors"
 	"fmt"
+	"maps"
 
 	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	policyv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/policy/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/mlops-retail/retail-api-edge/internal/annotation"
 )
 
 // TypeToken is the component's type, fixed for life.
@@ -77,7 +80,7 @@ func NewWorkload(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 	labels := pulumi.ToStringMap(args.Labels)
 	meta := metav1.ObjectMetaArgs{
 		Name: pulumi.String(args.Name), Namespace: pulumi.String(args.Namespace), Labels: labels,
-		Annotations: pulumi.ToStringMap(args.Annotations),
+		Annotations: pulumi.ToStringMap(args.annotations()),
 	}
 	retain := pulumi.RetainOnDelete(args.Retain)
 	dep, err := appsv1.NewDeployment(ctx, name+"-deployment", &appsv1.DeploymentArgs{
@@ -110,6 +113,19 @@ func NewWorkload(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 	}
 	w.DeploymentName = dep.Metadata.Name().Elem()
 	return w, ctx.RegisterResourceOutputs(w, pulumi.Map{"deploymentName": w.DeploymentName})
+}
+
+// annotations are the caller's plus patchForce: the Deployment may be adopted from a `kubectl
+// apply`, whose field manager owns the fields this one sets, and server-side apply would otherwise
+// refuse with a conflict (the Service and the Ingress do the same). Other stacks are kept off them
+// by the ownership check.
+func (a *Args) annotations() map[string]string {
+	out := maps.Clone(a.Annotations)
+	if out == nil {
+		out = map[string]string{}
+	}
+	out[annotation.PatchForce] = "true"
+	return out
 }
 
 func (a *Args) podSpec() corev1.PodSpecArgs {

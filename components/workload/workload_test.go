@@ -50,6 +50,9 @@ func TestWorkload(t *testing.T) {
 		{"spread across zones", spread["topologyKey"], ZoneKey},
 		{"pdb keeps one", pdb.Value("spec", "minAvailable"), float64(1)},
 		{"pdb selector", pdb.Value("spec", "selector", "matchLabels", "app"), "retail-api"},
+		// Adopting a kubectl-made Deployment: server-side apply takes the fields kubectl's manager holds.
+		{"deployment takes over kubectl's fields", dep.Value("metadata", "annotations", "pulumi.com/patchForce"), "true"},
+		{"pdb takes over kubectl's fields", pdb.Value("metadata", "annotations", "pulumi.com/patchForce"), "true"},
 	}
 	for _, ch := range checks {
 		if ch.got != ch.want {

@@ -39,6 +39,11 @@ type Prices struct {
 	CloudWatch struct {
 		AlarmMetricMonth float64
 	} `json:"cloudwatch"`
+	EKS struct {
+		ClusterHour, ExtendedSupportHour float64
+	} `json:"eks"`
+	// EC2Hour is the on-demand Linux price of the node instance types priced here.
+	EC2Hour map[string]float64 `json:"ec2Hour"`
 }
 
 // LoadPrices returns the embedded price list.
@@ -58,6 +63,17 @@ type Stack struct {
 	RetentionDays int
 	// AlarmMetrics is how many metrics the stack's alarms evaluate (CloudWatch bills each).
 	AlarmMetrics int
+	// Cluster is the EKS cluster the stack creates (nil: it uses an existing one).
+	Cluster *Cluster
+}
+
+// Cluster is a cluster the stack creates: its control plane and its nodes.
+type Cluster struct {
+	// ExtendedSupport bills the control plane at the extended-support rate (its Kubernetes
+	// version has left standard support).
+	ExtendedSupport bool
+	Nodes           int
+	InstanceType    string
 }
 
 // Traffic is the assumed average load.
@@ -121,11 +137,28 @@ func Estimate(p Prices, s Stack, t Traffic) []Item {
 			Item{"Access log storage", fmt.Sprintf("%.2f GB kept", gbStored), gbStored * p.S3.GBMonth},
 			Item{"Access log writes", fmt.Sprintf("%.0f PUTs", puts), puts / 1000 * p.S3.ThousandPuts})
 	}
+	if c := s.Cluster; c != nil {
+		items = append(items, clusterItems(p, c)...)
+	}
 	if s.AlarmMetrics > 0 {
 		items = append(items, Item{"CloudWatch alarms", fmt.Sprintf("%d metrics evaluated", s.AlarmMetrics),
 			float64(s.AlarmMetrics) * p.CloudWatch.AlarmMetricMonth})
 	}
 	return items
+}
+
+// clusterItems are the control plane's hours and the nodes'; a node type without a price here is
+// listed at 0, saying so.
+func clusterItems(p Prices, c *Cluster) []Item {
+	h, rate, support := p.HoursPerMonth, p.EKS.ClusterHour, "standard support"
+	if c.ExtendedSupport {
+		rate, support = p.EKS.ExtendedSupportHour, "extended support"
+	}
+	nodes := Item{"EKS nodes", fmt.Sprintf("%d x %s: not priced here (EC2 on-demand pricing)", c.Nodes, c.InstanceType), 0}
+	if price, ok := p.EC2Hour[c.InstanceType]; ok {
+		nodes = Item{"EKS nodes", fmt.Sprintf("%d x %s, %.0f h", c.Nodes, c.InstanceType, h), float64(c.Nodes) * h * price}
+	}
+	return []Item{{"EKS control plane", fmt.Sprintf("%.0f h, %s", h, support), h * rate}, nodes}
 }
 
 // Total adds the items up.

@@ -24,6 +24,14 @@ func TestEstimate(t *testing.T) {
 		// ALB: 1 rps / 25 = 0.04 LCU; WAF 5 + 4 + 2.628 M x 0.6; zone 0.5; logs 30 days of 43.2 MB/day
 		{"prod: ALB, WAF, zone, logs", Stack{LoadBalancer: "alb", WAFRules: 4, HostedZone: true, AccessLogs: true, RetentionDays: 30},
 			730*0.0225 + 0.04*730*0.008 + 5 + 4 + 2.628*0.6 + 0.5 + 1.296*0.023 + 8.76*0.005},
+		// A cluster the stack creates: $0.10/h for the control plane, two t3.medium nodes.
+		{"new cluster", Stack{LoadBalancer: "nlb", Cluster: &Cluster{Nodes: 2, InstanceType: "t3.medium"}},
+			730*0.0225 + 0.036*730*0.006 + 730*0.10 + 2*730*0.0416},
+		// Past standard support EKS bills $0.60/h until the cluster is upgraded.
+		{"new cluster on an extended-support version", Stack{LoadBalancer: "nlb", Cluster: &Cluster{ExtendedSupport: true, Nodes: 2, InstanceType: "t3.medium"}},
+			730*0.0225 + 0.036*730*0.006 + 730*0.60 + 2*730*0.0416},
+		{"a node type not priced here", Stack{LoadBalancer: "nlb", Cluster: &Cluster{Nodes: 3, InstanceType: "x8g.metal"}},
+			730*0.0225 + 0.036*730*0.006 + 730*0.10},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

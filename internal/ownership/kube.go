@@ -7,23 +7,28 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/client-go/metadata"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 )
 
-// resources maps the kinds the program reads to their API resources.
+// resources maps the kinds the program reads to their API resources; the last three are
+// cluster-scoped (read with namespace "").
 var resources = map[Kind]schema.GroupVersionResource{
-	Service:        {Version: "v1", Resource: "services"},
-	ServiceAccount: {Version: "v1", Resource: "serviceaccounts"},
-	Deployment:     {Group: "apps", Version: "v1", Resource: "deployments"},
-	Ingress:        {Group: "networking.k8s.io", Version: "v1", Resource: "ingresses"},
+	Service:           {Version: "v1", Resource: "services"},
+	ServiceAccount:    {Version: "v1", Resource: "serviceaccounts"},
+	Deployment:        {Group: "apps", Version: "v1", Resource: "deployments"},
+	Ingress:           {Group: "networking.k8s.io", Version: "v1", Resource: "ingresses"},
+	IngressClass:      {Group: "networking.k8s.io", Version: "v1", Resource: "ingressclasses"},
+	MutatingWebhook:   {Group: "admissionregistration.k8s.io", Version: "v1", Resource: "mutatingwebhookconfigurations"},
+	ValidatingWebhook: {Group: "admissionregistration.k8s.io", Version: "v1", Resource: "validatingwebhookconfigurations"},
 }
 
-// kubeReader reads objects' metadata only (client-go's metadata client): it needs no API types,
-// and get on metadata is all the checks ask for.
-type kubeReader struct{ client metadata.Interface }
+// kubeReader reads objects with client-go's dynamic client: it needs no API types, and the checks
+// read metadata and, of an IngressClass, its controller.
+type kubeReader struct{ client dynamic.Interface }
 
 // NewKubeReader reads the cluster a kubeconfig reaches (the file's contents when inline, else its
 // path), through kubeContext or, when empty, its current context.
@@ -44,7 +49,7 @@ func NewKubeReader(kubeconfig string, inline bool, kubeContext string) (Reader, 
 		return nil, fmt.Errorf("reading the kubeconfig: %w", err)
 	}
 	rest.Timeout = 30 * time.Second
-	client, err := metadata.NewForConfig(rest)
+	client, err := dynamic.NewForConfig(rest)
 	if err != nil {
 		return nil, err
 	}
@@ -63,5 +68,9 @@ func (k kubeReader) Metadata(ctx context.Context, kind Kind, namespace, name str
 	if err != nil {
 		return Metadata{}, false, err
 	}
-	return Metadata{Annotations: obj.Annotations, Labels: obj.Labels}, true, nil
+	m := Metadata{Annotations: obj.GetAnnotations(), Labels: obj.GetLabels()}
+	if kind == IngressClass {
+		m.Controller, _, _ = unstructured.NestedString(obj.Object, "spec", "controller")
+	}
+	return m, true, nil
 }

@@ -28,12 +28,16 @@ func Owner(project, stack string) string { return project + "/" + stack }
 // Kind is a Kubernetes object kind the program reads.
 type Kind string
 
-// The kinds the program creates, adopts or relies on.
+// The kinds the program creates, adopts or relies on. IngressClass and the webhook
+// configurations are cluster-scoped: their namespace is "".
 const (
-	Service        Kind = "Service"
-	Deployment     Kind = "Deployment"
-	Ingress        Kind = "Ingress"
-	ServiceAccount Kind = "ServiceAccount"
+	Service           Kind = "Service"
+	Deployment        Kind = "Deployment"
+	Ingress           Kind = "Ingress"
+	ServiceAccount    Kind = "ServiceAccount"
+	IngressClass      Kind = "IngressClass"
+	MutatingWebhook   Kind = "MutatingWebhookConfiguration"
+	ValidatingWebhook Kind = "ValidatingWebhookConfiguration"
 )
 
 // Object is one object a stack is about to create or adopt.
@@ -53,6 +57,8 @@ func (o Object) String() string { return fmt.Sprintf("%s %s/%s", o.Kind, o.Names
 type Metadata struct {
 	Annotations map[string]string
 	Labels      map[string]string
+	// Controller is an IngressClass's spec.controller.
+	Controller string
 }
 
 // Reader reads objects' metadata from the cluster; found is false when the object does not exist.
@@ -90,12 +96,15 @@ type Controller struct {
 	// ServiceAccount and RoleArn, when RoleArn is set, are the IRSA role the controller must run as.
 	ServiceAccount string
 	RoleArn        string
+	// IngressClass, when set, is the class the stack's Ingress names: it must exist and be this
+	// controller's.
+	IngressClass string
 	// Fix says how to install it, for the error when it is missing or too old.
 	Fix string
 }
 
 // CheckController returns an error unless the controller is installed, from its chart at MinVersion
-// or later, running as RoleArn when one is expected.
+// or later, serving IngressClass, running as RoleArn when one is expected.
 func CheckController(ctx context.Context, r Reader, c Controller) error {
 	m, found, err := r.Metadata(ctx, Deployment, c.Namespace, c.Deployment)
 	if err != nil {
@@ -109,6 +118,9 @@ func CheckController(ctx context.Context, r Reader, c Controller) error {
 	if !ok || !semver.IsValid("v"+version) || semver.Compare("v"+version, "v"+c.MinVersion) < 0 {
 		return fmt.Errorf("the load balancer controller in %s/%s comes from chart %q (label %s), and this stack needs "+
 			"%s %s or later. %s", c.Namespace, c.Deployment, m.Labels[ChartLabel], ChartLabel, c.Chart, c.MinVersion, c.Fix)
+	}
+	if err := checkClass(ctx, r, c); err != nil {
+		return err
 	}
 	if c.RoleArn == "" {
 		return nil

@@ -88,3 +88,78 @@ func TestCheckController(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckInstall: a stack about to install the controller refuses, naming each, the objects of an
+// installation it did not make; its own (marked Deployment, release-annotated class and webhooks)
+// and another stack's (Check's to refuse) pass.
+func TestCheckInstall(t *testing.T) {
+	const me = "retail-api-edge/prod"
+	in := ownership.Install{Namespace: "kube-system", Deployment: "aws-load-balancer-controller",
+		ServiceAccount: "aws-load-balancer-controller", Release: "aws-load-balancer-controller",
+		IngressClass: "alb", Webhooks: "aws-load-balancer-webhook", Fix: "set controller.install false"}
+	const (
+		dep   = "Deployment kube-system/aws-load-balancer-controller"
+		sa    = "ServiceAccount kube-system/aws-load-balancer-controller"
+		class = "IngressClass /alb"
+		mwh   = "MutatingWebhookConfiguration /aws-load-balancer-webhook"
+		vwh   = "ValidatingWebhookConfiguration /aws-load-balancer-webhook"
+	)
+	helm := func(release, ns string) ownership.Metadata {
+		return ownership.Metadata{Annotations: map[string]string{ownership.HelmReleaseName: release, ownership.HelmReleaseNamespace: ns},
+			Labels: map[string]string{ownership.ChartLabel: "aws-load-balancer-controller-2.7.1"}, Controller: ownership.ControllerClass}
+	}
+	ours := ownershiptest.Owned(me)
+	theirs := helm("aws-load-balancer-controller", "kube-system")
+	autoMode := ownership.Metadata{Controller: ownership.AutoModeClass}
+	tests := []struct {
+		name    string
+		cluster ownershiptest.Cluster
+		want    []string
+	}{
+		{"empty cluster", ownershiptest.Cluster{}, nil},
+		{"our own installation", ownershiptest.Cluster{dep: ours, sa: ours, class: theirs, mwh: theirs, vwh: theirs}, nil},
+		{"another stack's (Check names it)", ownershiptest.Cluster{dep: ownershiptest.Owned("retail-api-edge/demo")}, nil},
+		{"eksctl's or another team's Helm release", ownershiptest.Cluster{dep: theirs, sa: {}, class: theirs, mwh: theirs, vwh: theirs},
+			[]string{dep + " (chart aws-load-balancer-controller-2.7.1, Helm release aws-load-balancer-controller in kube-system)",
+				sa + " (no Helm release or owner marker)", "IngressClass alb (controller ingress.k8s.aws/alb",
+				"MutatingWebhookConfiguration aws-load-balancer-webhook", "ValidatingWebhookConfiguration aws-load-balancer-webhook",
+				"nothing was changed", "set controller.install false"}},
+		{"EKS Auto Mode's class", ownershiptest.Cluster{class: autoMode}, []string{"IngressClass alb", "EKS Auto Mode"}},
+		{"webhooks left by an uninstalled controller", ownershiptest.Cluster{mwh: helm("old", "kube-system")},
+			[]string{"MutatingWebhookConfiguration aws-load-balancer-webhook (chart aws-load-balancer-controller-2.7.1, Helm release old in kube-system)"}},
+		{"our Deployment, someone else's class", ownershiptest.Cluster{dep: ours, class: helm("other", "platform")},
+			[]string{"IngressClass alb", "Helm release other in platform"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ownershiptest.Refusal(t, ownership.CheckInstall(context.Background(), tt.cluster, me, in), tt.want)
+		})
+	}
+	if err := ownership.CheckInstall(context.Background(), unreachable{}, me, in); err == nil || !strings.Contains(err.Error(), "connection refused") {
+		t.Errorf("an unreadable cluster must fail the check, got %v", err)
+	}
+}
+
+// TestCheckControllerClass: a controller the stack relies on must serve the class the Ingress names.
+func TestCheckControllerClass(t *testing.T) {
+	c := ownership.Controller{Namespace: "kube-system", Deployment: "aws-load-balancer-controller", Chart: "aws-load-balancer-controller",
+		MinVersion: "3.5.0", IngressClass: "alb", Fix: "install it first"}
+	dep := ownership.Metadata{Labels: map[string]string{ownership.ChartLabel: "aws-load-balancer-controller-3.5.0"}}
+	for _, tt := range []struct {
+		name  string
+		class *ownership.Metadata
+		want  []string
+	}{
+		{"served", &ownership.Metadata{Controller: ownership.ControllerClass}, nil},
+		{"no class", nil, []string{"serves no IngressClass alb", "install it first"}},
+		{"Auto Mode's class", &ownership.Metadata{Controller: ownership.AutoModeClass}, []string{"served by eks.amazonaws.com/alb", "EKS Auto Mode"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cluster := ownershiptest.Cluster{"Deployment kube-system/aws-load-balancer-controller": dep}
+			if tt.class != nil {
+				cluster["IngressClass /alb"] = *tt.class
+			}
+			ownershiptest.Refusal(t, ownership.CheckController(context.Background(), cluster, c), tt.want)
+		})
+	}
+}

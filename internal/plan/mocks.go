@@ -53,6 +53,7 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		r.Version = rpc.GetVersion()
 		r.Protect = rpc.GetProtect()
 		r.RetainOnDelete = rpc.GetRetainOnDelete()
+		r.ReplaceOnChanges, r.DeleteBeforeReplace = rpc.GetReplaceOnChanges(), rpc.GetDeleteBeforeReplace()
 		secretOutputs = append(secretOutputs, rpc.GetAdditionalSecretOutputs()...)
 		if ct := rpc.GetCustomTimeouts(); ct != nil {
 			r.Timeouts.Create, r.Timeouts.Update, r.Timeouts.Delete = ct.GetCreate(), ct.GetUpdate(), ct.GetDelete()

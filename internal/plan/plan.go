@@ -46,7 +46,11 @@ type Resource struct {
 	Protect  bool
 	// RetainOnDelete leaves the object in place when the stack deletes it (pulumi.RetainOnDelete).
 	RetainOnDelete bool
-	Custom         bool
+	// ReplaceOnChanges are the input paths whose change replaces the resource
+	// (pulumi.ReplaceOnChanges); DeleteBeforeReplace deletes the old one first.
+	ReplaceOnChanges    []string
+	DeleteBeforeReplace bool
+	Custom              bool
 	// AdditionalSecretOutputs are outputs the registration (or a stack transform) makes secret.
 	AdditionalSecretOutputs []string
 	// AliasNames are the earlier names the resource declares (pulumi.Aliases), which the engine

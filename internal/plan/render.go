@@ -30,16 +30,20 @@ type Document struct {
 
 // DocResource is one resource in a Document.
 type DocResource struct {
-	URN          string         `json:"urn"`
-	Type         string         `json:"type"`
-	Name         string         `json:"name"`
-	Parent       string         `json:"parent"`
-	Provider     string         `json:"provider,omitempty"`
-	Version      string         `json:"version,omitempty"`
-	Protect      bool           `json:"protect,omitempty"`
-	Retain       bool           `json:"retainOnDelete,omitempty"`
-	Dependencies []string       `json:"dependencies"`
-	Inputs       map[string]any `json:"inputs"`
+	URN      string `json:"urn"`
+	Type     string `json:"type"`
+	Name     string `json:"name"`
+	Parent   string `json:"parent"`
+	Provider string `json:"provider,omitempty"`
+	Version  string `json:"version,omitempty"`
+	Protect  bool   `json:"protect,omitempty"`
+	Retain   bool   `json:"retainOnDelete,omitempty"`
+	// ReplaceOnChanges and DeleteBeforeReplace say which input changes replace the resource, and
+	// that the old one goes first (a fixed-name object).
+	ReplaceOnChanges    []string       `json:"replaceOnChanges,omitempty"`
+	DeleteBeforeReplace bool           `json:"deleteBeforeReplace,omitempty"`
+	Dependencies        []string       `json:"dependencies"`
+	Inputs              map[string]any `json:"inputs"`
 }
 
 // Document converts the plan to its JSON form.
@@ -52,7 +56,8 @@ func (p *Plan) Document() Document {
 		}
 		d.Resources = append(d.Resources, DocResource{
 			URN: r.URN, Type: r.Type, Name: r.Name, Parent: r.Parent, Provider: r.Provider, Version: r.Version, Protect: r.Protect,
-			Retain: r.RetainOnDelete, Dependencies: deps, Inputs: PlainMap(r.Inputs),
+			Retain: r.RetainOnDelete, ReplaceOnChanges: r.ReplaceOnChanges, DeleteBeforeReplace: r.DeleteBeforeReplace,
+			Dependencies: deps, Inputs: PlainMap(r.Inputs),
 		})
 	}
 	for name, o := range p.Outputs {

@@ -64,7 +64,8 @@ func (p *Provider) lookup(token string, args map[string]any, w World, l Ledger) 
 	case "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider":
 		url := str(args, "url")
 		if !w.hasOIDC(url) && l.oidc(url) == nil {
-			return nil, fmt.Errorf("NoSuchEntity: OpenIDConnect Provider not found for url %s", url)
+			// terraform-provider-aws's data source, when no provider has the URL.
+			return nil, fmt.Errorf("reading IAM OIDC Provider (%s): couldn't find resource", url)
 		}
 		arn := fmt.Sprintf("arn:aws:iam::%s:oidc-provider/%s", w.Account, strings.TrimPrefix(url, "https://"))
 		return map[string]any{"arn": arn, "id": arn, "url": strings.TrimPrefix(url, "https://"), "clientIdLists": []any{"sts.amazonaws.com"}}, nil
