@@ -41,6 +41,8 @@ func TestCLI(t *testing.T) {
 		{"cli-fault", c.fault},
 		{"cli-secrets", c.secrets},
 		{"cli-shared-cluster", c.sharedCluster},
+		{"cli-two-stacks", c.twoStacks},
+		{"cli-foreign-controller", c.foreignController},
 	}
 	for _, s := range scenarios {
 		start, ran := time.Now(), false
@@ -101,6 +103,15 @@ func (w *world) cli(t *testing.T) *cliWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The controllers' stand-in tells the AWS stand-in which web ACL each ALB has, so deleting an
+	// ACL that is still associated fails as it does in WAF.
+	w.standIn.Stop()
+	w.standIn.OnWebACL = func(hostname, acl string) {
+		if err := awsstandin.SetWebACL(standIn, hostname, acl); err != nil {
+			fmt.Printf("stand-in: recording the web ACL of %s: %v\n", hostname, err)
+		}
+	}
+	w.standIn.Start(w.ctx)
 	c, err := harness.NewCLI(w.ctx, harness.CLIOptions{
 		Tools: tools, Root: root, Dir: dir, StandInDir: standIn, Token: harness.AdminToken, Logs: w.logs,
 	})
@@ -219,9 +230,29 @@ func (c *cliWorld) demo(t *testing.T) {
 	if got := len(c.ledger(t).Ops); got != ops {
 		t.Errorf("the second up made %d AWS calls that change something", got-ops)
 	}
+	c.switchKind(t, lb)
 	c.pulumi(t, "destroy", "--yes", "--stack", "demo")
 	c.assertNothingLeft(t)
 	c.assertNoAWS(t)
+}
+
+// switchKind changes the demo's load balancer from NLB to classic: the in-tree provider keeps the
+// NLB of a Service whose type annotation changes, so the program must replace the Service.
+func (c *cliWorld) switchKind(t *testing.T, nlb harness.LoadBalancer) {
+	t.Helper()
+	before := c.appService(t)
+	c.pulumi(t, "config", "set", "--stack", "demo", "--path", "retail-api-edge:service.loadBalancer", "classic")
+	c.pulumi(t, "up", "--yes", "--stack", "demo")
+	classic := c.onlyLive(t, "classic")
+	if c.deleted(nlb).IsZero() {
+		t.Error("switching to a classic ELB left the NLB")
+	}
+	if got := c.appService(t).UID; got == before.UID {
+		t.Error("the Service was updated in place; the cloud provider keeps its NLB then")
+	}
+	if got := c.output(t, "demo", "loadBalancerHostname"); got != classic.Hostname {
+		t.Errorf("loadBalancerHostname = %q, want the classic ELB's %s", got, classic.Hostname)
+	}
 }
 
 func (c *cliWorld) prod(t *testing.T) {
@@ -230,6 +261,7 @@ func (c *cliWorld) prod(t *testing.T) {
 	c.pulumi(t, "up", "--yes", "--stack", "prod")
 	alb := c.onlyLive(t, "alb")
 	c.assertProdAWS(t, alb.Hostname)
+	c.outageAlarm(t, alb)
 	c.pulumi(t, "up", "--yes", "--expect-no-changes", "--stack", "prod")
 
 	edgectl := c.edgectl(t)
@@ -254,6 +286,7 @@ func (c *cliWorld) prod(t *testing.T) {
 	if limit := acl.Props["rules"].([]any)[0].(map[string]any)["statement"].(map[string]any)["rateBasedStatement"].(map[string]any)["limit"]; limit != float64(500) {
 		t.Errorf("web ACL rate limit = %v, want 500", limit)
 	}
+	c.wafOff(t, acl)
 
 	// The documented two-step for a protected ALB: destroy refuses, protection off, then destroy.
 	if _, err := c.cli.Run(c.cliCtx(t), "destroy", "--yes", "--stack", "prod"); err == nil {
@@ -263,7 +296,7 @@ func (c *cliWorld) prod(t *testing.T) {
 	c.pulumi(t, "up", "--yes", "--stack", "prod")
 	c.pulumi(t, "destroy", "--yes", "--stack", "prod")
 	c.assertNothingLeft(t)
-	c.assertNoAWS(t)
+	c.assertOnlyLogBucketKept(t)
 }
 
 // assertProdAWS checks what prod made in AWS and that the ALB refers to it.
@@ -384,14 +417,19 @@ func (c *cliWorld) switchOptions(t *testing.T) {
 	if got := c.output(t, "demo", "url"); got != "http://"+alb.Hostname {
 		t.Errorf("url = %q, want the ALB's", got)
 	}
+	// Back to Option A: its settings go too (Option A refuses them: they would do nothing).
 	c.pulumi(t, "config", "set", "--stack", "demo", "retail-api-edge:exposure", "service")
+	for _, key := range []string{"controller.chart", "controller.repository", "cluster.createOidcProvider"} {
+		c.pulumi(t, "config", "rm", "--stack", "demo", "--path", "retail-api-edge:"+key)
+	}
 	c.pulumi(t, "up", "--yes", "--stack", "demo")
 	c.onlyLive(t, "nlb")
 	if c.deleted(alb).IsZero() {
 		t.Error("switching back to Option A left the ALB")
 	}
 	c.assertNoOptionB(t)
-	c.assertNoAWS(t) // the controller's role and policy went with it
+	// The controller's role and policy went with it; the OIDC provider is the cluster's, kept.
+	c.forgetRetained(t, map[string]int{oidcType: 1})
 	c.pulumi(t, "destroy", "--yes", "--stack", "demo")
 	c.assertNothingLeft(t)
 }
@@ -429,7 +467,7 @@ func (c *cliWorld) fault(t *testing.T) {
 	c.pulumi(t, "up", "--yes", "--expect-no-changes", "--stack", "prod")
 	c.pulumi(t, "destroy", "--yes", "--stack", "prod")
 	c.assertNothingLeft(t)
-	c.assertNoAWS(t)
+	c.assertOnlyLogBucketKept(t)
 }
 
 // secrets sets a value with `pulumi config set --secret` and checks that it never appears in
@@ -453,7 +491,7 @@ func (c *cliWorld) secrets(t *testing.T) {
 	}
 	c.pulumi(t, "destroy", "--yes", "--stack", "prod")
 	c.assertNothingLeft(t)
-	c.assertNoAWS(t)
+	c.assertOnlyLogBucketKept(t)
 }
 
 // sharedCluster runs demo and prod on one cluster, one after the other as docs/deploying.md shows: prod
@@ -498,7 +536,7 @@ func (c *cliWorld) sharedCluster(t *testing.T) {
 	c.pulumi(t, "up", "--yes", "--expect-no-changes", "--stack", "prod")
 	c.pulumi(t, "destroy", "--yes", "--stack", "prod")
 	c.assertNothingLeft(t)
-	c.assertNoAWS(t)
+	c.assertOnlyLogBucketKept(t)
 }
 
 // appService is the app's Service as the cluster has it; the test fails when it is gone.

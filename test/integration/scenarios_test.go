@@ -16,6 +16,7 @@ import (
 	"github.com/mlops-retail/retail-api-edge/components/albingress"
 	"github.com/mlops-retail/retail-api-edge/components/lbcontroller"
 	"github.com/mlops-retail/retail-api-edge/components/servicelb"
+	"github.com/mlops-retail/retail-api-edge/internal/ownership"
 	"github.com/mlops-retail/retail-api-edge/test/integration/harness"
 )
 
@@ -31,6 +32,7 @@ func TestKubernetesHalf(t *testing.T) {
 		{"invalid config fails before anything is created", w.invalidConfig},
 		{"Option A adopts the kubectl-applied Service", func(t *testing.T) { w.adopt(t, manual) }},
 		{"a second up changes nothing", w.secondUpIsNoop},
+		{"app.image adopts the kubectl-applied Deployment", w.adoptDeployment},
 		{"switch to Option B", w.switchToB},
 		{"switch back to Option A", w.switchToA},
 		{"destroy of Option B never hangs", w.destroyB},
@@ -98,6 +100,31 @@ func (w *world) secondUpIsNoop(t *testing.T) {
 	w.upChangesNothing(t, w.stack(t, w.config("service")))
 	if w.service(t).ResourceVersion != before {
 		t.Error("the Service was written again")
+	}
+}
+
+// adoptDeployment: with app.image the stack takes over the Deployment kubectl made (same object,
+// new image) although kubectl's field manager holds the fields it changes: server-side apply would
+// refuse with a conflict without patchForce.
+func (w *world) adoptDeployment(t *testing.T) {
+	deployments := w.k8s.AppsV1().Deployments(namespace)
+	before, err := deployments.Get(w.ctx, names.App.DeploymentName, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.up(t, w.config("service", "retail-api-edge:app", `{"image": "retail-api:1.1"}`))
+	after, err := deployments.Get(w.ctx, names.App.DeploymentName, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.UID != before.UID {
+		t.Error("the Deployment was replaced instead of adopted")
+	}
+	if c := after.Spec.Template.Spec.Containers; len(c) != 1 || c[0].Image != "retail-api:1.1" {
+		t.Errorf("containers = %+v, want the one container at retail-api:1.1", c)
+	}
+	if after.Annotations[ownership.Annotation] != "retail-api-edge/"+stackName {
+		t.Errorf("owner marker = %q", after.Annotations[ownership.Annotation])
 	}
 }
 

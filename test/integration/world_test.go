@@ -100,6 +100,9 @@ func newWorld(t *testing.T) *world {
 	}
 	go kubelet.Run(ctx)
 	standIn := harness.NewStandIn(cp.Client, types.NamespacedName{Namespace: controllerNS, Name: controllerName})
+	if standIn.Mutator, err = harness.StartMutator(ctx); err != nil {
+		t.Fatal(err)
+	}
 	standIn.Start(ctx)
 	t.Cleanup(standIn.Stop)
 	engine, err := harness.NewEngine(tools, dir, logs)
@@ -121,9 +124,9 @@ func (w *world) config(exposure string, extra ...string) map[string]string {
 		"retail-api-edge:cluster": mustJSON(map[string]any{
 			"kubeconfig": w.cp.Kubeconfig, "context": harness.ContextName, "vpcId": vpcID,
 		}),
-		"retail-api-edge:controller": mustJSON(map[string]any{
-			"chart": w.chart, "repository": "", "roleArn": roleArn, "replicas": 2,
-		}),
+	}
+	if exposure == "ingress" { // Option A refuses Option B's settings: they would do nothing
+		raw["retail-api-edge:controller"] = mustJSON(map[string]any{"chart": w.chart, "repository": "", "roleArn": roleArn, "replicas": 2})
 	}
 	for i := 0; i+1 < len(extra); i += 2 {
 		raw[extra[i]] = extra[i+1]
@@ -148,8 +151,10 @@ func (w *world) kubectlApply(t *testing.T) *corev1.Service {
 			Selector: &metav1.LabelSelector{MatchLabels: labels},
 			Template: corev1.PodTemplateSpec{
 				ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				// The container has the name the program gives it (app.deploymentName), so adopting
+				// the Deployment changes fields kubectl's manager holds.
 				Spec: corev1.PodSpec{Containers: []corev1.Container{{
-					Name: "api", Image: "retail-api:1.0", Ports: []corev1.ContainerPort{{ContainerPort: 8000}},
+					Name: names.App.DeploymentName, Image: "retail-api:1.0", Ports: []corev1.ContainerPort{{ContainerPort: 8000}},
 				}}},
 			},
 		},

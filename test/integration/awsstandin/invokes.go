@@ -86,11 +86,10 @@ func (p *Provider) lookup(token string, args map[string]any, w World, l Ledger) 
 		// The only load balancers in this world are the Kubernetes stand-in's, which it names
 		// k8s-<alb|nlb>-<object>-<n>; their hostnames give these names.
 		name := str(args, "name")
-		kind, ok := map[string]string{"k8s-alb-": "app", "k8s-nlb-": "net"}[name[:min(len(name), 8)]]
+		suffix, ok := LoadBalancerSuffix(name)
 		if !ok {
 			return nil, fmt.Errorf("LoadBalancerNotFound: Load balancers '[%s]' not found", name)
 		}
-		suffix := fmt.Sprintf("%s/%s/%016x", kind, name, len(name))
 		arn := fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:loadbalancer/%s", region, w.Account, suffix)
 		return map[string]any{"name": name, "arn": arn, "id": arn, "arnSuffix": suffix}, nil
 	case "aws:elb/getServiceAccount:getServiceAccount":
@@ -109,4 +108,14 @@ func toAny(ss []string) []any {
 		out[i] = s
 	}
 	return out
+}
+
+// LoadBalancerSuffix is the ARN suffix (CloudWatch's LoadBalancer dimension) of a load balancer the
+// Kubernetes stand-in made, by the name in its hostname; ok is false for any other name.
+func LoadBalancerSuffix(name string) (suffix string, ok bool) {
+	kind, ok := map[string]string{"k8s-alb-": "app", "k8s-nlb-": "net"}[name[:min(len(name), 8)]]
+	if !ok {
+		return "", false
+	}
+	return fmt.Sprintf("%s/%s/%016x", kind, name, len(name)), true
 }

@@ -253,9 +253,14 @@ func (p *Provider) previewUpdate(req *pulumirpc.UpdateRequest, news resource.Pro
 }
 
 // Delete removes the object, refusing as AWS does while something still depends on it.
-func (p *Provider) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
+func (p *Provider) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
 	if err := p.failIfInjected("delete", req.GetType()); err != nil {
 		return nil, err
+	}
+	if req.GetType() == "aws:wafv2/webAcl:WebAcl" {
+		if err := p.waitDisassociated(ctx, req); err != nil {
+			return nil, err
+		}
 	}
 	return &emptypb.Empty{}, p.store.change(func(l *Ledger) error {
 		k := key(req.GetType(), req.GetId())
@@ -266,6 +271,38 @@ func (p *Provider) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*emp
 		l.Ops = append(l.Ops, Op{Op: "delete", Type: req.GetType(), ID: req.GetId()})
 		return nil
 	})
+}
+
+// webACLDeleteRetry is how long the real provider retries deleting a web ACL that is still
+// associated (terraform-provider-aws internal/service/wafv2/web_acl.go: RetryWhenIsOneOf2 on
+// WAFAssociatedItemException for 5 minutes); here the controllers' stand-in detaches within a
+// second, so a fraction of it is enough to tell "detached late" from "never detached".
+const webACLDeleteRetry = 20 * time.Second
+
+// waitDisassociated refuses, as WAF does, to delete a web ACL associated with a load balancer, after
+// retrying as the real provider does.
+func (p *Provider) waitDisassociated(ctx context.Context, req *pulumirpc.DeleteRequest) error {
+	props, err := unmarshal(req.GetProperties())
+	if err != nil {
+		return err
+	}
+	arn := str(props.Mappable(), "arn")
+	deadline := time.Now().Add(webACLDeleteRetry)
+	for {
+		lbs, err := associatedWith(p.store.dir, arn)
+		if err != nil || len(lbs) == 0 {
+			return err
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("WAFAssociatedItemException: AWS WAF couldn't perform the operation because your resource is "+
+				"being used by another resource or it's associated with another resource (%s is associated with %v)", arn, lbs)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
 }
 
 // deletable is what AWS refuses to delete: a role with policies attached, a policy attached to a

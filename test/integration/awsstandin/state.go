@@ -72,11 +72,59 @@ type Fault struct {
 
 // Files of the stand-in's directory.
 const (
-	worldFile  = "world.json"
-	ledgerFile = "ledger.json"
-	faultsFile = "faults.json"
-	lockFile   = "lock"
+	worldFile        = "world.json"
+	ledgerFile       = "ledger.json"
+	faultsFile       = "faults.json"
+	associationsFile = "webacl-associations.json"
+	lockFile         = "lock"
 )
+
+// SetWebACL records which web ACL a load balancer has (acl "" for none): the controllers, which
+// associate them, run outside this plugin (the Kubernetes stand-in reports it here).
+func SetWebACL(dir, loadBalancer, acl string) error {
+	return withLock(dir, func() error {
+		assoc := map[string]string{}
+		if err := readJSON(filepath.Join(dir, associationsFile), &assoc); err != nil {
+			return err
+		}
+		if acl == "" {
+			delete(assoc, loadBalancer)
+		} else {
+			assoc[loadBalancer] = acl
+		}
+		return writeJSON(filepath.Join(dir, associationsFile), assoc)
+	})
+}
+
+// associatedWith lists the load balancers a web ACL is associated with.
+func associatedWith(dir, acl string) ([]string, error) {
+	assoc := map[string]string{}
+	err := withLock(dir, func() error { return readJSON(filepath.Join(dir, associationsFile), &assoc) })
+	var lbs []string
+	for lb, a := range assoc {
+		if a == acl {
+			lbs = append(lbs, lb)
+		}
+	}
+	sort.Strings(lbs)
+	return lbs, err
+}
+
+// Forget removes from the ledger the live objects match selects, as someone deleting them outside
+// any stack would (a retained log bucket emptied and deleted by hand), and returns them.
+func Forget(dir string, match func(Object) bool) ([]Object, error) {
+	var gone []Object
+	err := store{dir}.change(func(l *Ledger) error {
+		for k, o := range l.Objects {
+			if match(o) {
+				gone = append(gone, o)
+				delete(l.Objects, k)
+			}
+		}
+		return nil
+	})
+	return gone, err
+}
 
 // WriteWorld writes the world the stand-in answers from.
 func WriteWorld(dir string, w World) error { return writeJSON(filepath.Join(dir, worldFile), w) }

@@ -64,6 +64,35 @@ func TestOptionAWithTheCloudProvider(t *testing.T) {
 	}
 }
 
+// TestKindChangeIsRefusedInPlace: the real provider refuses to turn a Service's NLB into a classic
+// ELB (or back) on update, and keeps the load balancer it has; which is why the program replaces
+// the Service when service.loadBalancer changes (components/servicelb, replaceOnKindChange).
+func TestKindChangeIsRefusedInPlace(t *testing.T) {
+	for _, change := range [][2]string{{"nlb", "classic"}, {"classic", "nlb"}} {
+		t.Run(change[0]+" to "+change[1], func(t *testing.T) {
+			aws := newServices(clusterID, instances(), subnets(), routeTables())
+			aws.ec2.addGroup(nodeGroup())
+			var cfg config.CloudConfig
+			cfg.Global.VPC, cfg.Global.SubnetID, cfg.Global.KubernetesClusterID = vpcID, "subnet-a", clusterID
+			cloud, err := awsv1.NewAWSCloud(cfg, aws)
+			if err != nil {
+				t.Fatal(err)
+			}
+			svc, _ := demoService(t, change[0])
+			status, err := cloud.EnsureLoadBalancer(context.Background(), clusterID, svc, nodes())
+			if err != nil {
+				t.Fatalf("EnsureLoadBalancer (%s): %v", change[0], err)
+			}
+			changed, _ := demoService(t, change[1])
+			changed.UID, changed.Status.LoadBalancer = svc.UID, *status
+			_, err = cloud.EnsureLoadBalancer(context.Background(), clusterID, changed, nodes())
+			if err == nil || !strings.Contains(err.Error(), "cannot update Load Balancer Type annotation") {
+				t.Fatalf("changing %s to %s in place: %v, want the provider's refusal", change[0], change[1], err)
+			}
+		})
+	}
+}
+
 // demoService is the Service the program registers for Pulumi.demo.yaml (with flavour as
 // service.loadBalancer), as the API server would hold it: a NodePort assigned. It also returns the
 // tags the stack puts on AWS resources.
@@ -170,6 +199,11 @@ func checkClassic(t *testing.T, calls *recorder, tags map[string]string) {
 	listener80 := slices.ContainsFunc(lb.Listeners, func(l elbtypes.Listener) bool {
 		return l.LoadBalancerPort == 80 && aws.ToInt32(l.InstancePort) == nodePort
 	})
+	// HTTP, not TCP: only an HTTP listener reports HTTPCode_ELB_5XX and HTTPCode_Backend_5XX,
+	// which the 5xx alarm divides by RequestCount.
+	httpListener := slices.ContainsFunc(lb.Listeners, func(l elbtypes.Listener) bool {
+		return strings.EqualFold(aws.ToString(l.Protocol), "HTTP") && strings.EqualFold(aws.ToString(l.InstanceProtocol), "HTTP")
+	})
 	got := map[string]string{}
 	for _, tag := range lb.Tags {
 		got[aws.ToString(tag.Key)] = aws.ToString(tag.Value)
@@ -189,6 +223,7 @@ func checkClassic(t *testing.T, calls *recorder, tags map[string]string) {
 		// traffic on the NodePort only.
 		{"HTTP health check on the health path at the NodePort", strings.ToUpper(aws.ToString(hc.Target)), fmt.Sprintf("HTTP:%d/HEALTH", nodePort)},
 		{"listener 80 to the NodePort", listener80, true},
+		{"HTTP listener (5xx metrics)", httpListener, true},
 		{"cross-zone on", crossZone, true},
 	}
 	for _, c := range checks {

@@ -27,7 +27,7 @@ const (
 
 // LoadBalancer is one load balancer the stand-in "created".
 type LoadBalancer struct {
-	Kind     string // "nlb" or "alb"
+	Kind     string // "nlb", "classic" or "alb"
 	Owner    string // "cloud-provider" or "controller"
 	Object   string // "service mlops/retail-api-svc"
 	UID      types.UID
@@ -83,6 +83,17 @@ func (l *Ledger) ensure(kind, owner, object string, uid types.UID) *LoadBalancer
 	return lb
 }
 
+// liveOf is a copy of the live load balancer of an object, or nil.
+func (l *Ledger) liveOf(uid types.UID) *LoadBalancer {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if lb := l.live(uid); lb != nil {
+		c := *lb
+		return &c
+	}
+	return nil
+}
+
 func (l *Ledger) remove(uid types.UID) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -100,6 +111,14 @@ func (l *Ledger) remove(uid types.UID) {
 type StandIn struct {
 	Ledger     *Ledger
 	DeleteTime time.Duration
+	// Mutator, when set, serves the controller's Service mutator wherever the chart registers it.
+	Mutator *Mutator
+	// OnWebACL, when set, hears each change of an ALB's web ACL: the controller associates the ACL
+	// an Ingress's wafv2-acl-arn names, detaches on "none", and leaves the association as it is when
+	// the annotation is absent (pkg/ingress/model_build_load_balancer_addons.go at v3.5.0); acl is ""
+	// once detached or once the ALB is gone.
+	OnWebACL   func(hostname, acl string)
+	acls       map[string]string // hostname -> ACL last reported
 	client     kubernetes.Interface
 	controller types.NamespacedName
 	mu         sync.Mutex
@@ -150,6 +169,9 @@ func (s *StandIn) Stop() {
 
 func (s *StandIn) reconcile(ctx context.Context) {
 	running := s.controllerRunning(ctx)
+	if s.Mutator != nil {
+		s.Mutator.Redirect(ctx, s.client)
+	}
 	if svcs, err := s.client.CoreV1().Services("").List(ctx, metav1.ListOptions{}); err == nil {
 		for i := range svcs.Items {
 			s.service(ctx, &svcs.Items[i], running)
@@ -182,12 +204,19 @@ func (s *StandIn) service(ctx context.Context, svc *corev1.Service, controllerRu
 	object := "service " + svc.Namespace + "/" + svc.Name
 	api := s.client.CoreV1().Services(svc.Namespace)
 	if want {
+		kind := serviceKind(svc)
+		if lb := s.Ledger.liveOf(svc.UID); lb != nil && lb.Kind != kind {
+			// The in-tree provider refuses to change an existing load balancer's type ("cannot
+			// update Load Balancer Type annotation ... after creation", cloud-provider-aws
+			// pkg/providers/v1/aws_validations.go) and keeps the one it made.
+			return
+		}
 		if addFinalizer(&svc.ObjectMeta, finalizer) {
 			if svc, _ = update(ctx, api.Update, svc); svc == nil {
 				return
 			}
 		}
-		lb := s.Ledger.ensure("nlb", owner, object, svc.UID)
+		lb := s.Ledger.ensure(kind, owner, object, svc.UID)
 		if ing := svc.Status.LoadBalancer.Ingress; len(ing) != 1 || ing[0].Hostname != lb.Hostname {
 			svc.Status.LoadBalancer.Ingress = []corev1.LoadBalancerIngress{{Hostname: lb.Hostname}}
 			_, _ = update(ctx, api.UpdateStatus, svc)
@@ -208,6 +237,38 @@ func (s *StandIn) service(ctx context.Context, svc *corev1.Service, controllerRu
 	_, _ = update(ctx, api.Update, svc)
 }
 
+// serviceKind is the load balancer a Service gets: the controller makes NLBs only, the in-tree
+// provider an NLB for type "nlb" and a classic ELB otherwise (aws.go, isNLB).
+func serviceKind(svc *corev1.Service) string {
+	if svc.Spec.LoadBalancerClass != nil || svc.Annotations["service.beta.kubernetes.io/aws-load-balancer-type"] == "nlb" {
+		return "nlb"
+	}
+	return "classic"
+}
+
+// webACL reports the web ACL an Ingress asks for, as the controller applies it.
+func (s *StandIn) webACL(ing *networkingv1.Ingress, hostname string) {
+	acl, set := ing.Annotations["alb.ingress.kubernetes.io/wafv2-acl-arn"]
+	if !set || s.OnWebACL == nil {
+		return
+	}
+	if acl == "none" {
+		acl = ""
+	}
+	s.reportACL(hostname, acl)
+}
+
+func (s *StandIn) reportACL(hostname, acl string) {
+	if s.OnWebACL == nil || s.acls[hostname] == acl {
+		return
+	}
+	if s.acls == nil {
+		s.acls = map[string]string{}
+	}
+	s.acls[hostname] = acl
+	s.OnWebACL(hostname, acl)
+}
+
 func (s *StandIn) ingress(ctx context.Context, ing *networkingv1.Ingress, controllerRunning bool) {
 	isALB := ing.Spec.IngressClassName != nil && *ing.Spec.IngressClassName == "alb"
 	if !controllerRunning || (!isALB && !slices.Contains(ing.Finalizers, IngressFinalizer)) {
@@ -221,6 +282,7 @@ func (s *StandIn) ingress(ctx context.Context, ing *networkingv1.Ingress, contro
 			}
 		}
 		lb := s.Ledger.ensure("alb", "controller", "ingress "+ing.Namespace+"/"+ing.Name, ing.UID)
+		s.webACL(ing, lb.Hostname)
 		if st := ing.Status.LoadBalancer.Ingress; len(st) != 1 || st[0].Hostname != lb.Hostname {
 			ing.Status.LoadBalancer.Ingress = []networkingv1.IngressLoadBalancerIngress{{Hostname: lb.Hostname}}
 			_, _ = update(ctx, api.UpdateStatus, ing)
@@ -229,6 +291,9 @@ func (s *StandIn) ingress(ctx context.Context, ing *networkingv1.Ingress, contro
 	}
 	if !s.deleted(ing.UID) {
 		return
+	}
+	if lb := s.Ledger.liveOf(ing.UID); lb != nil {
+		s.reportACL(lb.Hostname, "") // a deleted ALB takes its association with it
 	}
 	s.Ledger.remove(ing.UID)
 	ing.Finalizers = slices.DeleteFunc(ing.Finalizers, func(f string) bool { return f == IngressFinalizer })

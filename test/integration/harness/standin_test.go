@@ -117,3 +117,77 @@ func TestLedgerKeepsOneLoadBalancerPerObject(t *testing.T) {
 		t.Errorf("all %d, live %d; want 2 and 1", len(l.All()), len(l.Live()))
 	}
 }
+
+// TestKindIsFixedOnceMade: like the in-tree provider, the stand-in keeps the load balancer a
+// Service got when its type annotation changes; only a new Service gets the new kind.
+func TestKindIsFixedOnceMade(t *testing.T) {
+	ctx := context.Background()
+	svc := lbService("", nil, false)
+	svc.Annotations = map[string]string{"service.beta.kubernetes.io/aws-load-balancer-type": "nlb"}
+	client := fake.NewClientset(svc)
+	s := NewStandIn(client, controller)
+	s.reconcile(ctx)
+	got, err := client.CoreV1().Services("app").Get(ctx, "svc", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	delete(got.Annotations, "service.beta.kubernetes.io/aws-load-balancer-type")
+	if _, err := client.CoreV1().Services("app").Update(ctx, got, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	s.reconcile(ctx)
+	if live := s.Ledger.Live(); len(live) != 1 || live[0].Kind != "nlb" {
+		t.Errorf("after the type annotation changed: %+v, want the NLB kept", live)
+	}
+}
+
+// TestWebACLAssociation: the controller attaches the ACL the annotation names, detaches on
+// "none", leaves the association alone without the annotation, and the ALB's deletion takes it.
+func TestWebACLAssociation(t *testing.T) {
+	ctx := context.Background()
+	const key = "alb.ingress.kubernetes.io/wafv2-acl-arn"
+	steps := []struct {
+		name       string
+		annotation *string // nil: absent
+		deleting   bool
+		want       string
+	}{
+		{"ARN", new("arn:acl"), false, "arn:acl"},
+		{"annotation removed: kept", nil, false, "arn:acl"},
+		{"none: detached", new("none"), false, ""},
+		{"ARN again", new("arn:acl"), false, "arn:acl"},
+		{"Ingress deleted: gone with the ALB", new("arn:acl"), true, ""},
+	}
+	ing := albIngress(nil, false)
+	client := fake.NewClientset(ing, controllerDeployment())
+	s := NewStandIn(client, controller)
+	s.DeleteTime, s.deleting = 0, map[types.UID]time.Time{}
+	acls := map[string]string{}
+	s.OnWebACL = func(host, acl string) { acls[host] = acl }
+	for _, step := range steps {
+		cur, err := client.NetworkingV1().Ingresses("app").Get(ctx, "ing", metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cur.Annotations = map[string]string{}
+		if step.annotation != nil {
+			cur.Annotations[key] = *step.annotation
+		}
+		if step.deleting {
+			cur.DeletionTimestamp = &metav1.Time{Time: time.Now()}
+		}
+		if _, err := client.NetworkingV1().Ingresses("app").Update(ctx, cur, metav1.UpdateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		for range 3 {
+			s.reconcile(ctx)
+		}
+		var got string
+		for _, a := range acls {
+			got += a
+		}
+		if got != step.want {
+			t.Errorf("%s: web ACL %q, want %q", step.name, got, step.want)
+		}
+	}
+}
