@@ -71,7 +71,7 @@ var derivedOutputs = map[string][]string{
 var taggedTypes = []string{
 	"aws:iam/policy:Policy", "aws:iam/role:Role", "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
 	"aws:acm/certificate:Certificate", "aws:wafv2/webAcl:WebAcl", "aws:s3/bucketV2:BucketV2",
-	"aws:cloudwatch/metricAlarm:MetricAlarm", "aws:sns/topic:Topic",
+	"aws:cloudwatch/metricAlarm:MetricAlarm", "aws:sns/topic:Topic", "aws:eks/addon:Addon",
 }
 
 // protect registers a stack transform that marks every resource input holding a secret as

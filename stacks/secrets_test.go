@@ -153,8 +153,9 @@ var untaggedTypes = []string{
 // resources cannot leave a secret tag in plain text in their tagsAll (cli-secrets found that
 // when the alarms came without being added to taggedTypes).
 func TestEveryAWSTypeIsClassifiedForTags(t *testing.T) {
-	for _, file := range []string{"demo", "prod"} {
-		p := stackPlan(t, file)
+	plans := map[string]*plan.Plan{"demo": stackPlan(t, "demo"), "prod": stackPlan(t, "prod"),
+		"a new cluster": planOf(t, with(k("cluster"), `{"create": true}`))}
+	for file, p := range plans {
 		for _, r := range p.Resources {
 			if !strings.HasPrefix(r.Type, "aws:") {
 				continue

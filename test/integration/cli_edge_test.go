@@ -32,7 +32,7 @@ func (c *cliWorld) outageAlarm(t *testing.T, alb harness.LoadBalancer) {
 		t.Fatalf("alarms with every pod ready: %v", got)
 	}
 	c.setPodsReady(t, false)
-	t.Cleanup(func() { c.setPodsReady(t, true) })
+	t.Cleanup(func() { c.reportPodsReady(t, true) }) // for the next scenarios, even if this one fails
 	got := c.alarmStates(t, alb)
 	if got["healthy-targets"] != "ALARM" {
 		t.Errorf("every pod unready, the target group empty: alarms %v, want healthy-targets in ALARM", got)
@@ -108,9 +108,21 @@ func (c *cliWorld) readyEndpoints(t *testing.T) int {
 	return n
 }
 
-// setPodsReady reports the app's pods ready or not (the simulated kubelet leaves running pods'
-// status alone), and waits until the endpoint slices say so.
+// setPodsReady reports the app's pods ready or not, and waits until the endpoint slices say so.
 func (c *cliWorld) setPodsReady(t *testing.T, ready bool) {
+	t.Helper()
+	n := c.reportPodsReady(t, ready)
+	eventually(t, time.Minute, func() error {
+		if got := c.readyEndpoints(t); (got > 0) != ready || (ready && got != n) {
+			return fmt.Errorf("%d of %d endpoints ready, want ready=%v", got, n, ready)
+		}
+		return nil
+	})
+}
+
+// reportPodsReady sets the app's pods' readiness as a kubelet would report it (the simulated one
+// leaves running pods' status alone), and returns how many there are.
+func (c *cliWorld) reportPodsReady(t *testing.T, ready bool) int {
 	t.Helper()
 	status := corev1.ConditionFalse
 	if ready {
@@ -134,12 +146,7 @@ func (c *cliWorld) setPodsReady(t *testing.T, ready bool) {
 			t.Fatal(err)
 		}
 	}
-	eventually(t, time.Minute, func() error {
-		if n := c.readyEndpoints(t); (n > 0) != ready || (ready && n != len(pods.Items)) {
-			return fmt.Errorf("%d of %d endpoints ready, want ready=%v", n, len(pods.Items), ready)
-		}
-		return nil
-	})
+	return len(pods.Items)
 }
 
 // wafOff turns the web ACL off: the Ingress must say "none" (absent, the controller keeps the ACL
