@@ -271,8 +271,10 @@ type stateCall struct {
 }
 
 // stateCalls are the S3 backend's calls for one stack (Pulumi's DIY backend keeps a project's
-// stack under .pulumi/stacks/<project>/<stack>.json, its history, backups and locks under
-// .pulumi/{history,backups,locks}/<project>/<stack>/; pulumi/pulumi pkg/backend/diy).
+// stack under .pulumi/stacks/<project>/<stack>.json, its history and backups under
+// .pulumi/{history,backups}/<project>/<stack>/ (pulumi/pulumi pkg/backend/diy), and its lock under
+// .pulumi/locks/organization/<project>/<stack>/: where `pulumi cancel` of the v3.274.1 CLI
+// deletes it from a file:// backend, tried).
 func stateCalls(stack string) []stateCall {
 	obj := func(key string) string { return "arn:aws:s3:::" + stateBucket + "/.pulumi/" + key }
 	checkpoint := obj("stacks/retail-api-edge/" + stack + ".json")
@@ -282,8 +284,8 @@ func stateCalls(stack string) []stateCall {
 		{"state: read the checkpoint", false, false, request{Action: "s3:GetObject", Resource: checkpoint}},
 		{"state: write the checkpoint", true, false, request{Action: "s3:PutObject", Resource: checkpoint}},
 		{"state: write the checkpoint's backup copy", true, false, request{Action: "s3:PutObject", Resource: checkpoint + ".bak"}},
-		{"state: take the lock", true, false, request{Action: "s3:PutObject", Resource: obj("locks/retail-api-edge/" + stack + "/0f1e2d3c.json")}},
-		{"state: release the lock", true, false, request{Action: "s3:DeleteObject", Resource: obj("locks/retail-api-edge/" + stack + "/0f1e2d3c.json")}},
+		{"state: take the lock", true, false, request{Action: "s3:PutObject", Resource: obj("locks/organization/retail-api-edge/" + stack + "/0f1e2d3c.json")}},
+		{"state: release the lock", true, false, request{Action: "s3:DeleteObject", Resource: obj("locks/organization/retail-api-edge/" + stack + "/0f1e2d3c.json")}},
 		{"state: write the history", true, false, request{Action: "s3:PutObject", Resource: obj("history/retail-api-edge/" + stack + "/" + stack + "-1.history.json")}},
 		{"state: write a backup", true, false, request{Action: "s3:PutObject", Resource: obj("backups/retail-api-edge/" + stack + "/" + stack + ".1.json")}},
 	}

@@ -39,6 +39,10 @@ var mutations = []mutation{
 		st := statement(s, deployRole("prod"), "WebACL")
 		st["Action"] = slices.DeleteFunc(toStrings(st["Action"]), func(a string) bool { return a == "wafv2:UpdateWebACL" })
 	}},
+	{`the prod deploy policy allows Action "*"`, func(s *setup) {
+		p := s.Roles[deployRole("prod")].Policies[0].(map[string]any)
+		p["Statement"] = append(p["Statement"].([]any), map[string]any{"Effect": "Allow", "Action": "*", "Resource": "*"})
+	}},
 	{"iam:AttachRolePolicy loses its iam:PolicyARN condition", func(s *setup) {
 		delete(statement(s, deployRole("prod"), "AttachOnlyOwnPoliciesToBoundedOwnRoles")["Condition"].(map[string]any), "ArnLike")
 	}},
