@@ -16,7 +16,7 @@ type IAMConfig struct {
 	// only with their environment's boundary (retail-api-edge-boundary).
 	PermissionsBoundary string `json:"permissionsBoundary"`
 	// RequirePermissionsBoundary refuses, in preview, a stack that would create a role without
-	// PermissionsBoundary. Default false; both stack files set it.
+	// PermissionsBoundary. Default false; Pulumi.prod.yaml sets it.
 	RequirePermissionsBoundary bool `json:"requirePermissionsBoundary"`
 }
 
@@ -30,8 +30,8 @@ const (
 	logBucketWhat      = "logs"          // the access-log bucket's name prefix
 )
 
-// AWSName is the name the program gives the stack's AWS object what: <project>-<stack>-<what>.
-func AWSName(stack, what string) string { return Project + "-" + stack + "-" + what }
+// awsName is the name the program gives the stack's AWS object what: <project>-<stack>-<what>.
+func awsName(stack, what string) string { return Project + "-" + stack + "-" + what }
 
 // IAM's and S3's limits on the names above (IAM API reference, CreateRole RoleName: 1-64 of
 // [\w+=,.@-]; pulumi-aws/terraform-provider-aws aws_s3_bucket bucket_prefix: at most 37, bucket
@@ -79,10 +79,10 @@ func (c *Config) validateIAM(v *validator) {
 			"create the cluster outside this stack, or set %s to false for the stack that creates it",
 		k("iam.requirePermissionsBoundary"), k("iam.requirePermissionsBoundary"))
 	if c.exposure().needsOIDC() {
-		c.checkRoleName(v, k("controller.install"), AWSName(c.Stack, controllerRoleWhat))
+		c.checkRoleName(v, k("controller.install"), awsName(c.Stack, controllerRoleWhat))
 	}
 	if c.Cluster.Create {
-		c.checkRoleName(v, k("cluster.create"), AWSName(c.Stack, nodeRoleWhat))
+		c.checkRoleName(v, k("cluster.create"), awsName(c.Stack, nodeRoleWhat))
 	}
 	if c.AccessLogs.Enabled && c.AccessLogs.Bucket == "" {
 		p := c.logBucketPrefix()
@@ -104,16 +104,16 @@ func (c *Config) checkRoleName(v *validator, key, name string) {
 }
 
 // logBucketPrefix is the start of the access-log bucket's name; S3 appends a unique suffix.
-func (c *Config) logBucketPrefix() string { return AWSName(c.Stack, logBucketWhat) + "-" }
+func (c *Config) logBucketPrefix() string { return awsName(c.Stack, logBucketWhat) + "-" }
 
 // controllerNames are the controller's IRSA role name and its policy's name prefix.
 func (c *Config) controllerNames() (role, policyPrefix string) {
-	role = AWSName(c.Stack, controllerRoleWhat)
+	role = awsName(c.Stack, controllerRoleWhat)
 	return role, role + "-"
 }
 
 // nodeRoleName is the name of the node role of a cluster the stack creates.
-func (c *Config) nodeRoleName() string { return AWSName(c.Stack, nodeRoleWhat) }
+func (c *Config) nodeRoleName() string { return awsName(c.Stack, nodeRoleWhat) }
 
 // iamInertNeeds says what gives iam.permissionsBoundary an effect (the inert-settings check).
 func iamInertNeeds(*Config) string {

@@ -120,31 +120,26 @@ func assumptions(before, after Report) string {
 
 // WriteDiffText prints the comparison for a terminal.
 func WriteDiffText(w io.Writer, before, after Report) error {
-	changes := Diff(before, after)
-	var b strings.Builder
-	fmt.Fprintf(&b, "Monthly cost of stack %s: $%.2f => $%.2f (%s); %s.\n", after.Stack, before.USDPerMonth, after.USDPerMonth,
+	head := fmt.Sprintf("Monthly cost of stack %s: $%.2f => $%.2f (%s); %s.\n", after.Stack, before.USDPerMonth, after.USDPerMonth,
 		Money(round(after.USDPerMonth-before.USDPerMonth)), assumptions(before, after))
-	for _, c := range changes {
-		b.WriteString("  " + c.Line() + "\n")
-	}
-	if len(changes) == 0 {
-		b.WriteString("  no item changes\n")
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return writeDiff(w, head, "  ", "  no item changes\n", Diff(before, after))
 }
 
 // WriteDiffMarkdown prints the comparison for a pull request comment.
 func WriteDiffMarkdown(w io.Writer, before, after Report) error {
-	changes := Diff(before, after)
-	var b strings.Builder
-	fmt.Fprintf(&b, "### Monthly cost: stack `%s`\n\n**%s**: $%.2f to $%.2f (%s).\n\n", after.Stack,
+	head := fmt.Sprintf("### Monthly cost: stack `%s`\n\n**%s**: $%.2f to $%.2f (%s).\n\n", after.Stack,
 		Money(round(after.USDPerMonth-before.USDPerMonth)), before.USDPerMonth, after.USDPerMonth, assumptions(before, after))
+	return writeDiff(w, head, "- ", "No item changes.\n", Diff(before, after))
+}
+
+func writeDiff(w io.Writer, head, bullet, none string, changes []Change) error {
+	var b strings.Builder
+	b.WriteString(head)
 	for _, c := range changes {
-		b.WriteString("- " + c.Line() + "\n")
+		b.WriteString(bullet + c.Line() + "\n")
 	}
 	if len(changes) == 0 {
-		b.WriteString("No item changes.\n")
+		b.WriteString(none)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
