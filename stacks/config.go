@@ -34,6 +34,7 @@ type Config struct {
 	AccessLogs AccessLogsConfig  `json:"accessLogs"`
 	Alarms     AlarmsConfig      `json:"alarms"`
 	Health     HealthCheckConfig `json:"healthCheck"`
+	IAM        IAMConfig         `json:"iam"` // stacks/iam.go
 	Tags       map[string]string `json:"tags"`
 
 	// Warnings are what validation allowed but the user should know (a cost, a risk); the program

@@ -39,7 +39,7 @@ func Decode(stack string, raw map[string]string) (*Config, error) {
 	targets := map[string]any{
 		"exposure": &cfg.Exposure, "cluster": &cfg.Cluster, "app": &cfg.App,
 		"service": &cfg.Service, "healthCheck": &cfg.Health, "tags": &userTags,
-		"controller": &cfg.Controller, "ingress": &cfg.Ingress,
+		"controller": &cfg.Controller, "ingress": &cfg.Ingress, "iam": &cfg.IAM,
 	}
 	for _, f := range features { // each edge feature brings its own block
 		targets[f.block] = f.target(&cfg)

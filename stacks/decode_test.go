@@ -51,7 +51,7 @@ func TestDefaults(t *testing.T) {
 }
 
 func TestDecodeMergesObjectsOverDefaults(t *testing.T) {
-	cfg, err := Decode("s", with(k("app"), `{"port": 8080, "selector": {"tier": "api"}}`, k("tags"), `{"owner": "me", "stack": "x"}`))
+	cfg, err := Decode("s", with(k("app"), `{"port": 8080, "selector": {"tier": "api"}}`, k("tags"), `{"owner": "me", "managed-by": "x"}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func TestDecodeMergesObjectsOverDefaults(t *testing.T) {
 	if len(cfg.App.Selector) != 1 || cfg.App.Selector["tier"] != "api" {
 		t.Errorf("a given selector replaces the default one, got %v", cfg.App.Selector)
 	}
-	if cfg.Tags["owner"] != "me" || cfg.Tags["stack"] != "x" || cfg.Tags["project"] != Project {
+	if cfg.Tags["owner"] != "me" || cfg.Tags["managed-by"] != "x" || cfg.Tags["stack"] != "s" {
 		t.Errorf("user tags add to and override defaults, got %v", cfg.Tags)
 	}
 }

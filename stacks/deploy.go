@@ -92,6 +92,7 @@ func clusterArgs(cfg *Config, awsProvider pulumi.ProviderResource) *cluster.Args
 			KubernetesVersion: c.KubernetesVersion, InstanceType: c.InstanceType, AMIType: c.amiType(),
 			DesiredNodes: c.DesiredNodes, MinNodes: c.MinNodes, MaxNodes: c.MaxNodes,
 			VpcID: c.VpcID, PublicSubnetIDs: c.PublicSubnetIDs, Tags: cfg.Tags,
+			NodeRoleName: cfg.nodeRoleName(), PermissionsBoundary: cfg.IAM.PermissionsBoundary,
 		},
 	}
 }

@@ -193,7 +193,7 @@ func newLogBucket(ctx *pulumi.Context, cfg *Config, awsProvider pulumi.ProviderR
 	}
 	l := cfg.AccessLogs
 	logs, err := accesslogs.NewBucket(ctx, AppName+"-alb-logs", &accesslogs.Args{
-		ExistingBucket: l.Bucket, Prefix: l.Prefix, RetentionDays: l.RetentionDays, EmptyOnDestroy: l.EmptyOnDestroy,
+		ExistingBucket: l.Bucket, BucketPrefix: cfg.logBucketPrefix(), Prefix: l.Prefix, RetentionDays: l.RetentionDays, EmptyOnDestroy: l.EmptyOnDestroy,
 		Partition: partition(cfg.Region), Region: cfg.Region, AccountID: who.AccountId, AwsProvider: awsProvider,
 	})
 	if err != nil {

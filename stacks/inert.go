@@ -99,6 +99,11 @@ var inert = []struct {
 				k("exposure"), ExposeIngress, k("service.loadBalancer"))
 		},
 	},
+	{
+		keys:   []string{"iam.permissionsBoundary"},
+		active: func(c *Config) bool { return len(c.createsRoles()) > 0 },
+		needs:  iamInertNeeds,
+	},
 }
 
 // validateInert refuses every inert setting the stack changed from its default.

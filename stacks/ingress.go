@@ -106,9 +106,11 @@ func newController(ctx *pulumi.Context, cfg *Config, cl *cluster.Cluster, aws pu
 	if !c.Install {
 		return controller{roleArn: pulumi.String(c.RoleArn).ToStringOutput()}, nil
 	}
+	roleName, policyPrefix := cfg.controllerNames()
 	ctrl, err := lbcontroller.NewController(ctx, "lb-controller", &lbcontroller.Args{
 		ClusterName: cfg.Cluster.Name, Region: cfg.Region, Partition: partition(cfg.Region), VpcID: cl.VpcID,
 		OIDCProviderArn: cl.OIDCProviderArn, OIDCIssuer: cl.OIDCIssuer, RoleArn: c.RoleArn,
+		RoleName: roleName, PolicyNamePrefix: policyPrefix, PermissionsBoundary: cfg.IAM.PermissionsBoundary,
 		Namespace: c.Namespace, ServiceAccount: c.ServiceAccount,
 		Chart: c.Chart, ChartVersion: c.ChartVersion, Repository: c.Repository,
 		Replicas: c.Replicas, DefaultSSLPolicy: c.DefaultSSLPolicy,

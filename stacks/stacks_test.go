@@ -177,7 +177,7 @@ func TestOptionBWiring(t *testing.T) {
 		t.Errorf("controller and Ingress use the strict provider, got %q and %q", rel.Provider, ing.Provider)
 	}
 	if p.Outputs["url"].Value != "http://k8s-mlops-retail-api-example.us-east-1.elb.amazonaws.com" ||
-		p.Outputs["controllerRoleArn"].Value != "arn:aws:iam::123456789012:role/lb-controller-irsa-role-example" {
+		p.Outputs["controllerRoleArn"].Value != "arn:aws:iam::123456789012:role/retail-api-edge-test-lb-controller" {
 		t.Errorf("outputs: %v", p.Outputs)
 	}
 }

@@ -85,6 +85,7 @@ func (c *Config) validate() *validator {
 		c.exposure().validate(v)
 		c.validateFeatures(v)
 		c.validateInert(v)
+		c.validateIAM(v)
 	}
 	c.Health.validate(v, c.Service.LoadBalancer)
 	validateTags(v, c.Tags)

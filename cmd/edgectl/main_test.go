@@ -164,6 +164,46 @@ func TestDiffAgainstGitRef(t *testing.T) {
 	}
 }
 
+// TestCostDiffAgainstReportFile: the cost a pull request adds is named item by item, as the PR
+// comment shows it: the base is prod without its WAF block, the head is prod.
+func TestCostDiffAgainstReportFile(t *testing.T) {
+	dir := t.TempDir()
+	prod, err := os.ReadFile("../../Pulumi.prod.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(prod)
+	start, end := strings.Index(text, "  retail-api-edge:waf:"), strings.Index(text, "  retail-api-edge:accessLogs:")
+	if start < 0 || end < start {
+		t.Fatal("Pulumi.prod.yaml has no waf block before accessLogs: update this test")
+	}
+	noWAF := filepath.Join(dir, "Pulumi.prod.yaml")
+	if err := os.WriteFile(noWAF, []byte(text[:start]+text[end:]), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	base, _, err := edgectl(t, "cost", "--stack", "prod", "--dir", "../..", "--config-file", noWAF, "--output", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	report := filepath.Join(dir, "base-cost.json")
+	if err := os.WriteFile(report, []byte(base), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := edgectl(t, "cost", "--stack", "prod", "--dir", "../..", "--diff-against", report, "--diff-format", "markdown")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"### Monthly cost: stack `prod`", "**+$10.58/month**", "- +$5.00/month: WAF web ACL (new: 1 ACL)\n",
+		"- +$4.00/month: WAF rules (new: 4 rules)\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("cost diff lacks %q:\n%s", want, out)
+		}
+	}
+	if _, _, err := edgectl(t, "cost", "--stack", "prod", "--dir", "../..", "--output", "yaml"); err == nil || !strings.Contains(err.Error(), "--output") {
+		t.Errorf("a bad --output must be refused naming the flag, got %v", err)
+	}
+}
+
 func TestCostCommand(t *testing.T) {
 	tests := []struct {
 		stack string

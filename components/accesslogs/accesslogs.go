@@ -26,8 +26,11 @@ const TypeToken = "retail-api-edge:accesslogs:Bucket"
 type Args struct {
 	// ExistingBucket is used as is when set (its policy must already allow log delivery).
 	ExistingBucket string
-	Prefix         string
-	RetentionDays  int
+	// BucketPrefix starts the new bucket's name (S3 appends a unique suffix); empty: the
+	// component's name and "-". Changing it replaces the bucket.
+	BucketPrefix  string
+	Prefix        string
+	RetentionDays int
 	// EmptyOnDestroy lets `pulumi destroy` delete the bucket with its logs in it; without it,
 	// destroy leaves the bucket, with its logs and every setting, to the account.
 	EmptyOnDestroy bool
@@ -86,7 +89,7 @@ func (b *Bucket) create(ctx *pulumi.Context, name string, args *Args) error {
 	keep := !args.EmptyOnDestroy
 	child := []pulumi.ResourceOption{pulumi.Parent(b), pulumi.Provider(args.AwsProvider), pulumi.RetainOnDelete(keep)}
 	bucket, err := s3.NewBucketV2(ctx, name+"-bucket", &s3.BucketV2Args{
-		BucketPrefix: pulumi.String(name + "-"),
+		BucketPrefix: pulumi.String(args.bucketPrefix(name)),
 		ForceDestroy: pulumi.Bool(args.EmptyOnDestroy),
 	}, child...)
 	if err != nil {
@@ -107,6 +110,13 @@ func (b *Bucket) create(ctx *pulumi.Context, name string, args *Args) error {
 	}
 	b.BucketName, b.Ready = bucket.Bucket, []pulumi.Resource{pol}
 	return nil
+}
+
+func (a *Args) bucketPrefix(name string) string {
+	if a.BucketPrefix != "" {
+		return a.BucketPrefix
+	}
+	return name + "-"
 }
 
 // elbAccount is the region's ELB log delivery account, or "" in a region opened since August 2022,

@@ -76,6 +76,9 @@ type NewClusterArgs struct {
 	VpcID           string
 	PublicSubnetIDs []string
 	Tags            map[string]string
+	// NodeRoleName is the node role's exact name (empty: Pulumi names it); PermissionsBoundary is
+	// the ARN of the managed policy set as its permissions boundary ("": none).
+	NodeRoleName, PermissionsBoundary string
 }
 
 // Cluster is the cluster access component.
@@ -339,9 +342,11 @@ var nodePolicies = []string{"AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy",
 func (c *Cluster) nodeRole(ctx *pulumi.Context, name string, args *Args) (*iam.Role, []pulumi.Resource, error) {
 	child := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.AwsProvider)}
 	role, err := iam.NewRole(ctx, name+"-node-role", &iam.RoleArgs{
+		Name: optional(args.New.NodeRoleName),
 		AssumeRolePolicy: pulumi.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow",` +
 			`"Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`),
-		Description: pulumi.String("Nodes of EKS cluster " + args.Name),
+		Description:         pulumi.String("Nodes of EKS cluster " + args.Name),
+		PermissionsBoundary: optional(args.New.PermissionsBoundary),
 	}, child...)
 	if err != nil {
 		return nil, nil, err

@@ -1,8 +1,9 @@
 // Package irsa makes an IAM role that one Kubernetes service account can assume through the
 // cluster's OIDC provider (IAM Roles for Service Accounts). Reusable for any service account.
 //
-// Inputs (Args): the OIDC provider ARN and issuer URL, namespace and service account, and the
-// managed policies to attach, each under a stable key.
+// Inputs (Args): the OIDC provider ARN and issuer URL, namespace and service account, the
+// managed policies to attach, each under a stable key, and optionally the role's name and its
+// permissions boundary.
 // Outputs: RoleArn, RoleName, and Ready (resources to depend on: the role is only usable once its
 // policies are attached).
 // Creates: `aws:iam/role:Role`, one `aws:iam/rolePolicyAttachment:RolePolicyAttachment` per policy,
@@ -34,7 +35,13 @@ type Args struct {
 	ServiceAccount string
 	Policies       []Policy
 	Description    string
-	AwsProvider    pulumi.ProviderResource
+	// RoleName is the role's exact name; empty lets Pulumi name it after the resource. Changing it
+	// replaces the role.
+	RoleName string
+	// PermissionsBoundary is the ARN of the managed policy set as the role's permissions boundary
+	// ("": none): what the role may do is then at most what the boundary allows.
+	PermissionsBoundary string
+	AwsProvider         pulumi.ProviderResource
 }
 
 // Policy is a managed policy to attach. Key names the attachment (its identity, e.g. the policy's
@@ -90,8 +97,10 @@ func NewRole(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Resour
 		return TrustPolicy(v[0].(string), v[1].(string), args.Namespace, args.ServiceAccount)
 	}).(pulumi.StringOutput)
 	role, err := iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
-		AssumeRolePolicy: trust,
-		Description:      pulumi.String(args.description()),
+		Name:                Optional(args.RoleName),
+		AssumeRolePolicy:    trust,
+		Description:         pulumi.String(args.description()),
+		PermissionsBoundary: Optional(args.PermissionsBoundary),
 	}, child...)
 	if err != nil {
 		return nil, err
@@ -109,6 +118,15 @@ func NewRole(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Resour
 	}
 	r.RoleArn, r.RoleName = role.Arn, role.Name
 	return r, ctx.RegisterResourceOutputs(r, pulumi.Map{"roleArn": r.RoleArn, "roleName": r.RoleName})
+}
+
+// Optional is nil for "", so an unset name or boundary stays out of the inputs (the provider
+// then names the role itself, or sets no boundary).
+func Optional(s string) pulumi.StringPtrInput {
+	if s == "" {
+		return nil
+	}
+	return pulumi.String(s)
 }
 
 func (a *Args) description() string {

@@ -47,6 +47,13 @@ type Args struct {
 	// RoleArn is an existing role for the service account; the policy and IRSA role are then not
 	// created, and AwsProvider is not needed.
 	RoleArn string
+	// RoleName is the IRSA role's exact name and PolicyNamePrefix the start of its policy's name
+	// (AWS appends a unique suffix, so a policy that must be replaced, as a new description
+	// requires, can be made before the old one goes); empty lets Pulumi name them.
+	RoleName, PolicyNamePrefix string
+	// PermissionsBoundary is the ARN of the managed policy set as the IRSA role's permissions
+	// boundary ("": none).
+	PermissionsBoundary string
 
 	Namespace      string
 	ServiceAccount string
@@ -140,6 +147,7 @@ func (c *Controller) role(ctx *pulumi.Context, name string, args *Args) (pulumi.
 		return pulumi.String(args.RoleArn).ToStringOutput(), nil, nil
 	}
 	policy, err := iam.NewPolicy(ctx, name+"-policy", &iam.PolicyArgs{
+		NamePrefix:  irsa.Optional(args.PolicyNamePrefix),
 		Policy:      pulumi.String(ControllerPolicy(args.Partition).JSON()),
 		Description: pulumi.String("AWS Load Balancer Controller " + PolicyVersion + " for cluster " + args.ClusterName),
 	}, pulumi.Parent(c), pulumi.Provider(args.AwsProvider))
@@ -150,6 +158,7 @@ func (c *Controller) role(ctx *pulumi.Context, name string, args *Args) (pulumi.
 		OIDCProviderArn: args.OIDCProviderArn, OIDCIssuer: args.OIDCIssuer,
 		Namespace: args.Namespace, ServiceAccount: args.ServiceAccount,
 		Policies: []irsa.Policy{{Key: "lbc-policy", Arn: policy.Arn}}, AwsProvider: args.AwsProvider,
+		RoleName: args.RoleName, PermissionsBoundary: args.PermissionsBoundary,
 	}, pulumi.Parent(c))
 	if err != nil {
 		return pulumi.StringOutput{}, nil, err

@@ -24,12 +24,16 @@ type mocks struct {
 
 	mu         sync.Mutex
 	resources  []Resource
+	invokes    []Invoke
 	transforms []pulumi.ResourceTransform
 }
 
 var _ pulumi.MockResourceMonitor = (*mocks)(nil)
 
 func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	m.mu.Lock()
+	m.invokes = append(m.invokes, Invoke{Token: args.Token, Args: PlainMap(args.Args)})
+	m.mu.Unlock()
 	if msg, ok := m.failing[args.Token]; ok {
 		return nil, errors.New(msg)
 	}

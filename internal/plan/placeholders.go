@@ -92,7 +92,7 @@ func (m *mocks) resourceOutputs(urn, token, name string, in resource.PropertyMap
 	case token == EKSClusterToken:
 		return "", m.eksClusterOutputs(urn)
 	case strings.HasPrefix(token, "aws:iam/"):
-		return name + "-example", m.iamOutputs(token, name, in)
+		return physicalIAMName(name, in), m.iamOutputs(token, name, in)
 	}
 	return name + "-example-id", m.awsOutputs(token, name, in)
 }
@@ -164,9 +164,21 @@ func stringList(in resource.PropertyMap, key string) []string {
 	return out
 }
 
+// physicalIAMName is the name IAM would hold: the given one, the given prefix and a placeholder
+// suffix, or (autonamed) the logical name and one.
+func physicalIAMName(name string, in resource.PropertyMap) string {
+	if n := lookupString(in, "name"); n != "" {
+		return n
+	}
+	if p := lookupString(in, "namePrefix"); p != "" {
+		return p + "example"
+	}
+	return name + "-example"
+}
+
 // iamOutputs are the ARNs and names IAM would assign.
 func (m *mocks) iamOutputs(token, name string, in resource.PropertyMap) map[string]any {
-	physical := name + "-example"
+	physical := physicalIAMName(name, in)
 	switch token {
 	case RoleToken:
 		return map[string]any{"name": physical, "arn": fmt.Sprintf("arn:aws:iam::%s:role/%s", AccountID, physical)}

@@ -68,6 +68,15 @@ type Plan struct {
 	Stack     string
 	Resources []Resource // sorted by URN
 	Outputs   map[string]Output
+	// Invokes are the provider functions (lookups) the program called, in token order: what a
+	// preview and an update ask AWS besides the resources' own calls. Not part of the JSON output.
+	Invokes []Invoke
+}
+
+// Invoke is one provider function call and its plain arguments.
+type Invoke struct {
+	Token string
+	Args  map[string]any
 }
 
 // Output is one stack output.
@@ -93,8 +102,9 @@ func Run(opts Options, program Program) (*Plan, error) {
 		outputs, programErr = program(ctx)
 		return programErr
 	}, pulumi.WithMocks(opts.Project, opts.Stack, m), withConfig(opts.Config, opts.SecretKeys))
-	p := &Plan{Project: opts.Project, Stack: opts.Stack, Resources: m.resources, Outputs: map[string]Output{}}
+	p := &Plan{Project: opts.Project, Stack: opts.Stack, Resources: m.resources, Outputs: map[string]Output{}, Invokes: m.invokes}
 	slices.SortFunc(p.Resources, func(a, b Resource) int { return cmp.Compare(a.URN, b.URN) })
+	slices.SortStableFunc(p.Invokes, func(a, b Invoke) int { return cmp.Compare(a.Token, b.Token) })
 	if programErr != nil {
 		return p, &ProgramError{Err: programErr}
 	}
