@@ -35,6 +35,11 @@ var Install = slowstep.Step{Timeout: "15m", Delete: "10m",
 // RoleArnAnnotation tells the EKS pod identity webhook which role the pods may assume.
 const RoleArnAnnotation = "eks.amazonaws.com/role-arn"
 
+// RolePodAnnotation carries the role on the controller's pods (chart value podAnnotations), so
+// that a new role restarts them (eks-charts stable/aws-load-balancer-controller values.yaml
+// podAnnotations, rendered on the pod template by templates/deployment.yaml).
+const RolePodAnnotation = "retail-api-edge.mlops.io/controller-role"
+
 // Args configure the controller.
 type Args struct {
 	ClusterName string
@@ -128,7 +133,7 @@ func NewController(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.
 	// The release needs the role with its policy attached and the annotated service account,
 	// and on destroy it must outlive every Ingress (they depend on it) so finalizers are removed.
 	deps := append([]pulumi.Resource{sa}, ready...)
-	release, err := helmres.NewRelease(ctx, name+"-release", args.releaseArgs(),
+	release, err := helmres.NewRelease(ctx, name+"-release", args.releaseArgs(roleArn),
 		append(k8s, pulumi.DependsOn(deps), Install.Option())...)
 	if err != nil {
 		return nil, err
@@ -166,13 +171,18 @@ func (c *Controller) role(ctx *pulumi.Context, name string, args *Args) (pulumi.
 	return role.RoleArn, role.Ready, nil
 }
 
-func (a *Args) releaseArgs() *helmres.ReleaseArgs {
+func (a *Args) releaseArgs(roleArn pulumi.StringOutput) *helmres.ReleaseArgs {
+	values := a.Values()
+	// IRSA gives a pod its role when the pod is created (the EKS pod identity webhook injects
+	// AWS_ROLE_ARN), so pods that outlive a role replacement keep assuming the deleted one. The
+	// role in a pod annotation rolls the Deployment whenever the role changes.
+	values["podAnnotations"] = pulumi.StringMap{RolePodAnnotation: roleArn}
 	r := &helmres.ReleaseArgs{
 		Name:          pulumi.String(a.releaseName()),
 		Chart:         pulumi.String(a.Chart),
 		Version:       pulumi.String(a.ChartVersion),
 		Namespace:     pulumi.String(a.Namespace),
-		Values:        a.Values(),
+		Values:        values,
 		Timeout:       pulumi.Int(600),
 		CleanupOnFail: pulumi.Bool(true),
 		MaxHistory:    pulumi.Int(5),

@@ -91,6 +91,9 @@ func TestController(t *testing.T) {
 		// On, the chart's mutator gives every new LoadBalancer Service in the cluster the
 		// controller's class (internal NLB), other stacks' and teams' included.
 		{"values: Service mutator off", rel.Value("values", "enableServiceMutatorWebhook") == false},
+		// IRSA injects the role at pod creation: a replaced role must restart the pods.
+		{"values: the role on the pods", rel.Value("values", "podAnnotations", RolePodAnnotation) ==
+			"arn:aws:iam::123456789012:role/lb-controller-irsa-role-example"},
 		{"values: PDB, one pod down at a time", rel.Value("values", "podDisruptionBudget", "maxUnavailable") == float64(1)},
 		{"values: spread across zones, matching the chart's selector labels", spreadsByZone(rel.Value("values", "topologySpreadConstraints"))},
 		{"waits for readiness", rel.Value("skipAwait") == nil && rel.Value("timeout") == float64(600)},
