@@ -35,14 +35,9 @@ func Decode(stack string, raw map[string]string) (*Config, error) {
 	cfg := Defaults()
 	cfg.Stack, cfg.set = stack, map[string]bool{}
 	var errs []error
-	var userTags map[string]string
-	targets := map[string]any{
-		"exposure": &cfg.Exposure, "cluster": &cfg.Cluster, "app": &cfg.App,
-		"service": &cfg.Service, "healthCheck": &cfg.Health, "tags": &userTags,
-		"controller": &cfg.Controller, "ingress": &cfg.Ingress, "iam": &cfg.IAM,
-	}
-	for _, f := range features { // each edge feature brings its own block
-		targets[f.block] = f.target(&cfg)
+	targets := map[string]any{} // each block decodes into its own field
+	for _, b := range cfg.blocks() {
+		targets[b.name] = b.value
 	}
 	for _, key := range slices.Sorted(maps.Keys(raw)) {
 		name, ours := strings.CutPrefix(key, Project+":")
@@ -65,9 +60,7 @@ func Decode(stack string, raw map[string]string) (*Config, error) {
 	cfg.Region = raw[RegionKey]
 	errs = append(errs, decodeAWS(raw, &cfg.AWS)...)
 	errs = append(errs, refuseKubernetes(raw)...)
-	cfg.defaultCollections()
-	cfg.Tags = defaultTags(stack)
-	maps.Copy(cfg.Tags, userTags)
+	cfg.complete()
 	if len(errs) == 0 {
 		v := cfg.validate()
 		errs, cfg.Warnings = v.errs, v.warnings

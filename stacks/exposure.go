@@ -11,6 +11,27 @@ import (
 	"github.com/mlops-retail/retail-api-edge/internal/ownership"
 )
 
+// Exposure is the `exposure` key: how the API is published. `service` is Option A (the app
+// Service's own load balancer, an NLB or a classic ELB); `ingress` is Option B (the AWS Load
+// Balancer Controller and an ALB Ingress).
+type Exposure string
+
+// Exposures.
+const (
+	// ExposeService is Option A: the app Service becomes type LoadBalancer.
+	ExposeService Exposure = "service"
+	// ExposeIngress is Option B: AWS Load Balancer Controller and an ALB Ingress.
+	ExposeIngress Exposure = "ingress"
+)
+
+func (e *Exposure) setDefaults() { *e = ExposeService }
+
+func (e *Exposure) validate(_ *Config, v *validator) {
+	_, known := exposures[*e]
+	v.check(known, k("exposure"), "must be one of %q (service: Option A, the Service's own load balancer; "+
+		"ingress: Option B, an ALB Ingress), got %q", exposureNames(), *e)
+}
+
 // exposure is how the API reaches the internet. Option A (serviceExposure) and Option B
 // (ingressExposure) implement it; exposures below is the one place that maps the configuration to
 // one of them, and no other code asks which option is on.
@@ -50,6 +71,12 @@ var exposures = map[Exposure]func(*Config) exposure{
 
 // exposure is the configured option; validation has made sure there is one.
 func (c *Config) exposure() exposure { return exposures[c.Exposure](c) }
+
+// knownExposure says whether the exposure is valid: checks that depend on it run only then.
+func (c *Config) knownExposure() bool {
+	_, ok := exposures[c.Exposure]
+	return ok
+}
 
 // exposureNames lists the valid values of retail-api-edge:exposure.
 func exposureNames() []Exposure { return slices.Sorted(maps.Keys(exposures)) }

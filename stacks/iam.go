@@ -10,14 +10,26 @@ import (
 // AWS Load Balancer Controller's (Option B with controller.install and no controller.roleArn) and,
 // with cluster.create, the EKS nodes'.
 type IAMConfig struct {
-	// PermissionsBoundary is the ARN of the managed policy set as the permissions boundary of every
-	// role the stack creates: a role can then do at most what the boundary allows, whatever is
-	// attached to it. Default: none. The deploy roles of docs/github-actions.md may create roles
-	// only with their environment's boundary (retail-api-edge-boundary).
+	// The ARN of the managed policy set as the permissions boundary of every IAM role the stack
+	// creates (the controller's IRSA role; with `cluster.create`, the nodes' role): a role can then
+	// do at most what the boundary allows, whatever is attached to it. Only with such a role; in
+	// the partition of `aws:region`. The deploy roles of [github-actions.md](github-actions.md)
+	// create roles only with their environment's boundary, `retail-api-edge-boundary`.
 	PermissionsBoundary string `json:"permissionsBoundary"`
-	// RequirePermissionsBoundary refuses, in preview, a stack that would create a role without
-	// PermissionsBoundary. Default false; Pulumi.prod.yaml sets it.
+	// Refuse, in preview, a stack that would create a role without `iam.permissionsBoundary`
+	// (`Pulumi.prod.yaml` sets it); refused with `cluster.create` (pulumi-eks makes the cluster's
+	// service role without a boundary).
 	RequirePermissionsBoundary bool `json:"requirePermissionsBoundary"`
+}
+
+func (*IAMConfig) setDefaults() {}
+
+func (*IAMConfig) inert() []inertRule {
+	return []inertRule{{
+		keys:   []string{"iam.permissionsBoundary"},
+		active: func(c *Config) bool { return len(c.createsRoles()) > 0 },
+		needs:  iamInertNeeds,
+	}}
 }
 
 // Every name the program gives an AWS object it creates is <project>-<stack>-<what> (the WAF web
@@ -60,8 +72,11 @@ func (c *Config) createsRoles() []string {
 	return by
 }
 
-func (c *Config) validateIAM(v *validator) {
-	b, roles := c.IAM.PermissionsBoundary, c.createsRoles()
+func (i *IAMConfig) validate(c *Config, v *validator) {
+	if !c.knownExposure() {
+		return // which roles the stack creates depends on the exposure
+	}
+	b, roles := i.PermissionsBoundary, c.createsRoles()
 	if b != "" {
 		arnPartition, _, _ := strings.Cut(strings.TrimPrefix(b, "arn:"), ":")
 		v.check(policyArnRe.MatchString(b), k("iam.permissionsBoundary"),
@@ -69,12 +84,12 @@ func (c *Config) validateIAM(v *validator) {
 		v.check(!policyArnRe.MatchString(b) || arnPartition == partition(c.Region), k("iam.permissionsBoundary"),
 			"%q is in partition %s, but %s %s is in %s", b, arnPartition, RegionKey, c.Region, partition(c.Region))
 	}
-	v.check(!c.IAM.RequirePermissionsBoundary || b != "" || len(roles) == 0, k("iam.permissionsBoundary"),
+	v.check(!i.RequirePermissionsBoundary || b != "" || len(roles) == 0, k("iam.permissionsBoundary"),
 		"is required: %s is true and %s makes this stack create an IAM role", k("iam.requirePermissionsBoundary"), strings.Join(roles, " and "))
 	// pulumi-eks v2.8.1 creates the cluster's service role itself (nodejs/eks/cluster.ts: a
 	// ServiceRole unless `serviceRole` is given), without a boundary; giving it one of ours would
 	// replace an existing cluster (the EKS cluster's roleArn cannot change).
-	v.check(!c.IAM.RequirePermissionsBoundary || !c.Cluster.Create, k("cluster.create"),
+	v.check(!i.RequirePermissionsBoundary || !c.Cluster.Create, k("cluster.create"),
 		"cannot be combined with %s: pulumi-eks creates the cluster's service role without a permissions boundary; "+
 			"create the cluster outside this stack, or set %s to false for the stack that creates it",
 		k("iam.requirePermissionsBoundary"), k("iam.requirePermissionsBoundary"))

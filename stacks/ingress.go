@@ -2,6 +2,8 @@ package stacks
 
 import (
 	"context"
+	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -148,3 +150,65 @@ func partition(region string) string {
 	}
 	return "aws"
 }
+
+// IngressConfig is the `ingress` block: Option B's Ingress and its ALB.
+type IngressConfig struct {
+	// The Ingress object's name.
+	Name string `json:"name"`
+	// A fixed ALB name, at most 32 letters, digits and hyphens.
+	// Default: one the controller picks.
+	LoadBalancerName string `json:"loadBalancerName"`
+	// The health check's success codes, 200-499 as an ALB takes them (`200`, `200,204`,
+	// `200-299`).
+	SuccessCodes string `json:"successCodes"`
+	// The ALB's idle timeout, in seconds, 1-4000.
+	IdleTimeoutSeconds int `json:"idleTimeoutSeconds"`
+	// ALB deletion protection; it also protects the Ingress in Pulumi (see
+	// [option-b.md](option-b.md#taking-down-a-protected-alb)).
+	DeletionProtection bool `json:"deletionProtection"`
+}
+
+var (
+	lbNameRe      = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?$`)
+	successCodeRe = regexp.MustCompile(`^\d{3}(-\d{3})?$`)
+)
+
+func (i *IngressConfig) setDefaults() {
+	*i = IngressConfig{Name: "retail-api", SuccessCodes: "200", IdleTimeoutSeconds: 60}
+}
+
+func (i *IngressConfig) validate(_ *Config, v *validator) {
+	v.kube(k("ingress.name"), "Ingress name", i.Name, objectName)
+	v.check(i.LoadBalancerName == "" || (lbNameRe.MatchString(i.LoadBalancerName) && !strings.HasPrefix(i.LoadBalancerName, "internal-")),
+		k("ingress.loadBalancerName"),
+		"must be at most 32 letters, digits and hyphens, not starting or ending with a hyphen, got %q", i.LoadBalancerName)
+	v.check(validSuccessCodes(i.SuccessCodes), k("ingress.successCodes"),
+		"must be HTTP codes from 200 to 499 like 200, 200,204 or 200-299 (what an ALB accepts), got %q", i.SuccessCodes)
+	v.check(i.IdleTimeoutSeconds >= 1 && i.IdleTimeoutSeconds <= 4000, k("ingress.idleTimeoutSeconds"),
+		"must be between 1 and 4000, got %d", i.IdleTimeoutSeconds)
+}
+
+func (*IngressConfig) inert() []inertRule {
+	return []inertRule{{
+		keys:   []string{"ingress.name", "ingress.loadBalancerName", "ingress.successCodes", "ingress.idleTimeoutSeconds", "ingress.deletionProtection"},
+		active: func(c *Config) bool { return c.Exposure == ExposeIngress },
+		needs:  func(*Config) string { return fmt.Sprintf("%s %s", k("exposure"), ExposeIngress) },
+	}}
+}
+
+// validSuccessCodes checks an ALB health check's success codes: 200-499, as single codes, a
+// comma-separated list or one ascending range.
+func validSuccessCodes(codes string) bool {
+	for part := range strings.SplitSeq(codes, ",") {
+		if !successCodeRe.MatchString(part) {
+			return false
+		}
+		lo, hi, isRange := strings.Cut(part, "-")
+		if !inSuccessRange(lo) || (isRange && (!inSuccessRange(hi) || hi <= lo)) {
+			return false
+		}
+	}
+	return true
+}
+
+func inSuccessRange(code string) bool { return code >= "200" && code <= "499" }

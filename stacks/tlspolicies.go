@@ -56,15 +56,19 @@ var tlsPolicies = func() map[string]string {
 // deprecated (RFC 8996).
 const minTLS = "1.2"
 
+// modernTLSPolicy is AWS's recommended ELB policy (TLS 1.3 and 1.2, post-quantum key exchange): the
+// default for the ALB's HTTPS listener and for the controller's own default.
+const modernTLSPolicy = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"
+
 // checkTLSPolicy checks that an ELB security policy exists and refuses TLS 1.0 and 1.1, judged by
 // the protocols it allows, not by its name.
 func checkTLSPolicy(v *validator, key, policy string) {
 	lowest, known := tlsPolicies[policy]
 	if !known {
-		v.check(false, k(key), "%q is not an ELB security policy an ALB accepts (AWS lists them under \"Security policies "+
+		v.check(false, key, "%q is not an ELB security policy an ALB accepts (AWS lists them under \"Security policies "+
 			"for your Application Load Balancer\"); use one such as %s", policy, modernTLSPolicy)
 		return
 	}
-	v.check(lowest >= minTLS, k(key), "%q allows TLS %s; use a policy whose oldest protocol is TLS %s or later, such as %s",
+	v.check(lowest >= minTLS, key, "%q allows TLS %s; use a policy whose oldest protocol is TLS %s or later, such as %s",
 		policy, lowest, minTLS, modernTLSPolicy)
 }

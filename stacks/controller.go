@@ -1,0 +1,103 @@
+package stacks
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/mlops-retail/retail-api-edge/components/lbcontroller"
+)
+
+// ControllerConfig is the `controller` block: the AWS Load Balancer Controller of Option B.
+type ControllerConfig struct {
+	// `true`: this stack owns the cluster's controller (Helm release, service account, IAM role).
+	// `false`: it relies on the one another stack installed, and checks in preview that it is
+	// there, from `controller.chartVersion` on, running as `controller.roleArn` when set.
+	Install bool `json:"install"`
+	// The chart's name in `controller.repository`, or a local chart directory with
+	// `controller.repository: ""` (air-gapped).
+	Chart string `json:"chart"`
+	// The exact chart version (pinned, so upgrades are deliberate; `helm upgrade` does not update
+	// CRDs).
+	ChartVersion string `json:"chartVersion"`
+	// The `https://` or `oci://` chart repository, or empty for a local chart.
+	Repository string `json:"repository"`
+	// The namespace the controller runs in.
+	Namespace string `json:"namespace"`
+	// The controller's service account.
+	ServiceAccount string `json:"serviceAccount"`
+	// The controller's replicas, 2-10 (with one, a node drain stops the webhook that admits every
+	// Service of the cluster).
+	Replicas int `json:"replicas"`
+	// An existing IAM role for the controller's service account (a platform team's): the stack
+	// then creates no policy, role or OIDC provider for it.
+	RoleArn string `json:"roleArn"`
+	// The controller release whose official IAM policy is granted; this program carries only its
+	// default.
+	PolicyVersion string `json:"policyVersion"`
+	// The TLS policy of HTTPS listeners without their own, replacing the controller's own default
+	// (`ELBSecurityPolicy-2016-08`): one of AWS's ALB policies whose oldest protocol is TLS 1.2 or
+	// later (judged by the table of policies and the protocols they allow in
+	// `stacks/tlspolicies.go`: `ELBSecurityPolicy-TLS13-1-0-2021-06` allows TLS 1.0 and is
+	// refused).
+	DefaultSSLPolicy string `json:"defaultSSLPolicy"`
+}
+
+var (
+	semverRe  = regexp.MustCompile(`^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$`)
+	roleArnRe = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:iam::\d{12}:role/[\w+=,.@/-]{1,512}$`)
+)
+
+// supportedPolicyVersions are the controller releases whose IAM policy this program carries.
+var supportedPolicyVersions = []string{lbcontroller.PolicyVersion}
+
+func (c *ControllerConfig) setDefaults() {
+	*c = ControllerConfig{
+		Install:          true,
+		Chart:            lbcontroller.ChartName,
+		ChartVersion:     "3.5.0",
+		Repository:       "https://aws.github.io/eks-charts",
+		Namespace:        "kube-system",
+		ServiceAccount:   "aws-load-balancer-controller",
+		Replicas:         2,
+		PolicyVersion:    lbcontroller.PolicyVersion,
+		DefaultSSLPolicy: modernTLSPolicy,
+	}
+}
+
+func (c *ControllerConfig) validate(_ *Config, v *validator) {
+	v.check(c.Chart != "", k("controller.chart"), "must name the chart (or a local chart directory)")
+	v.check(semverRe.MatchString(c.ChartVersion), k("controller.chartVersion"),
+		"must be an exact chart version like 3.5.0 (pinned, so upgrades are deliberate), got %q", c.ChartVersion)
+	v.check(c.Repository == "" || strings.HasPrefix(c.Repository, "https://") || strings.HasPrefix(c.Repository, "oci://"),
+		k("controller.repository"), "must be an https:// or oci:// chart repository, or empty for a local chart, got %q", c.Repository)
+	v.kube(k("controller.namespace"), "namespace name", c.Namespace, namespaceName)
+	v.kube(k("controller.serviceAccount"), "service account name", c.ServiceAccount, objectName)
+	v.check(c.RoleArn == "" || roleArnRe.MatchString(c.RoleArn), k("controller.roleArn"),
+		"%q is not an IAM role ARN like arn:aws:iam::123456789012:role/name", c.RoleArn)
+	v.check(c.Replicas >= 2 && c.Replicas <= 10, k("controller.replicas"),
+		"must be between 2 and 10: with one, a node drain takes the controller's webhook down and every Service create in the cluster fails; got %d", c.Replicas)
+	v.check(slices.Contains(supportedPolicyVersions, c.PolicyVersion), k("controller.policyVersion"),
+		"must be one of %v (the IAM policies this program carries), got %q", supportedPolicyVersions, c.PolicyVersion)
+	checkTLSPolicy(v, k("controller.defaultSSLPolicy"), c.DefaultSSLPolicy)
+}
+
+func (*ControllerConfig) inert() []inertRule {
+	return []inertRule{
+		{
+			keys: []string{"controller.install", "controller.chart", "controller.chartVersion", "controller.repository",
+				"controller.namespace", "controller.serviceAccount", "controller.replicas", "controller.roleArn",
+				"controller.policyVersion", "controller.defaultSSLPolicy"},
+			active: func(c *Config) bool { return c.Exposure == ExposeIngress },
+			needs:  func(*Config) string { return fmt.Sprintf("%s %s", k("exposure"), ExposeIngress) },
+		},
+		{
+			keys:   []string{"controller.chart", "controller.repository", "controller.replicas", "controller.policyVersion", "controller.defaultSSLPolicy"},
+			active: func(c *Config) bool { return c.Exposure != ExposeIngress || c.Controller.Install },
+			needs: func(*Config) string {
+				return k("controller.install") + " true (another stack's controller is used as it was installed)"
+			},
+		},
+	}
+}
