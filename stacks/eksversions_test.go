@@ -30,7 +30,7 @@ func TestKubernetesVersionSupport(t *testing.T) {
 			}
 			today = func() time.Time { return day }
 			t.Cleanup(func() { today = time.Now })
-			cfg, err := Decode("s", with(k("cluster"), `{"create": true, "kubernetesVersion": "`+tt.version+`"}`))
+			cfg, err := Decode("s", With(K("cluster"), `{"create": true, "kubernetesVersion": "`+tt.version+`"}`))
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("want %q, got %v", tt.wantErr, err)

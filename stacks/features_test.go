@@ -1,4 +1,4 @@
-package stacks
+package stacks_test
 
 import (
 	"strings"
@@ -6,6 +6,7 @@ import (
 
 	"github.com/mlops-retail/retail-api-edge/internal/cost"
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
+	"github.com/mlops-retail/retail-api-edge/stacks"
 )
 
 // Every feature is declared once; what is derived from the list must follow it: the config block
@@ -18,18 +19,18 @@ func TestFeatureListDrivesValidationAndCost(t *testing.T) {
 		wantCost  cost.Stack
 		wantTypes []string // resources the feature registers
 	}{
-		{"alarms on an NLB: target health only (no HTTP status)", with(k("alarms"), `{"enabled": true}`), "",
+		{"alarms on an NLB: target health only (no HTTP status)", stacks.With(stacks.K("alarms"), `{"enabled": true}`), "",
 			cost.Stack{LoadBalancer: "nlb", AlarmMetrics: 2}, []string{plan.MetricAlarmToken, plan.MetricAlarmToken}},
-		{"alarms on a classic ELB, notified", with(k("service"), `{"loadBalancer": "classic"}`, k("alarms"), `{"enabled": true, "notify": true}`), "",
+		{"alarms on a classic ELB, notified", stacks.With(stacks.K("service"), `{"loadBalancer": "classic"}`, stacks.K("alarms"), `{"enabled": true, "notify": true}`), "",
 			cost.Stack{LoadBalancer: "classic", AlarmMetrics: 5}, []string{plan.MetricAlarmToken, plan.MetricAlarmToken, plan.MetricAlarmToken, plan.TopicToken}},
-		{"WAF needs the ALB", with(k("waf"), `{"enabled": true}`), k("waf.enabled") + ": applies to the ALB only", cost.Stack{}, nil},
-		{"alarms do not", with(k("alarms"), `{"enabled": true, "unhealthyMinutes": 0}`), k("alarms.unhealthyMinutes") + ": must be between 1", cost.Stack{}, nil},
-		{"bad 5xx share", with(k("alarms"), `{"errorRatePercent": 150}`), k("alarms.errorRatePercent") + ": must be a percentage", cost.Stack{}, nil},
-		{"unknown alarms key", with(k("alarms"), `{"enable": true}`), k("alarms") + `.enable`, cost.Stack{}, nil},
+		{"WAF needs the ALB", stacks.With(stacks.K("waf"), `{"enabled": true}`), stacks.K("waf.enabled") + ": applies to the ALB only", cost.Stack{}, nil},
+		{"alarms do not", stacks.With(stacks.K("alarms"), `{"enabled": true, "unhealthyMinutes": 0}`), stacks.K("alarms.unhealthyMinutes") + ": must be between 1", cost.Stack{}, nil},
+		{"bad 5xx share", stacks.With(stacks.K("alarms"), `{"errorRatePercent": 150}`), stacks.K("alarms.errorRatePercent") + ": must be a percentage", cost.Stack{}, nil},
+		{"unknown alarms key", stacks.With(stacks.K("alarms"), `{"enable": true}`), stacks.K("alarms") + `.enable`, cost.Stack{}, nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg, err := Decode("test", tc.raw)
+			cfg, err := stacks.Decode("test", tc.raw)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("want an error containing %q, got %v", tc.wantErr, err)
@@ -39,7 +40,7 @@ func TestFeatureListDrivesValidationAndCost(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := CostOf(cfg); got != tc.wantCost {
+			if got := stacks.CostOf(cfg); got != tc.wantCost {
 				t.Errorf("cost inputs %+v, want %+v", got, tc.wantCost)
 			}
 			p := planOf(t, tc.raw)

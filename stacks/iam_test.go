@@ -1,17 +1,18 @@
-package stacks
+package stacks_test
 
 import (
 	"strings"
 	"testing"
 
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
+	"github.com/mlops-retail/retail-api-edge/stacks"
 )
 
 const boundary = "arn:aws:iam::123456789012:policy/retail-api-edge-boundary"
 
 // optionB is a stack that creates the controller's IRSA role.
 func optionB(kv ...string) map[string]string {
-	return with(append([]string{k("exposure"), "ingress"}, kv...)...)
+	return stacks.With(append([]string{stacks.K("exposure"), "ingress"}, kv...)...)
 }
 
 // TestIAMSettingsAreChecked: each problem is reported against the key that fixes it.
@@ -24,36 +25,36 @@ func TestIAMSettingsAreChecked(t *testing.T) {
 		hint  string
 	}{
 		{"required boundary missing for the controller role", "s",
-			optionB(k("iam"), `{"requirePermissionsBoundary": true}`), k("iam.permissionsBoundary"), "controller.install makes this stack create an IAM role"},
+			optionB(stacks.K("iam"), `{"requirePermissionsBoundary": true}`), stacks.K("iam.permissionsBoundary"), "controller.install makes this stack create an IAM role"},
 		{"required boundary given", "s",
-			optionB(k("iam"), `{"requirePermissionsBoundary": true, "permissionsBoundary": "`+boundary+`"}`), "", ""},
-		{"required boundary and no role (Option A)", "s", with(k("iam"), `{"requirePermissionsBoundary": true}`), "", ""},
+			optionB(stacks.K("iam"), `{"requirePermissionsBoundary": true, "permissionsBoundary": "`+boundary+`"}`), "", ""},
+		{"required boundary and no role (Option A)", "s", stacks.With(stacks.K("iam"), `{"requirePermissionsBoundary": true}`), "", ""},
 		{"required boundary and a given controller role", "s",
-			optionB(k("iam"), `{"requirePermissionsBoundary": true}`, k("controller"), `{"roleArn": "arn:aws:iam::123456789012:role/lbc"}`), "", ""},
-		{"boundary is not a policy ARN", "s", optionB(k("iam"), `{"permissionsBoundary": "retail-api-edge-boundary"}`),
-			k("iam.permissionsBoundary"), "is not a managed policy ARN"},
-		{"boundary names a role", "s", optionB(k("iam"), `{"permissionsBoundary": "arn:aws:iam::123456789012:role/x"}`),
-			k("iam.permissionsBoundary"), "is not a managed policy ARN"},
-		{"boundary in another partition", "s", optionB(k("iam"), `{"permissionsBoundary": "arn:aws-cn:iam::123456789012:policy/b"}`),
-			k("iam.permissionsBoundary"), "is in partition aws-cn"},
-		{"boundary without a role is inert", "s", with(k("iam"), `{"permissionsBoundary": "`+boundary+`"}`),
-			k("iam.permissionsBoundary"), "has no effect without"},
+			optionB(stacks.K("iam"), `{"requirePermissionsBoundary": true}`, stacks.K("controller"), `{"roleArn": "arn:aws:iam::123456789012:role/lbc"}`), "", ""},
+		{"boundary is not a policy ARN", "s", optionB(stacks.K("iam"), `{"permissionsBoundary": "retail-api-edge-boundary"}`),
+			stacks.K("iam.permissionsBoundary"), "is not a managed policy ARN"},
+		{"boundary names a role", "s", optionB(stacks.K("iam"), `{"permissionsBoundary": "arn:aws:iam::123456789012:role/x"}`),
+			stacks.K("iam.permissionsBoundary"), "is not a managed policy ARN"},
+		{"boundary in another partition", "s", optionB(stacks.K("iam"), `{"permissionsBoundary": "arn:aws-cn:iam::123456789012:policy/b"}`),
+			stacks.K("iam.permissionsBoundary"), "is in partition aws-cn"},
+		{"boundary without a role is inert", "s", stacks.With(stacks.K("iam"), `{"permissionsBoundary": "`+boundary+`"}`),
+			stacks.K("iam.permissionsBoundary"), "has no effect without"},
 		{"pulumi-eks's own service role carries no boundary", "s",
-			with(k("cluster"), `{"create": true}`, k("iam"), `{"requirePermissionsBoundary": true, "permissionsBoundary": "`+boundary+`"}`),
-			k("cluster.create"), "pulumi-eks creates the cluster's service role"},
-		{"controller role name over 64 characters", strings.Repeat("s", 40), optionB(), k("controller.install"), "at most 64"},
-		{"node role name over 64 characters", strings.Repeat("n", 45), with(k("cluster"), `{"create": true}`), k("cluster.create"), "at most 64"},
-		{"log bucket prefix over 37 characters", "sixteen-chars-xx", optionB(k("accessLogs"), `{"enabled": true}`),
-			k("accessLogs.enabled"), "at most 37"},
-		{"log bucket prefix in upper case", "Prod", optionB(k("accessLogs"), `{"enabled": true}`), k("accessLogs.enabled"), "lowercase"},
+			stacks.With(stacks.K("cluster"), `{"create": true}`, stacks.K("iam"), `{"requirePermissionsBoundary": true, "permissionsBoundary": "`+boundary+`"}`),
+			stacks.K("cluster.create"), "pulumi-eks creates the cluster's service role"},
+		{"controller role name over 64 characters", strings.Repeat("s", 40), optionB(), stacks.K("controller.install"), "at most 64"},
+		{"node role name over 64 characters", strings.Repeat("n", 45), stacks.With(stacks.K("cluster"), `{"create": true}`), stacks.K("cluster.create"), "at most 64"},
+		{"log bucket prefix over 37 characters", "sixteen-chars-xx", optionB(stacks.K("accessLogs"), `{"enabled": true}`),
+			stacks.K("accessLogs.enabled"), "at most 37"},
+		{"log bucket prefix in upper case", "Prod", optionB(stacks.K("accessLogs"), `{"enabled": true}`), stacks.K("accessLogs.enabled"), "lowercase"},
 		{"an existing log bucket takes no derived name", "sixteen-chars-xx",
-			optionB(k("accessLogs"), `{"enabled": true, "bucket": "my-logs"}`), "", ""},
-		{"the stack tag is the deploy policies' scope", "s", with(k("tags"), `{"stack": "prod"}`), k("tags.stack"), "policies are scoped by"},
-		{"the stack tag may repeat the stack's name", "s", with(k("tags"), `{"stack": "s"}`), "", ""},
+			optionB(stacks.K("accessLogs"), `{"enabled": true, "bucket": "my-logs"}`), "", ""},
+		{"the stack tag is the deploy policies' scope", "s", stacks.With(stacks.K("tags"), `{"stack": "prod"}`), stacks.K("tags.stack"), "policies are scoped by"},
+		{"the stack tag may repeat the stack's name", "s", stacks.With(stacks.K("tags"), `{"stack": "s"}`), "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Decode(tt.stack, tt.raw)
+			_, err := stacks.Decode(tt.stack, tt.raw)
 			switch {
 			case tt.key == "" && err != nil:
 				t.Fatalf("want no error, got %v", err)
@@ -75,9 +76,9 @@ func TestEveryRoleCarriesTheBoundaryAndItsName(t *testing.T) {
 		raw   map[string]string
 		roles map[string]string // role resource name -> physical name
 	}{
-		{"Option B: the controller's role", optionB(k("iam"), `{"permissionsBoundary": "`+boundary+`"}`),
+		{"Option B: the controller's role", optionB(stacks.K("iam"), `{"permissionsBoundary": "`+boundary+`"}`),
 			map[string]string{"lb-controller-irsa-role": "retail-api-edge-test-lb-controller"}},
-		{"a new cluster: the nodes' role", with(k("cluster"), `{"create": true}`, k("iam"), `{"permissionsBoundary": "`+boundary+`"}`),
+		{"a new cluster: the nodes' role", stacks.With(stacks.K("cluster"), `{"create": true}`, stacks.K("iam"), `{"permissionsBoundary": "`+boundary+`"}`),
 			map[string]string{"cluster-node-role": "retail-api-edge-test-eks-node"}},
 	}
 	for _, tt := range tests {

@@ -15,7 +15,7 @@ func TestInertKeysAreConfigKeys(t *testing.T) {
 		for _, key := range rule.keys {
 			block, field, _ := strings.Cut(key, ".")
 			value := setting(&defaults, key).Interface() // panics on a key Config lacks
-			raw := with(k(block), mustJSON(t, map[string]any{field: value}))
+			raw := With(K(block), mustJSON(t, map[string]any{field: value}))
 			if _, err := Decode("s", raw); err != nil {
 				t.Errorf("%s at its default %v: %v", key, value, err)
 			}
@@ -25,7 +25,7 @@ func TestInertKeysAreConfigKeys(t *testing.T) {
 
 // A stack file may spell out defaults and still switch exposure with one setting.
 func TestSwitchingExposureKeepsDefaultsSpelledOut(t *testing.T) {
-	raw := with(k("exposure"), "ingress", k("service"), `{"loadBalancer": "nlb"}`, k("alarms"), `{"unhealthyMinutes": 3}`)
+	raw := With(K("exposure"), "ingress", K("service"), `{"loadBalancer": "nlb"}`, K("alarms"), `{"unhealthyMinutes": 3}`)
 	if _, err := Decode("s", raw); err != nil {
 		t.Fatal(err)
 	}

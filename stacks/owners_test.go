@@ -1,25 +1,25 @@
-package stacks
+package stacks_test
 
 import (
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-
 	"github.com/mlops-retail/retail-api-edge/internal/ownership"
 	"github.com/mlops-retail/retail-api-edge/internal/ownership/ownershiptest"
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
+	"github.com/mlops-retail/retail-api-edge/internal/stackconfig"
+	"github.com/mlops-retail/retail-api-edge/internal/stackplan"
+	"github.com/mlops-retail/retail-api-edge/stacks"
 )
 
 func markedBy(stack string) ownership.Metadata {
-	return ownershiptest.Owned(ownership.Owner(Project, stack))
+	return ownershiptest.Owned(ownership.Owner(stacks.Project, stack))
 }
 
 // planWith plans raw as stack "test" against the given cluster objects.
 func planWith(raw map[string]string, cluster ownershiptest.Cluster) (*plan.Plan, error) {
-	return plan.Run(plan.Options{Project: Project, Stack: "test", Config: raw, Region: raw[RegionKey]},
-		func(ctx *pulumi.Context) (pulumi.Map, error) { return RunWith(ctx, raw, nil, cluster.Open) })
+	return stackplan.PlanWith(&stackconfig.Stack{Project: stacks.Project, Stack: "test", Config: raw}, stackplan.Options{Cluster: cluster.Open})
 }
 
 const (
@@ -30,8 +30,8 @@ const (
 )
 
 func TestOwnershipPrecheck(t *testing.T) {
-	ingress := with(k("exposure"), "ingress")
-	relying := with(k("exposure"), "ingress", k("controller"), `{"install": false}`)
+	ingress := stacks.With(stacks.K("exposure"), "ingress")
+	relying := stacks.With(stacks.K("exposure"), "ingress", stacks.K("controller"), `{"install": false}`)
 	installed := ownership.Metadata{Labels: map[string]string{ownership.ChartLabel: "aws-load-balancer-controller-3.5.0"}}
 	// What eksctl or another team's `helm install` leaves: no owner marker, Helm's annotations.
 	helm := func(chart string) ownership.Metadata {
@@ -48,13 +48,13 @@ func TestOwnershipPrecheck(t *testing.T) {
 		cluster ownershiptest.Cluster
 		want    []string // substrings of the refusal; none: the plan goes through
 	}{
-		{"nothing there yet", with(), ownershiptest.Cluster{}, nil},
-		{"the kubectl-applied Service (unmarked) is adopted", with(), ownershiptest.Cluster{appService: {}}, nil},
-		{"our own Service", with(), ownershiptest.Cluster{appService: markedBy("test")}, nil},
-		{"another stack's Service: refused with the handover", with(), ownershiptest.Cluster{appService: markedBy("demo")},
+		{"nothing there yet", stacks.With(), ownershiptest.Cluster{}, nil},
+		{"the kubectl-applied Service (unmarked) is adopted", stacks.With(), ownershiptest.Cluster{appService: {}}, nil},
+		{"our own Service", stacks.With(), ownershiptest.Cluster{appService: markedBy("test")}, nil},
+		{"another stack's Service: refused with the handover", stacks.With(), ownershiptest.Cluster{appService: markedBy("demo")},
 			[]string{`Service mlops/retail-api-svc belongs to stack "retail-api-edge/demo"`, `this is stack "retail-api-edge/test"`,
 				`run on stack "demo": ` + "`pulumi config set --path retail-api-edge:app.handOverTo test`", "retail-api-edge:app.serviceName"}},
-		{"handed over to this stack", with(), ownershiptest.Cluster{appService: markedBy("test")}, nil},
+		{"handed over to this stack", stacks.With(), ownershiptest.Cluster{appService: markedBy("test")}, nil},
 		{"Option B: another stack's Ingress", ingress, ownershiptest.Cluster{"Ingress mlops/retail-api": markedBy("demo")},
 			[]string{"Ingress mlops/retail-api", "retail-api-edge:ingress.name"}},
 		{"Option B: another stack's controller", ingress, ownershiptest.Cluster{lbcDeploy: markedBy("demo")},
@@ -87,7 +87,7 @@ func TestOwnershipPrecheck(t *testing.T) {
 // its marker: that is what the other stacks' prechecks read.
 func TestOwnershipMarkers(t *testing.T) {
 	const marker = "retail-api-edge.mlops.io/owner"
-	p := planOf(t, with(k("exposure"), "ingress", k("app"), `{"image": "ghcr.io/mlops/retail-api:1.0"}`))
+	p := planOf(t, stacks.With(stacks.K("exposure"), "ingress", stacks.K("app"), `{"image": "ghcr.io/mlops/retail-api:1.0"}`))
 	one := onlyOne(t, p)
 	checks := []struct {
 		what string
@@ -112,7 +112,7 @@ func TestOwnershipMarkers(t *testing.T) {
 }
 
 func TestHandOver(t *testing.T) {
-	p := planOf(t, with(k("app"), `{"handOverTo": "prod", "image": "ghcr.io/mlops/retail-api:1.0"}`))
+	p := planOf(t, stacks.With(stacks.K("app"), `{"handOverTo": "prod", "image": "ghcr.io/mlops/retail-api:1.0"}`))
 	one := onlyOne(t, p)
 	svc, dep := one("kubernetes:core/v1:Service"), one("kubernetes:apps/v1:Deployment")
 	if svc.Value("spec", "type") != "ClusterIP" {
@@ -126,7 +126,7 @@ func TestHandOver(t *testing.T) {
 			t.Errorf("%s must be retained: destroying this stack must not delete what stack prod now owns", r.Type)
 		}
 	}
-	if _, err := Decode("demo", with(k("app"), `{"handOverTo": "demo"}`)); err == nil || !strings.Contains(err.Error(), "app.handOverTo") {
+	if _, err := stacks.Decode("demo", stacks.With(stacks.K("app"), `{"handOverTo": "demo"}`)); err == nil || !strings.Contains(err.Error(), "app.handOverTo") {
 		t.Errorf("handing over to itself must fail on app.handOverTo, got %v", err)
 	}
 }
@@ -134,7 +134,7 @@ func TestHandOver(t *testing.T) {
 // TestRelyingOnAnotherStacksController: with controller.install false the stack registers no part
 // of the controller, and its Ingress waits for nothing of it.
 func TestRelyingOnAnotherStacksController(t *testing.T) {
-	p := planOf(t, with(k("exposure"), "ingress", k("controller"), `{"install": false}`))
+	p := planOf(t, stacks.With(stacks.K("exposure"), "ingress", stacks.K("controller"), `{"install": false}`))
 	for _, typ := range []string{plan.HelmReleaseToken, plan.RoleToken, plan.PolicyToken, plan.OIDCProviderToken, "kubernetes:core/v1:ServiceAccount"} {
 		if got := p.Find(typ); len(got) > 0 {
 			t.Errorf("registers %s, which the owning stack has", typ)

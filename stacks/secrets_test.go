@@ -1,4 +1,4 @@
-package stacks
+package stacks_test
 
 import (
 	"slices"
@@ -9,6 +9,8 @@ import (
 
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
 	"github.com/mlops-retail/retail-api-edge/internal/stackconfig"
+	"github.com/mlops-retail/retail-api-edge/internal/stackplan"
+	"github.com/mlops-retail/retail-api-edge/stacks"
 )
 
 // TestSecretKeysStaySecret sets keys as `pulumi config set --secret` does and checks that their
@@ -27,19 +29,19 @@ func TestSecretKeysStaySecret(t *testing.T) {
 		inOutputs bool
 	}{
 		{"a tag value: provider default tags, load balancer annotations",
-			with(k("tags"), `{"owner": "`+owner+`"}`), k("tags"), owner,
+			stacks.With(stacks.K("tags"), `{"owner": "`+owner+`"}`), stacks.K("tags"), owner,
 			[]string{plan.AWSProviderToken, "kubernetes:core/v1:Service"}, false},
 		{"the ingress object: its name in the Ingress and the outputs",
-			with(k("exposure"), "ingress", k("ingress"), `{"name": "private-edge"}`), k("ingress"), "private-edge",
+			stacks.With(stacks.K("exposure"), "ingress", stacks.K("ingress"), `{"name": "private-edge"}`), stacks.K("ingress"), "private-edge",
 			[]string{"kubernetes:networking.k8s.io/v1:Ingress"}, true},
 		{"a domain: certificate, records, outputs",
-			with(k("exposure"), "ingress", k("domain"), `{"name": "hidden.example.com", "zoneName": "example.com"}`,
-				k("tls"), `{"enabled": true}`), k("domain"), "hidden.example.com",
+			stacks.With(stacks.K("exposure"), "ingress", stacks.K("domain"), `{"name": "hidden.example.com", "zoneName": "example.com"}`,
+				stacks.K("tls"), `{"enabled": true}`), stacks.K("domain"), "hidden.example.com",
 			[]string{plan.CertificateToken, plan.RecordToken}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := Plan(&stackconfig.Stack{Project: Project, Stack: "test", Config: tt.raw, SecretKeys: []string{tt.secretKey}})
+			p, err := stackplan.Plan(&stackconfig.Stack{Project: stacks.Project, Stack: "test", Config: tt.raw, SecretKeys: []string{tt.secretKey}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -111,11 +113,11 @@ func plainText(v any) string {
 
 func TestSecretsOf(t *testing.T) {
 	raw := map[string]string{
-		k("cluster"): `{"kubeconfig": "/k", "name": "c", "create": false, "desiredNodes": 2}`,
-		k("tags"):    `{"a": "x", "b": "x"}`,
-		RegionKey:    "us-east-1",
+		stacks.K("cluster"): `{"kubeconfig": "/k", "name": "c", "create": false, "desiredNodes": 2}`,
+		stacks.K("tags"):    `{"a": "x", "b": "x"}`,
+		stacks.RegionKey:    "us-east-1",
 	}
-	got := secretsOf(raw, []string{k("cluster"), k("tags"), RegionKey, k("missing")})
+	got := stacks.SecretsOf(raw, []string{stacks.K("cluster"), stacks.K("tags"), stacks.RegionKey, stacks.K("missing")})
 	want := []string{"/k", "c", "us-east-1", "x"}
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("got %v, want %v (strings only, each once)", got, want)
@@ -126,9 +128,9 @@ func TestSecretsOf(t *testing.T) {
 // resource's tagsAll, an output no input of that resource holds, so the engine would store a
 // secret tag there in plain text (the real-CLI scenario cli-secrets found it).
 func TestSecretTagsKeepTagsAllSecret(t *testing.T) {
-	raw := with(k("exposure"), "ingress", k("tags"), `{"owner": "team-s3cr3t-owner"}`, k("waf"), `{"enabled": true}`)
-	for _, secretKeys := range [][]string{{k("tags")}, nil} {
-		p, err := Plan(&stackconfig.Stack{Project: Project, Stack: "test", Config: raw, SecretKeys: secretKeys})
+	raw := stacks.With(stacks.K("exposure"), "ingress", stacks.K("tags"), `{"owner": "team-s3cr3t-owner"}`, stacks.K("waf"), `{"enabled": true}`)
+	for _, secretKeys := range [][]string{{stacks.K("tags")}, nil} {
+		p, err := stackplan.Plan(&stackconfig.Stack{Project: stacks.Project, Stack: "test", Config: raw, SecretKeys: secretKeys})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -151,17 +153,17 @@ var untaggedTypes = []string{
 
 // Every AWS type the program registers is classified as tagged or untagged, so a new feature's
 // resources cannot leave a secret tag in plain text in their tagsAll (cli-secrets found that
-// when the alarms came without being added to taggedTypes).
+// when the alarms came without being added to TaggedTypes).
 func TestEveryAWSTypeIsClassifiedForTags(t *testing.T) {
 	plans := map[string]*plan.Plan{"demo": stackPlan(t, "demo"), "prod": stackPlan(t, "prod"),
-		"a new cluster": planOf(t, with(k("cluster"), `{"create": true}`))}
+		"a new cluster": planOf(t, stacks.With(stacks.K("cluster"), `{"create": true}`))}
 	for file, p := range plans {
 		for _, r := range p.Resources {
 			if !strings.HasPrefix(r.Type, "aws:") {
 				continue
 			}
-			if !slices.Contains(taggedTypes, r.Type) && !slices.Contains(untaggedTypes, r.Type) {
-				t.Errorf("%s: %s is in neither taggedTypes (stacks/secrets.go) nor untaggedTypes", file, r.Type)
+			if !slices.Contains(stacks.TaggedTypes, r.Type) && !slices.Contains(untaggedTypes, r.Type) {
+				t.Errorf("%s: %s is in neither TaggedTypes (stacks/secrets.go) nor untaggedTypes", file, r.Type)
 			}
 		}
 	}

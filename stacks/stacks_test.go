@@ -1,4 +1,4 @@
-package stacks
+package stacks_test
 
 import (
 	"bytes"
@@ -11,14 +11,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-
 	"github.com/mlops-retail/retail-api-edge/components/cluster"
 	"github.com/mlops-retail/retail-api-edge/components/servicelb"
 	"github.com/mlops-retail/retail-api-edge/components/workload"
 	"github.com/mlops-retail/retail-api-edge/internal/helmres"
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
 	"github.com/mlops-retail/retail-api-edge/internal/stackconfig"
+	"github.com/mlops-retail/retail-api-edge/internal/stackplan"
+	"github.com/mlops-retail/retail-api-edge/stacks"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden plans in testdata/")
@@ -58,7 +58,7 @@ func stackPlan(t *testing.T, stack string) *plan.Plan {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := Plan(st)
+	p, err := stackplan.Plan(st)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func stackPlan(t *testing.T, stack string) *plan.Plan {
 
 func planOf(t *testing.T, raw map[string]string) *plan.Plan {
 	t.Helper()
-	p, err := Plan(&stackconfig.Stack{Project: Project, Stack: "test", Config: raw})
+	p, err := stackplan.Plan(&stackconfig.Stack{Project: stacks.Project, Stack: "test", Config: raw})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,30 +80,30 @@ func TestOptionAWiring(t *testing.T) {
 		raw   map[string]string
 		check func(t *testing.T, p *plan.Plan)
 	}{
-		{"service is adopted, not created blind", base(), func(t *testing.T, p *plan.Plan) {
+		{"service is adopted, not created blind", stacks.Base(), func(t *testing.T, p *plan.Plan) {
 			svc := p.Find("kubernetes:core/v1:Service")[0]
 			if !strings.HasSuffix(svc.Provider, "::cluster-k8s-adopt") {
 				t.Errorf("the Service must use the adopting provider, got %q", svc.Provider)
 			}
 		}},
-		{"classic load balancer", with(k("service"), `{"loadBalancer": "classic"}`), func(t *testing.T, p *plan.Plan) {
+		{"classic load balancer", stacks.With(stacks.K("service"), `{"loadBalancer": "classic"}`), func(t *testing.T, p *plan.Plan) {
 			svc := p.Find("kubernetes:core/v1:Service")[0]
 			if _, ok := svc.Value("metadata", "annotations").(map[string]any)[servicelb.Prefix+"type"]; ok {
 				t.Error("a classic ELB must not be annotated as NLB")
 			}
 		}},
-		{"no image, no workload", base(), func(t *testing.T, p *plan.Plan) {
+		{"no image, no workload", stacks.Base(), func(t *testing.T, p *plan.Plan) {
 			if len(p.Find(workload.TypeToken)) != 0 {
 				t.Error("the API must not be deployed unless app.image is set")
 			}
 		}},
-		{"image deploys the API", with(k("app"), `{"image": "example.com/api:1", "replicas": 3}`), func(t *testing.T, p *plan.Plan) {
+		{"image deploys the API", stacks.With(stacks.K("app"), `{"image": "example.com/api:1", "replicas": 3}`), func(t *testing.T, p *plan.Plan) {
 			dep := p.Find("kubernetes:apps/v1:Deployment")
 			if len(dep) != 1 || dep[0].Value("spec", "replicas") != float64(3) {
 				t.Fatalf("want one Deployment with 3 replicas, got %v", dep)
 			}
 		}},
-		{"tags reach the provider and the load balancer", with(k("tags"), `{"owner": "team-x"}`), func(t *testing.T, p *plan.Plan) {
+		{"tags reach the provider and the load balancer", stacks.With(stacks.K("tags"), `{"owner": "team-x"}`), func(t *testing.T, p *plan.Plan) {
 			aws := p.Find("pulumi:providers:aws")[0]
 			svc := p.Find("kubernetes:core/v1:Service")[0]
 			if aws.Value("defaultTags", "tags", "owner") != "team-x" {
@@ -113,12 +113,12 @@ func TestOptionAWiring(t *testing.T) {
 				t.Error("the load balancer must carry the tags too")
 			}
 		}},
-		{"new cluster", with(k("cluster"), `{"create": true, "name": "demo"}`), func(t *testing.T, p *plan.Plan) {
+		{"new cluster", stacks.With(stacks.K("cluster"), `{"create": true, "name": "demo"}`), func(t *testing.T, p *plan.Plan) {
 			if len(p.Find("eks:index:Cluster")) != 1 || len(p.Find(cluster.TypeToken)) != 1 {
 				t.Error("cluster.create must create an EKS cluster")
 			}
 		}},
-		{"outputs", base(), func(t *testing.T, p *plan.Plan) {
+		{"outputs", stacks.Base(), func(t *testing.T, p *plan.Plan) {
 			want := map[string]string{
 				"healthUrl":  "http://retail-api-svc-example.elb.us-east-1.amazonaws.com/health",
 				"docsUrl":    "http://retail-api-svc-example.elb.us-east-1.amazonaws.com/docs",
@@ -131,7 +131,7 @@ func TestOptionAWiring(t *testing.T) {
 				}
 			}
 		}},
-		{"non-80 port in URL", with(k("app"), `{"port": 8080}`), func(t *testing.T, p *plan.Plan) {
+		{"non-80 port in URL", stacks.With(stacks.K("app"), `{"port": 8080}`), func(t *testing.T, p *plan.Plan) {
 			if got := p.Outputs["url"].Value; got != "http://retail-api-svc-example.elb.us-east-1.amazonaws.com:8080" {
 				t.Errorf("url = %v", got)
 			}
@@ -143,7 +143,7 @@ func TestOptionAWiring(t *testing.T) {
 }
 
 func TestOptionBWiring(t *testing.T) {
-	p := planOf(t, with(k("exposure"), "ingress", k("app"), `{"image": "example.com/retail-api:1"}`))
+	p := planOf(t, stacks.With(stacks.K("exposure"), "ingress", stacks.K("app"), `{"image": "example.com/retail-api:1"}`))
 	one := onlyOne(t, p)
 	ing := one("kubernetes:networking.k8s.io/v1:Ingress")
 	rel := one(helmres.Token)
@@ -185,8 +185,8 @@ func TestOptionBWiring(t *testing.T) {
 // TestSwitchingKeepsTheServiceURN: A and B must own the same Service resource, so switching
 // updates it in place (LoadBalancer <-> ClusterIP) instead of deleting the live Service.
 func TestSwitchingKeepsTheServiceURN(t *testing.T) {
-	a := planOf(t, base()).Find("kubernetes:core/v1:Service")[0]
-	b := planOf(t, with(k("exposure"), "ingress")).Find("kubernetes:core/v1:Service")[0]
+	a := planOf(t, stacks.Base()).Find("kubernetes:core/v1:Service")[0]
+	b := planOf(t, stacks.With(stacks.K("exposure"), "ingress")).Find("kubernetes:core/v1:Service")[0]
 	if a.URN != b.URN {
 		t.Errorf("Service URN differs between options:\n A %s\n B %s", a.URN, b.URN)
 	}
@@ -218,13 +218,12 @@ func TestOIDCProviderOwnership(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			raw := with(k("exposure"), "ingress", k("cluster"), fmt.Sprintf(`{"createOidcProvider": %v}`, tt.owned))
+			raw := stacks.With(stacks.K("exposure"), "ingress", stacks.K("cluster"), fmt.Sprintf(`{"createOidcProvider": %v}`, tt.owned))
 			failing := map[string]string{}
 			if tt.lookupErr != "" {
 				failing[plan.GetOIDCProviderToken] = tt.lookupErr
 			}
-			p, err := plan.Run(plan.Options{Project: Project, Stack: "test", Config: raw, Region: raw[RegionKey], FailingLookups: failing},
-				func(ctx *pulumi.Context) (pulumi.Map, error) { return RunWith(ctx, raw, nil, nil) })
+			p, err := stackplan.PlanWith(&stackconfig.Stack{Project: stacks.Project, Stack: "test", Config: raw}, stackplan.Options{FailingLookups: failing})
 			if len(tt.wantErr) > 0 {
 				for _, w := range tt.wantErr {
 					if err == nil || !strings.Contains(err.Error(), w) {
@@ -268,7 +267,7 @@ func TestProdEdgeOrdering(t *testing.T) {
 		}
 	}
 	for _, r := range p.Find(plan.RecordToken) {
-		if strings.HasPrefix(r.Name, AppName+"-validation") {
+		if strings.HasPrefix(r.Name, stacks.AppName+"-validation") {
 			continue
 		}
 		if !slices.Contains(r.Dependencies, ing.URN) {
@@ -299,7 +298,7 @@ func TestProdEdgeOrdering(t *testing.T) {
 // in a labelled namespace once a TargetGroupBinding refers to their Service, which it makes when it
 // reconciles the Ingress; the app's pods therefore wait for the label and the Ingress.
 func TestPodsAreCreatedAfterTheIngress(t *testing.T) {
-	p := planOf(t, with(k("exposure"), "ingress", k("app"), `{"image": "ghcr.io/mlops/retail-api:1.0"}`))
+	p := planOf(t, stacks.With(stacks.K("exposure"), "ingress", stacks.K("app"), `{"image": "ghcr.io/mlops/retail-api:1.0"}`))
 	one := onlyOne(t, p)
 	dep := one("kubernetes:apps/v1:Deployment")
 	for _, typ := range []string{"kubernetes:networking.k8s.io/v1:Ingress", "kubernetes:core/v1:NamespacePatch", helmres.Token} {
@@ -327,8 +326,8 @@ func onlyOne(t *testing.T, p *plan.Plan) func(typ string) plan.Resource {
 func TestChildrenNamedByIdentity(t *testing.T) {
 	domain := `{"name": "api.example.com", "zoneName": "example.com", "alternativeNames": ["www.example.com", "*.api.example.com", "b.example.com"]}`
 	reordered := `{"name": "api.example.com", "zoneName": "example.com", "alternativeNames": ["b.example.com", "*.api.example.com", "www.example.com"]}`
-	tls := with(k("exposure"), "ingress", k("tls"), `{"enabled": true}`, k("domain"), domain)
-	created := with(k("cluster"), `{"create": true, "vpcId": "vpc-0123456789abcdef0", "publicSubnetIds": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]}`)
+	tls := stacks.With(stacks.K("exposure"), "ingress", stacks.K("tls"), `{"enabled": true}`, stacks.K("domain"), domain)
+	created := stacks.With(stacks.K("cluster"), `{"create": true, "vpcId": "vpc-0123456789abcdef0", "publicSubnetIds": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]}`)
 	tests := []struct {
 		name    string
 		raw     map[string]string
@@ -356,7 +355,7 @@ func TestChildrenNamedByIdentity(t *testing.T) {
 	}
 	t.Run("reordered alternative names change nothing", func(t *testing.T) {
 		before := planOf(t, tls).Document()
-		after := planOf(t, with(k("exposure"), "ingress", k("tls"), `{"enabled": true}`, k("domain"), reordered)).Document()
+		after := planOf(t, stacks.With(stacks.K("exposure"), "ingress", stacks.K("tls"), `{"enabled": true}`, stacks.K("domain"), reordered)).Document()
 		for _, c := range plan.Diff(before, after) {
 			if c.Type == plan.RecordToken {
 				t.Errorf("reordering alternative names changes record %s: %v", c.Name, c.Kind)
@@ -391,27 +390,16 @@ func TestSlowStepsAreBounded(t *testing.T) {
 // The cluster component's errors name the argument that fixes them; the user reads the config
 // key it comes from, and each named argument is a real one.
 func TestClusterKeysNameRealArgsAndKeys(t *testing.T) {
-	for field, key := range clusterKeys {
+	for field, key := range stacks.ClusterKeys {
 		_, inArgs := reflect.TypeFor[cluster.Args]().FieldByName(field)
 		_, inNew := reflect.TypeFor[cluster.NewClusterArgs]().FieldByName(field)
 		if !inArgs && !inNew {
 			t.Errorf("%s is not a cluster argument", field)
 		}
 		// The strict decoder is what knows the keys: setting this one must not be an unknown key.
-		block, name, _ := strings.Cut(strings.TrimPrefix(key, Project+":"), ".")
-		if _, err := Decode("test", with(k(block), fmt.Sprintf(`{%q: null}`, name))); err != nil && strings.Contains(err.Error(), "unknown key") {
+		block, name, _ := strings.Cut(strings.TrimPrefix(key, stacks.Project+":"), ".")
+		if _, err := stacks.Decode("test", stacks.With(stacks.K(block), fmt.Sprintf(`{%q: null}`, name))); err != nil && strings.Contains(err.Error(), "unknown key") {
 			t.Errorf("%s (for %s) is not a config key: %v", key, field, err)
 		}
 	}
-}
-
-// Plan runs the program offline on st, as internal/stackplan does for edgectl (which imports this
-// package, so these tests cannot import it).
-func Plan(st *stackconfig.Stack) (*plan.Plan, error) {
-	return plan.Run(plan.Options{
-		Project: st.Project, Stack: st.Stack, Config: st.Config, SecretKeys: st.SecretKeys,
-		Region: st.Config[RegionKey],
-	}, func(ctx *pulumi.Context) (pulumi.Map, error) {
-		return RunWith(ctx, st.Config, st.SecretKeys, nil)
-	})
 }

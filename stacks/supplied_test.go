@@ -1,22 +1,23 @@
-package stacks
+package stacks_test
 
 import (
 	"strings"
 	"testing"
 
 	"github.com/mlops-retail/retail-api-edge/components/lbcontroller"
+	"github.com/mlops-retail/retail-api-edge/stacks"
 )
 
 const testRoleArn = "arn:aws:iam::123456789012:role/platform-lbc"
 
 // supplied is a stack whose AWS parts come from config: kubeconfig, VPC and (Option B) controller role.
 func supplied(exposure string, extra ...string) map[string]string {
-	kv := []string{k("exposure"), exposure,
-		k("cluster"), `{"kubeconfig": "/home/me/.kube/config", "context": "staging", "vpcId": "vpc-0123456789abcdef0"}`}
-	if exposure == string(ExposeIngress) {
-		kv = append(kv, k("controller"), `{"roleArn": "`+testRoleArn+`", "chart": "./charts/lbc", "repository": ""}`)
+	kv := []string{stacks.K("exposure"), exposure,
+		stacks.K("cluster"), `{"kubeconfig": "/home/me/.kube/config", "context": "staging", "vpcId": "vpc-0123456789abcdef0"}`}
+	if exposure == string(stacks.ExposeIngress) {
+		kv = append(kv, stacks.K("controller"), `{"roleArn": "`+testRoleArn+`", "chart": "./charts/lbc", "repository": ""}`)
 	}
-	return with(append(kv, extra...)...)
+	return stacks.With(append(kv, extra...)...)
 }
 
 func TestSuppliedClusterNeedsNoAWS(t *testing.T) {
@@ -27,10 +28,10 @@ func TestSuppliedClusterNeedsNoAWS(t *testing.T) {
 	}{
 		{"Option A", supplied("service"), false},
 		{"Option B with a given role", supplied("ingress"), false},
-		{"Option B with WAF", supplied("ingress", k("waf"), `{"enabled": true}`), true},
-		{"Option B with access logs", supplied("ingress", k("accessLogs"), `{"enabled": true}`), true},
-		{"Option A with alarms", supplied("service", k("alarms"), `{"enabled": true}`), true},
-		{"EKS lookup", base(), true},
+		{"Option B with WAF", supplied("ingress", stacks.K("waf"), `{"enabled": true}`), true},
+		{"Option B with access logs", supplied("ingress", stacks.K("accessLogs"), `{"enabled": true}`), true},
+		{"Option A with alarms", supplied("service", stacks.K("alarms"), `{"enabled": true}`), true},
+		{"EKS lookup", stacks.Base(), true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -44,7 +45,7 @@ func TestSuppliedClusterNeedsNoAWS(t *testing.T) {
 			if got := len(aws) > 0; got != tt.wantAWS {
 				t.Errorf("AWS resources = %v, want any: %v", aws, tt.wantAWS)
 			}
-			if cfg, err := Decode("test", tt.raw); err != nil || NeedsAWS(cfg) != tt.wantAWS {
+			if cfg, err := stacks.Decode("test", tt.raw); err != nil || stacks.NeedsAWS(cfg) != tt.wantAWS {
 				t.Errorf("NeedsAWS disagrees with the plan (err %v)", err)
 			}
 		})
@@ -83,7 +84,7 @@ func TestInlineKubeconfigStaysSecret(t *testing.T) {
 		"one-line flow": `"{apiVersion: v1, kind: Config}"`,
 	} {
 		t.Run(name, func(t *testing.T) {
-			p := planOf(t, with(k("cluster"), `{"kubeconfig": `+kubeconfig+`}`))
+			p := planOf(t, stacks.With(stacks.K("cluster"), `{"kubeconfig": `+kubeconfig+`}`))
 			for _, prov := range p.Find("pulumi:providers:kubernetes") {
 				if v := prov.Inputs["kubeconfig"]; !v.IsSecret() {
 					t.Errorf("%s: inline kubeconfig must be secret, got %v", prov.Name, v)
