@@ -160,8 +160,8 @@ func lookupZone(ctx *pulumi.Context, cfg *Config, awsProvider pulumi.ProviderRes
 
 func newCertificate(ctx *pulumi.Context, cfg *Config, awsProvider pulumi.ProviderResource, e *edge) error {
 	cert, err := certificate.NewCertificate(ctx, AppName, &certificate.Args{
-		Domain: cfg.Domain.Name, AlternativeNames: cfg.Domain.AlternativeNames, ZoneID: e.zoneID, AwsProvider: awsProvider,
-	})
+		Domain: cfg.Domain.Name, AlternativeNames: cfg.Domain.AlternativeNames, ZoneID: e.zoneID,
+	}, pulumi.Provider(awsProvider))
 	if err != nil {
 		return err
 	}
@@ -175,8 +175,7 @@ func newWebACL(ctx *pulumi.Context, cfg *Config, awsProvider pulumi.ProviderReso
 	acl, err := waf.NewWebACL(ctx, AppName, &waf.Args{
 		Name: WebACLName(cfg.Stack), RateLimit: cfg.WAF.RateLimit,
 		ManagedRuleGroups: cfg.WAF.ManagedRuleGroups, CountLargeBodies: cfg.WAF.LargeBodies == "count",
-		AwsProvider: awsProvider,
-	})
+	}, pulumi.Provider(awsProvider))
 	if err != nil {
 		return err
 	}
@@ -194,8 +193,8 @@ func newLogBucket(ctx *pulumi.Context, cfg *Config, awsProvider pulumi.ProviderR
 	l := cfg.AccessLogs
 	logs, err := accesslogs.NewBucket(ctx, AppName+"-alb-logs", &accesslogs.Args{
 		ExistingBucket: l.Bucket, BucketPrefix: cfg.logBucketPrefix(), Prefix: l.Prefix, RetentionDays: l.RetentionDays, EmptyOnDestroy: l.EmptyOnDestroy,
-		Partition: partition(cfg.Region), Region: cfg.Region, AccountID: who.AccountId, AwsProvider: awsProvider,
-	})
+		Partition: partition(cfg.Region), Region: cfg.Region, AccountID: who.AccountId,
+	}, pulumi.Provider(awsProvider))
 	if err != nil {
 		return err
 	}
@@ -218,8 +217,8 @@ func alias(ctx *pulumi.Context, cfg *Config, awsProvider pulumi.ProviderResource
 	}
 	a, err := dnsalias.NewAlias(ctx, AppName, &dnsalias.Args{
 		ZoneID: e.zoneID, Name: cfg.Domain.Name, Target: albHostname, TargetZoneID: zone.Id,
-		IPv6: cfg.Domain.IPv6, AwsProvider: awsProvider,
-	})
+		IPv6: cfg.Domain.IPv6,
+	}, pulumi.Provider(awsProvider))
 	if err != nil {
 		return err
 	}
@@ -233,8 +232,7 @@ func newAlarms(ctx *pulumi.Context, cfg *Config, awsProvider pulumi.ProviderReso
 	al, err := alarms.NewAlarms(ctx, AppName, &alarms.Args{
 		Hostname: hostname, Kind: kind, MinHealthyTargets: a.MinHealthyTargets,
 		UnhealthyMinutes: a.UnhealthyMinutes, ErrorRatePercent: a.ErrorRatePercent, Notify: a.Notify,
-		AwsProvider: awsProvider,
-	})
+	}, pulumi.Provider(awsProvider))
 	if err != nil {
 		return err
 	}

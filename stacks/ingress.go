@@ -114,8 +114,8 @@ func newController(ctx *pulumi.Context, cfg *Config, cl *cluster.Cluster, aws pu
 		Namespace: c.Namespace, ServiceAccount: c.ServiceAccount,
 		Chart: c.Chart, ChartVersion: c.ChartVersion, Repository: c.Repository,
 		Replicas: c.Replicas, DefaultSSLPolicy: c.DefaultSSLPolicy,
-		AwsProvider: aws, KubernetesProvider: cl.Provider, Annotations: cfg.ownerMarker(),
-	})
+		Annotations: cfg.ownerMarker(),
+	}, providers(aws, cl.Provider))
 	if err != nil {
 		return controller{}, err
 	}

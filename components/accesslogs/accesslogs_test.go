@@ -21,7 +21,7 @@ func planBucketEmptied(t *testing.T, existing string, empty bool) *plan.Plan {
 	t.Helper()
 	p, err := plantest.RunWithAWS(func(ctx *pulumi.Context, aws pulumi.ProviderResource) (pulumi.Map, error) {
 		b, err := NewBucket(ctx, "logs", &Args{ExistingBucket: existing, Prefix: "retail-api", RetentionDays: 30,
-			EmptyOnDestroy: empty, Partition: "aws", Region: "us-east-1", AccountID: "123456789012", AwsProvider: aws})
+			EmptyOnDestroy: empty, Partition: "aws", Region: "us-east-1", AccountID: "123456789012"}, pulumi.Provider(aws))
 		if err != nil {
 			return nil, err
 		}
@@ -125,7 +125,7 @@ func TestLogDeliveryByRegion(t *testing.T) {
 						return nil, err
 					}
 					_, err = NewBucket(ctx, "logs", &Args{Prefix: "retail-api", RetentionDays: 30, Partition: "aws",
-						Region: tt.region, AccountID: "123456789012", AwsProvider: aws})
+						Region: tt.region, AccountID: "123456789012"}, pulumi.Provider(aws))
 					return nil, err
 				})
 			if err != nil {

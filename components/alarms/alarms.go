@@ -62,8 +62,7 @@ type Args struct {
 	// ErrorRatePercent is the share of 5xx responses, over 5 minutes, that fires the second alarm.
 	ErrorRatePercent int
 	// Notify creates an SNS topic the alarms publish to when they fire and when they recover.
-	Notify      bool
-	AwsProvider pulumi.ProviderResource
+	Notify bool
 }
 
 // Alarms is the component.
@@ -78,8 +77,8 @@ type Alarms struct {
 
 func (a *Args) validate() error {
 	switch {
-	case a == nil || a.Hostname == nil || a.AwsProvider == nil:
-		return errors.New("alarms: Hostname and AwsProvider are required")
+	case a == nil || a.Hostname == nil:
+		return errors.New("alarms: Hostname is required")
 	case a.Kind != ALB && a.Kind != NLB && a.Kind != Classic:
 		return fmt.Errorf("alarms: Kind must be %q, %q or %q, got %q", ALB, NLB, Classic, a.Kind)
 	case a.UnhealthyMinutes < 1 || a.UnhealthyMinutes > MaxMinutes(a.Kind) || a.MinHealthyTargets < 1 ||
@@ -90,7 +89,8 @@ func (a *Args) validate() error {
 	return nil
 }
 
-// NewAlarms registers the alarms (and the topic).
+// NewAlarms registers the alarms (and the topic). Pass the AWS provider in opts; the alarms and the
+// load balancer lookup inherit it.
 func NewAlarms(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Alarms, error) {
 	if err := args.validate(); err != nil {
 		return nil, err
@@ -99,7 +99,7 @@ func NewAlarms(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Reso
 	if err := ctx.RegisterComponentResource(TypeToken, name, a, opts...); err != nil {
 		return nil, err
 	}
-	child := []pulumi.ResourceOption{pulumi.Parent(a), pulumi.Provider(args.AwsProvider)}
+	child := []pulumi.ResourceOption{pulumi.Parent(a)}
 	var actions pulumi.Array
 	if args.Notify {
 		topic, err := sns.NewTopic(ctx, name+"-alarms", &sns.TopicArgs{}, child...)
@@ -108,7 +108,10 @@ func NewAlarms(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Reso
 		}
 		a.TopicArn, actions = topic.Arn, pulumi.Array{topic.Arn}
 	}
-	m := newMetrics(ctx, args, pulumi.Provider(args.AwsProvider), pulumi.Parent(a))
+	// The lookups take the component's AWS provider from their parent: the SDK merges the parent's
+	// providers into an invoke's (pulumi/sdk/v3 go/pulumi/context.go, InvokeOutput -> mergeProviders,
+	// at v3.274.1).
+	m := newMetrics(ctx, args, pulumi.Parent(a))
 	alarm := func(suffix string, spec cloudwatch.MetricAlarmArgs) (*cloudwatch.MetricAlarm, error) {
 		spec.AlarmActions, spec.OkActions = actions, actions
 		return cloudwatch.NewMetricAlarm(ctx, name+suffix, &spec, child...)

@@ -34,8 +34,7 @@ func planAlarms(t *testing.T, args Args) *plan.Plan {
 
 func runAlarms(args Args) (*plan.Plan, error) {
 	return plantest.RunWithAWS(func(ctx *pulumi.Context, aws pulumi.ProviderResource) (pulumi.Map, error) {
-		args.AwsProvider = aws
-		_, err := NewAlarms(ctx, "api", &args)
+		_, err := NewAlarms(ctx, "api", &args, pulumi.Provider(aws))
 		return nil, err
 	})
 }

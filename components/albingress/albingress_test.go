@@ -99,15 +99,15 @@ func TestAnnotations(t *testing.T) {
 type fakeRelease struct{ pulumi.CustomResourceState }
 
 func TestIngress(t *testing.T) {
-	p, err := plantest.Run(func(ctx *pulumi.Context) (pulumi.Map, error) {
+	p, err := plantest.RunWithKubernetes(func(ctx *pulumi.Context, k8s pulumi.ProviderResource) (pulumi.Map, error) {
 		var rel fakeRelease
-		if err := ctx.RegisterResource("kubernetes:helm.sh/v3:Release", "release", pulumi.Map{}, &rel); err != nil {
+		if err := ctx.RegisterResource("kubernetes:helm.sh/v3:Release", "release", pulumi.Map{}, &rel, pulumi.Provider(k8s)); err != nil {
 			return nil, err
 		}
 		ing, err := NewIngress(ctx, "retail-api", &Args{
 			Namespace: "mlops", Name: "retail-api", ServiceName: pulumi.String("retail-api-svc"), ServicePort: 80,
 			Settings: settings(), DependsOn: []pulumi.Resource{&rel},
-		})
+		}, pulumi.Provider(k8s))
 		if err != nil {
 			return nil, err
 		}

@@ -35,7 +35,6 @@ type Args struct {
 	Domain           string
 	AlternativeNames []string
 	ZoneID           string
-	AwsProvider      pulumi.ProviderResource
 }
 
 // Certificate is the validated certificate.
@@ -50,8 +49,8 @@ func (a *Args) validate() error {
 	switch {
 	case a == nil:
 		return errors.New("certificate: args are required")
-	case a.Domain == "" || a.ZoneID == "" || a.AwsProvider == nil:
-		return errors.New("certificate: Domain, ZoneID and AwsProvider are required")
+	case a.Domain == "" || a.ZoneID == "":
+		return errors.New("certificate: Domain and ZoneID are required")
 	}
 	return nil
 }
@@ -67,7 +66,8 @@ func (a *Args) ValidatedNames() []string {
 	return names
 }
 
-// NewCertificate registers the certificate, its validation records and the validation.
+// NewCertificate registers the certificate, its validation records and the validation. Pass the
+// AWS provider in opts; the children inherit it.
 func NewCertificate(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Certificate, error) {
 	if err := args.validate(); err != nil {
 		return nil, err
@@ -76,7 +76,7 @@ func NewCertificate(ctx *pulumi.Context, name string, args *Args, opts ...pulumi
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, err
 	}
-	child := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.AwsProvider)}
+	child := []pulumi.ResourceOption{pulumi.Parent(c)}
 	cert, err := acm.NewCertificate(ctx, name+"-cert", &acm.CertificateArgs{
 		DomainName:              pulumi.String(args.Domain),
 		SubjectAlternativeNames: pulumi.ToStringArray(args.AlternativeNames),

@@ -23,7 +23,7 @@ func TestCertificate(t *testing.T) {
 		if err != nil {
 			return nil, err
 		}
-		c, err := NewCertificate(ctx, "api", &Args{Domain: "api.example.com", AlternativeNames: []string{"www.example.com"}, ZoneID: "Z1", AwsProvider: aws})
+		c, err := NewCertificate(ctx, "api", &Args{Domain: "api.example.com", AlternativeNames: []string{"www.example.com"}, ZoneID: "Z1"}, pulumi.Provider(aws))
 		if err != nil {
 			return nil, err
 		}

@@ -17,8 +17,7 @@ import (
 func planCluster(t *testing.T, args *Args) *plan.Plan {
 	t.Helper()
 	p, err := plantest.RunWithAWS(func(ctx *pulumi.Context, aws pulumi.ProviderResource) (pulumi.Map, error) {
-		args.AwsProvider = aws
-		c, err := NewCluster(ctx, "cluster", args)
+		c, err := NewCluster(ctx, "cluster", args, pulumi.Provider(aws))
 		if err != nil {
 			return nil, err
 		}
@@ -45,6 +44,9 @@ func providers(t *testing.T, p *plan.Plan) (strict, adopt plan.Resource) {
 	}
 	return strict, adopt
 }
+
+// awsURN is the explicit AWS provider's URN in a component test's plan.
+func awsURN(p *plan.Plan) string { return p.Find("pulumi:providers:aws")[0].URN }
 
 func TestExistingCluster(t *testing.T) {
 	p := planCluster(t, &Args{Name: "mlops-retail-cluster", Region: "eu-west-1"})
@@ -103,6 +105,10 @@ func TestNewCluster(t *testing.T) {
 		ok   bool
 	}{
 		{"cluster is a child of the component", c.Parent == comp.URN && c.Name == "cluster-eks"},
+		// Remote components get only the providers their own registration names, not the parent's.
+		{"pulumi-eks components get the AWS provider", c.Providers["aws"] == awsURN(p) &&
+			p.Find("eks:index:ManagedNodeGroup")[0].Providers["aws"] == awsURN(p)},
+		{"AWS children inherit the component's provider", tags[0].Provider == awsURN(p)},
 		{"OIDC provider for IRSA", c.Value("createOidcProvider") == true},
 		{"name and version", c.Value("name") == "demo-cluster" && c.Value("version") == "1.35"},
 		// pulumi-eks v2's default node group uses a launch configuration and the AL2 AMI.
@@ -239,8 +245,7 @@ func TestErrorsNameTheArgThatFixesThem(t *testing.T) {
 						return nil, err
 					}
 					a := *tt.args
-					a.AwsProvider = aws
-					_, err = NewCluster(ctx, "c", &a)
+					_, err = NewCluster(ctx, "c", &a, pulumi.Provider(aws))
 					return nil, err
 				})
 			if got := fielderr.Fields(err); !slices.Equal(got, []string{tt.want}) {

@@ -17,7 +17,7 @@ func TestAlias(t *testing.T) {
 				return nil, err
 			}
 			_, err = NewAlias(ctx, "api", &Args{ZoneID: "Z1", Name: "api.example.com",
-				Target: pulumi.String("alb.example.elb.amazonaws.com"), TargetZoneID: "ZALB", IPv6: ipv6, AwsProvider: aws})
+				Target: pulumi.String("alb.example.elb.amazonaws.com"), TargetZoneID: "ZALB", IPv6: ipv6}, pulumi.Provider(aws))
 			return nil, err
 		})
 		if err != nil {

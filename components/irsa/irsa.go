@@ -41,7 +41,6 @@ type Args struct {
 	// PermissionsBoundary is the ARN of the managed policy set as the role's permissions boundary
 	// ("": none): what the role may do is then at most what the boundary allows.
 	PermissionsBoundary string
-	AwsProvider         pulumi.ProviderResource
 }
 
 // Policy is a managed policy to attach. Key names the attachment (its identity, e.g. the policy's
@@ -70,8 +69,6 @@ func (a *Args) validate() error {
 		return errors.New("irsa: OIDCProviderArn and OIDCIssuer are required")
 	case a.Namespace == "" || a.ServiceAccount == "":
 		return errors.New("irsa: Namespace and ServiceAccount are required")
-	case a.AwsProvider == nil:
-		return errors.New("irsa: AwsProvider is required (one explicit provider, never the ambient one)")
 	}
 	keys := map[string]bool{}
 	for _, p := range a.Policies {
@@ -83,7 +80,8 @@ func (a *Args) validate() error {
 	return nil
 }
 
-// NewRole registers the role and its policy attachments.
+// NewRole registers the role and its policy attachments. Pass the AWS provider in opts
+// (pulumi.Provider); the children inherit it.
 func NewRole(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Role, error) {
 	if err := args.validate(); err != nil {
 		return nil, err
@@ -92,7 +90,7 @@ func NewRole(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Resour
 	if err := ctx.RegisterComponentResource(TypeToken, name, r, opts...); err != nil {
 		return nil, err
 	}
-	child := []pulumi.ResourceOption{pulumi.Parent(r), pulumi.Provider(args.AwsProvider)}
+	child := []pulumi.ResourceOption{pulumi.Parent(r)}
 	trust := pulumi.All(args.OIDCProviderArn, args.OIDCIssuer).ApplyT(func(v []any) (string, error) {
 		return TrustPolicy(v[0].(string), v[1].(string), args.Namespace, args.ServiceAccount)
 	}).(pulumi.StringOutput)

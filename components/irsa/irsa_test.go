@@ -72,11 +72,10 @@ func TestRoleComponent(t *testing.T) {
 			return nil, err
 		}
 		r, err := NewRole(ctx, "ctrl", &Args{
-			AwsProvider:     aws,
 			OIDCProviderArn: pulumi.String(providerArn), OIDCIssuer: pulumi.String(issuer),
 			Namespace: "kube-system", ServiceAccount: "sa",
 			Policies: []Policy{{Key: "a", Arn: pulumi.String("arn:aws:iam::aws:policy/A")}, {Key: "b", Arn: pulumi.String("arn:aws:iam::aws:policy/B")}},
-		})
+		}, pulumi.Provider(aws))
 		if err != nil {
 			return nil, err
 		}

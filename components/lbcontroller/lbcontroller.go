@@ -50,7 +50,7 @@ type Args struct {
 	OIDCProviderArn pulumi.StringInput
 	OIDCIssuer      pulumi.StringInput
 	// RoleArn is an existing role for the service account; the policy and IRSA role are then not
-	// created, and AwsProvider is not needed.
+	// created, and no AWS provider is needed.
 	RoleArn string
 	// RoleName is the IRSA role's exact name and PolicyNamePrefix the start of its policy's name
 	// (AWS appends a unique suffix, so a policy that must be replaced, as a new description
@@ -67,9 +67,6 @@ type Args struct {
 	Replicas                        int
 	DefaultSSLPolicy                string
 
-	AwsProvider pulumi.ProviderResource
-	// KubernetesProvider is the strict provider for the service account and the release.
-	KubernetesProvider pulumi.ProviderResource
 	// Annotations go on the service account and the controller's Deployment (the stack's ownership
 	// marker, say).
 	Annotations map[string]string
@@ -97,15 +94,15 @@ func (a *Args) validate() error {
 		// The chart renders its PodDisruptionBudget only above one replica, and with one a node
 		// drain takes the webhook down, which rejects every Service create (failurePolicy Fail).
 		return errors.New("lbcontroller: Replicas must be at least 2")
-	case a.KubernetesProvider == nil:
-		return errors.New("lbcontroller: KubernetesProvider is required")
-	case a.RoleArn == "" && (a.AwsProvider == nil || a.OIDCProviderArn == nil || a.OIDCIssuer == nil):
-		return errors.New("lbcontroller: AwsProvider, OIDCProviderArn and OIDCIssuer are required to create the role (or give RoleArn)")
+	case a.RoleArn == "" && (a.OIDCProviderArn == nil || a.OIDCIssuer == nil):
+		return errors.New("lbcontroller: OIDCProviderArn and OIDCIssuer are required to create the role (or give RoleArn)")
 	}
 	return nil
 }
 
-// NewController registers the policy, role, service account and release, in that order.
+// NewController registers the policy, role, service account and release, in that order. Pass the
+// providers in opts: pulumi.Providers(aws, k8s), the Kubernetes one strict (no upsert); without
+// RoleArn the AWS one is needed too. The children inherit them.
 func NewController(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Controller, error) {
 	if err := args.validate(); err != nil {
 		return nil, err
@@ -118,7 +115,7 @@ func NewController(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.
 	if err != nil {
 		return nil, err
 	}
-	k8s := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.KubernetesProvider)}
+	child := []pulumi.ResourceOption{pulumi.Parent(c)}
 	sa, err := corev1.NewServiceAccount(ctx, name+"-sa", &corev1.ServiceAccountArgs{
 		Metadata: metav1.ObjectMetaArgs{
 			Name:        pulumi.String(args.ServiceAccount),
@@ -126,7 +123,7 @@ func NewController(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.
 			Annotations: args.serviceAccountAnnotations(roleArn),
 			Labels:      pulumi.StringMap{"app.kubernetes.io/name": pulumi.String("aws-load-balancer-controller")},
 		},
-	}, k8s...)
+	}, child...)
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +131,7 @@ func NewController(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.
 	// and on destroy it must outlive every Ingress (they depend on it) so finalizers are removed.
 	deps := append([]pulumi.Resource{sa}, ready...)
 	release, err := helmres.NewRelease(ctx, name+"-release", args.releaseArgs(roleArn),
-		append(k8s, pulumi.DependsOn(deps), Install.Option())...)
+		append(child, pulumi.DependsOn(deps), Install.Option())...)
 	if err != nil {
 		return nil, err
 	}
@@ -155,14 +152,14 @@ func (c *Controller) role(ctx *pulumi.Context, name string, args *Args) (pulumi.
 		NamePrefix:  irsa.Optional(args.PolicyNamePrefix),
 		Policy:      pulumi.String(ControllerPolicy(args.Partition).JSON()),
 		Description: pulumi.String("AWS Load Balancer Controller " + PolicyVersion + " for cluster " + args.ClusterName),
-	}, pulumi.Parent(c), pulumi.Provider(args.AwsProvider))
+	}, pulumi.Parent(c))
 	if err != nil {
 		return pulumi.StringOutput{}, nil, err
 	}
 	role, err := irsa.NewRole(ctx, name+"-irsa", &irsa.Args{
 		OIDCProviderArn: args.OIDCProviderArn, OIDCIssuer: args.OIDCIssuer,
 		Namespace: args.Namespace, ServiceAccount: args.ServiceAccount,
-		Policies: []irsa.Policy{{Key: "lbc-policy", Arn: policy.Arn}}, AwsProvider: args.AwsProvider,
+		Policies: []irsa.Policy{{Key: "lbc-policy", Arn: policy.Arn}},
 		RoleName: args.RoleName, PermissionsBoundary: args.PermissionsBoundary,
 	}, pulumi.Parent(c))
 	if err != nil {

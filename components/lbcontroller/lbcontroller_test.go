@@ -32,12 +32,11 @@ func planController(t *testing.T, mutate func(*Args)) *plan.Plan {
 			Namespace:       "kube-system", ServiceAccount: "aws-load-balancer-controller",
 			Chart: "aws-load-balancer-controller", ChartVersion: "3.5.0", Repository: "https://aws.github.io/eks-charts",
 			Replicas: 2, DefaultSSLPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
-			AwsProvider: &aws, KubernetesProvider: &k8s,
 		}
 		if mutate != nil {
 			mutate(args)
 		}
-		c, err := NewController(ctx, "lb-controller", args)
+		c, err := NewController(ctx, "lb-controller", args, pulumi.Providers(&aws, &k8s))
 		if err != nil {
 			return nil, err
 		}

@@ -26,9 +26,9 @@ func nlb() *LoadBalancer {
 func planService(t *testing.T, a *Args) (*plan.Plan, *AppService) {
 	t.Helper()
 	var svc *AppService
-	p, err := plantest.Run(func(ctx *pulumi.Context) (pulumi.Map, error) {
+	p, err := plantest.RunWithKubernetes(func(ctx *pulumi.Context, k8s pulumi.ProviderResource) (pulumi.Map, error) {
 		var err error
-		svc, err = NewAppService(ctx, "retail-api", a)
+		svc, err = NewAppService(ctx, "retail-api", a, pulumi.Provider(k8s))
 		if err != nil {
 			return nil, err
 		}

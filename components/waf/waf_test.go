@@ -18,7 +18,7 @@ func TestWebACL(t *testing.T) {
 		if err != nil {
 			return nil, err
 		}
-		_, err = NewWebACL(ctx, "api", &Args{Name: "retail-api-edge-prod", RateLimit: 500, ManagedRuleGroups: DefaultManagedRuleGroups, AwsProvider: aws})
+		_, err = NewWebACL(ctx, "api", &Args{Name: "retail-api-edge-prod", RateLimit: 500, ManagedRuleGroups: DefaultManagedRuleGroups}, pulumi.Provider(aws))
 		return nil, err
 	})
 	if err != nil {
@@ -63,7 +63,7 @@ func TestRateLimitBounds(t *testing.T) {
 			if err != nil {
 				return nil, err
 			}
-			_, err = NewWebACL(ctx, "w", &Args{Name: "w", RateLimit: limit, AwsProvider: aws})
+			_, err = NewWebACL(ctx, "w", &Args{Name: "w", RateLimit: limit}, pulumi.Provider(aws))
 			return nil, err
 		})
 		if err == nil || !strings.Contains(err.Error(), "RateLimit") {
@@ -91,7 +91,7 @@ func TestLargeBodies(t *testing.T) {
 				return nil, err
 			}
 			_, err = NewWebACL(ctx, "api", &Args{Name: "n", RateLimit: 500, ManagedRuleGroups: DefaultManagedRuleGroups,
-				CountLargeBodies: count, AwsProvider: aws})
+				CountLargeBodies: count}, pulumi.Provider(aws))
 			return nil, err
 		})
 		if err != nil {

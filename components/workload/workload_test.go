@@ -9,11 +9,11 @@ import (
 )
 
 func TestWorkload(t *testing.T) {
-	p, err := plantest.Run(func(ctx *pulumi.Context) (pulumi.Map, error) {
+	p, err := plantest.RunWithKubernetes(func(ctx *pulumi.Context, k8s pulumi.ProviderResource) (pulumi.Map, error) {
 		_, err := NewWorkload(ctx, "retail-api", &Args{
 			Namespace: "mlops", Name: "retail-api", Labels: map[string]string{"app": "retail-api"},
 			Image: "example.com/retail-api:1.0", Replicas: 3, Port: 8000, HealthPath: "/health",
-		})
+		}, pulumi.Provider(k8s))
 		return nil, err
 	})
 	if err != nil {
