@@ -8,6 +8,7 @@ import (
 
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
 	"github.com/mlops-retail/retail-api-edge/internal/plantest"
+	"github.com/mlops-retail/retail-api-edge/internal/typetoken"
 )
 
 func TestLoadBalancerName(t *testing.T) {
@@ -54,7 +55,7 @@ func TestAlarmsPerLoadBalancer(t *testing.T) {
 		for _, notify := range []bool{false, true} {
 			p := planAlarms(t, Args{Hostname: pulumi.String(tc.host), Kind: tc.kind, UnhealthyMinutes: 4, MinHealthyTargets: 2,
 				ErrorRatePercent: 7, Notify: notify})
-			alarms, topics := p.Find(plan.MetricAlarmToken), p.Find(plan.TopicToken)
+			alarms, topics := p.Find(typetoken.MetricAlarm), p.Find(typetoken.Topic)
 			if len(alarms) != tc.alarms || len(topics) != map[bool]int{false: 0, true: 1}[notify] {
 				t.Fatalf("%s notify=%v: %d alarms and %d topics", tc.kind, notify, len(alarms), len(topics))
 			}

@@ -5,8 +5,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/mlops-retail/retail-api-edge/internal/plan"
 	"github.com/mlops-retail/retail-api-edge/internal/plantest"
+	"github.com/mlops-retail/retail-api-edge/internal/typetoken"
 )
 
 func TestAlias(t *testing.T) {
@@ -23,7 +23,7 @@ func TestAlias(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		recs := p.Find(plan.RecordToken)
+		recs := p.Find(typetoken.Record)
 		want := map[bool]int{false: 1, true: 2}[ipv6]
 		if len(recs) != want {
 			t.Fatalf("ipv6=%v: want %d records, got %d", ipv6, want, len(recs))

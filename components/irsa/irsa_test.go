@@ -7,8 +7,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/mlops-retail/retail-api-edge/internal/plan"
 	"github.com/mlops-retail/retail-api-edge/internal/plantest"
+	"github.com/mlops-retail/retail-api-edge/internal/typetoken"
 )
 
 const (
@@ -85,8 +85,8 @@ func TestRoleComponent(t *testing.T) {
 		t.Fatal(err)
 	}
 	comp := p.Find(TypeToken)[0]
-	roles := p.Find(plan.RoleToken)
-	atts := p.Find(plan.RolePolicyAttachmentToken)
+	roles := p.Find(typetoken.Role)
+	atts := p.Find(typetoken.RolePolicyAttachment)
 	if len(roles) != 1 || len(atts) != 2 {
 		t.Fatalf("want one role and two attachments, got %d and %d", len(roles), len(atts))
 	}

@@ -8,9 +8,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/mlops-retail/retail-api-edge/components/irsa"
-	"github.com/mlops-retail/retail-api-edge/internal/helmres"
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
 	"github.com/mlops-retail/retail-api-edge/internal/plantest"
+	"github.com/mlops-retail/retail-api-edge/internal/typetoken"
 )
 
 type fakeProvider struct{ pulumi.ProviderResourceState }
@@ -60,11 +60,11 @@ func one(t *testing.T, p *plan.Plan, typ string) plan.Resource {
 func TestController(t *testing.T) {
 	p := planController(t, nil)
 	comp := one(t, p, TypeToken)
-	policy := one(t, p, plan.PolicyToken)
-	role := one(t, p, plan.RoleToken)
-	att := one(t, p, plan.RolePolicyAttachmentToken)
+	policy := one(t, p, typetoken.Policy)
+	role := one(t, p, typetoken.Role)
+	att := one(t, p, typetoken.RolePolicyAttachment)
 	sa := one(t, p, "kubernetes:core/v1:ServiceAccount")
-	rel := one(t, p, helmres.Token)
+	rel := one(t, p, typetoken.HelmRelease)
 	checks := []struct {
 		name string
 		ok   bool
@@ -111,8 +111,8 @@ func TestController(t *testing.T) {
 // attachment and the service account, so the controller can clean up load balancers on its way out.
 func TestReleaseDestroyOrder(t *testing.T) {
 	p := planController(t, nil)
-	rel := one(t, p, helmres.Token)
-	for _, typ := range []string{plan.RoleToken, plan.RolePolicyAttachmentToken, "kubernetes:core/v1:ServiceAccount"} {
+	rel := one(t, p, typetoken.HelmRelease)
+	for _, typ := range []string{typetoken.Role, typetoken.RolePolicyAttachment, "kubernetes:core/v1:ServiceAccount"} {
 		if dep := one(t, p, typ); !slices.Contains(rel.Dependencies, dep.URN) {
 			t.Errorf("the release must depend on %s (%s)", typ, dep.URN)
 		}
@@ -121,7 +121,7 @@ func TestReleaseDestroyOrder(t *testing.T) {
 
 func TestLocalChart(t *testing.T) {
 	p := planController(t, func(a *Args) { a.Chart, a.Repository = "./charts/aws-load-balancer-controller", "" })
-	if rel := one(t, p, helmres.Token); rel.Value("repositoryOpts") != nil || rel.Value("chart") != "./charts/aws-load-balancer-controller" {
+	if rel := one(t, p, typetoken.HelmRelease); rel.Value("repositoryOpts") != nil || rel.Value("chart") != "./charts/aws-load-balancer-controller" {
 		t.Errorf("a local chart needs no repository: %v", rel.Inputs)
 	}
 }

@@ -8,8 +8,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/mlops-retail/retail-api-edge/internal/plan"
 	"github.com/mlops-retail/retail-api-edge/internal/plantest"
+	"github.com/mlops-retail/retail-api-edge/internal/typetoken"
 )
 
 func TestWebACL(t *testing.T) {
@@ -24,7 +24,7 @@ func TestWebACL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	acl := p.Find(plan.WebACLToken)[0]
+	acl := p.Find(typetoken.WebACL)[0]
 	rules := acl.Value("rules").([]any)
 	if acl.Value("scope") != "REGIONAL" || acl.Value("defaultAction", "allow") == nil {
 		t.Errorf("a regional ACL that allows by default: %v", acl.Inputs)
@@ -97,7 +97,7 @@ func TestLargeBodies(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, r := range p.Find(plan.WebACLToken)[0].Value("rules").([]any)[1:] {
+		for _, r := range p.Find(typetoken.WebACL)[0].Value("rules").([]any)[1:] {
 			group := r.(map[string]any)["statement"].(map[string]any)["managedRuleGroupStatement"].(map[string]any)
 			got := fmt.Sprint(group["ruleActionOverrides"])
 			want := "<nil>"
