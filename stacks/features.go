@@ -15,6 +15,7 @@ import (
 	"github.com/mlops-retail/retail-api-edge/components/dnsalias"
 	"github.com/mlops-retail/retail-api-edge/components/waf"
 	"github.com/mlops-retail/retail-api-edge/internal/cost"
+	"github.com/mlops-retail/retail-api-edge/internal/lbkind"
 )
 
 // feature is one edge feature, declared once: the key that turns it on, whether it calls AWS and
@@ -77,7 +78,7 @@ var features = []feature{
 
 // validateFeatures checks each feature's block, and that those needing an ALB are only on with one.
 func (c *Config) validateFeatures(v *validator) {
-	alb := c.exposure().loadBalancer() == "alb"
+	alb := c.exposure().loadBalancer() == lbkind.ALB
 	for _, f := range features {
 		v.check(alb || !f.needsALB || !f.on(c), k(f.key),
 			"applies to the ALB only: set %s to %q, or remove it", k("exposure"), ExposeIngress)

@@ -11,6 +11,7 @@ import (
 	"github.com/mlops-retail/retail-api-edge/components/cluster"
 	"github.com/mlops-retail/retail-api-edge/components/lbcontroller"
 	"github.com/mlops-retail/retail-api-edge/components/servicelb"
+	"github.com/mlops-retail/retail-api-edge/internal/lbkind"
 	"github.com/mlops-retail/retail-api-edge/internal/ownership"
 )
 
@@ -18,7 +19,7 @@ import (
 // ClusterIP app Service.
 type ingressExposure struct{ cfg *Config }
 
-func (ingressExposure) loadBalancer() string { return "alb" }
+func (ingressExposure) loadBalancer() lbkind.Kind { return lbkind.ALB }
 
 // runsLoadBalancer: the ALB is the Ingress's, whoever owns the Service.
 func (ingressExposure) runsLoadBalancer() bool { return true }
@@ -123,12 +124,10 @@ func newController(ctx *pulumi.Context, cfg *Config, cl *cluster.Cluster, aws pu
 }
 
 func ingressSettings(cfg *Config) albingress.Settings {
-	h, i := cfg.Health, cfg.Ingress
+	i := cfg.Ingress
 	return albingress.Settings{
-		HealthCheck: albingress.HealthCheck{
-			Path: cfg.App.HealthPath, IntervalSeconds: h.IntervalSeconds, TimeoutSeconds: h.TimeoutSeconds,
-			HealthyThreshold: h.HealthyThreshold, UnhealthyThreshold: h.UnhealthyThreshold, SuccessCodes: i.SuccessCodes,
-		},
+		HealthCheck:        healthCheck(cfg),
+		SuccessCodes:       i.SuccessCodes,
 		Tags:               cfg.Tags,
 		LoadBalancerName:   i.LoadBalancerName,
 		DeletionProtection: i.DeletionProtection,

@@ -6,12 +6,13 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/mlops-retail/retail-api-edge/internal/healthcheck"
 	"github.com/mlops-retail/retail-api-edge/internal/plantest"
 )
 
 func settings() Settings {
-	return Settings{HealthCheck: HealthCheck{Path: "/health", IntervalSeconds: 15, TimeoutSeconds: 5,
-		HealthyThreshold: 2, UnhealthyThreshold: 3, SuccessCodes: "200"}}
+	return Settings{HealthCheck: healthcheck.HTTP{Path: "/health", IntervalSeconds: 15, TimeoutSeconds: 5,
+		HealthyThreshold: 2, UnhealthyThreshold: 3}, SuccessCodes: "200"}
 }
 
 func TestEdgeAnnotations(t *testing.T) {

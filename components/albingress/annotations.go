@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/mlops-retail/retail-api-edge/internal/annotation"
+	"github.com/mlops-retail/retail-api-edge/internal/healthcheck"
 )
 
 // Prefix of every AWS Load Balancer Controller Ingress annotation.
@@ -14,19 +15,12 @@ const Prefix = "alb.ingress.kubernetes.io/"
 // NoWebACL is the wafv2-acl-arn value that makes the controller detach any web ACL.
 const NoWebACL = "none"
 
-// HealthCheck is the target group's HTTP health check of the pods.
-type HealthCheck struct {
-	Path               string
-	IntervalSeconds    int
-	TimeoutSeconds     int
-	HealthyThreshold   int
-	UnhealthyThreshold int
-	SuccessCodes       string
-}
-
 // Settings are the typed ALB settings; Annotations turns them into the controller's annotations.
 type Settings struct {
-	HealthCheck HealthCheck
+	// HealthCheck is the target group's health check of the pods.
+	HealthCheck healthcheck.HTTP
+	// SuccessCodes are the HTTP codes the ALB's health check takes as healthy ("200", "200-299").
+	SuccessCodes string
 	// Tags go onto the ALB, its target group and security groups (the controller creates them).
 	Tags map[string]string
 	// LoadBalancerName fixes the ALB's name (at most 32 characters); empty lets the controller pick.
@@ -77,7 +71,7 @@ func (s Settings) Annotations(refs Refs) map[string]string {
 		Prefix + "healthcheck-timeout-seconds":  strconv.Itoa(hc.TimeoutSeconds),
 		Prefix + "healthy-threshold-count":      strconv.Itoa(hc.HealthyThreshold),
 		Prefix + "unhealthy-threshold-count":    strconv.Itoa(hc.UnhealthyThreshold),
-		Prefix + "success-codes":                hc.SuccessCodes,
+		Prefix + "success-codes":                s.SuccessCodes,
 		Prefix + "load-balancer-attributes":     s.attributes(refs),
 	}
 	if s.TLS != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/mlops-retail/retail-api-edge/internal/annotation"
+	"github.com/mlops-retail/retail-api-edge/internal/lbkind"
 )
 
 // TypeToken is the component's type, fixed for life.
@@ -66,8 +67,8 @@ func (a *Args) validate() error {
 		return fmt.Errorf("servicelb: ports must be 1-65535, got %d->%d", a.Port, a.TargetPort)
 	case a.LoadBalancer == nil && len(a.SourceRanges) > 0:
 		return errors.New("servicelb: SourceRanges need a LoadBalancer")
-	case a.LoadBalancer != nil && a.LoadBalancer.Flavour != NLB && a.LoadBalancer.Flavour != Classic:
-		return fmt.Errorf("servicelb: unknown load balancer flavour %q", a.LoadBalancer.Flavour)
+	case a.LoadBalancer != nil && a.LoadBalancer.Kind != lbkind.NLB && a.LoadBalancer.Kind != lbkind.Classic:
+		return fmt.Errorf("servicelb: a Service's load balancer is %q or %q, got %q", lbkind.NLB, lbkind.Classic, a.LoadBalancer.Kind)
 	}
 	return nil
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/mlops-retail/retail-api-edge/internal/healthcheck"
+	"github.com/mlops-retail/retail-api-edge/internal/lbkind"
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
 	"github.com/mlops-retail/retail-api-edge/internal/plantest"
 )
@@ -19,7 +21,7 @@ func args(lb *LoadBalancer) *Args {
 }
 
 func nlb() *LoadBalancer {
-	return &LoadBalancer{Flavour: NLB, HealthCheck: HealthCheck{Path: "/health",
+	return &LoadBalancer{Kind: lbkind.NLB, HealthCheck: healthcheck.HTTP{Path: "/health",
 		IntervalSeconds: 15, TimeoutSeconds: 5, HealthyThreshold: 2, UnhealthyThreshold: 2}}
 }
 
@@ -102,7 +104,7 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 		{"port 0", func(a *Args) { a.Port = 0 }},
 		{"target port too high", func(a *Args) { a.TargetPort = 70000 }},
 		{"source ranges without LB", func(a *Args) { a.LoadBalancer = nil; a.SourceRanges = []string{"0.0.0.0/0"} }},
-		{"unknown flavour", func(a *Args) { a.LoadBalancer.Flavour = "alb" }},
+		{"unknown kind", func(a *Args) { a.LoadBalancer.Kind = lbkind.ALB }},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
@@ -132,7 +134,7 @@ func TestKindChangeReplaces(t *testing.T) {
 		replace bool
 	}{
 		{"NLB", nlb(), true},
-		{"classic", &LoadBalancer{Flavour: Classic, HealthCheck: nlb().HealthCheck}, true},
+		{"classic", &LoadBalancer{Kind: lbkind.Classic, HealthCheck: nlb().HealthCheck}, true},
 		{"ClusterIP", nil, false},
 	} {
 		p, _ := planService(t, args(tt.lb))

@@ -6,6 +6,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
+	"github.com/mlops-retail/retail-api-edge/internal/lbkind"
 	"github.com/mlops-retail/retail-api-edge/internal/typetoken"
 )
 
@@ -219,7 +220,7 @@ func (m *mocks) kubernetesStatus(token string, in resource.PropertyMap) map[stri
 		return nil
 	}
 	host := fmt.Sprintf("%s-example.%s.elb.amazonaws.com", name, m.region) // classic ELB shape
-	if lookupString(in, "metadata", "annotations", "service.beta.kubernetes.io/aws-load-balancer-type") == "nlb" {
+	if lookupString(in, "metadata", "annotations", "service.beta.kubernetes.io/aws-load-balancer-type") == string(lbkind.NLB) {
 		host = fmt.Sprintf("%s-example.elb.%s.amazonaws.com", name, m.region) // NLB shape
 	}
 	return loadBalancerStatus(host)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/mlops-retail/retail-api-edge/components/alarms"
 	"github.com/mlops-retail/retail-api-edge/components/albingress"
+	"github.com/mlops-retail/retail-api-edge/internal/lbkind"
 	"github.com/mlops-retail/retail-api-edge/internal/typetoken"
 	"github.com/mlops-retail/retail-api-edge/test/integration/awsstandin"
 	"github.com/mlops-retail/retail-api-edge/test/integration/harness"
@@ -213,7 +214,8 @@ func (c *cliWorld) forgetRetained(t *testing.T, want map[string]int) {
 func (c *cliWorld) twoStacks(t *testing.T) {
 	const demoSvc = "retail-api-demo-svc"
 	for _, round := range []struct {
-		name, lb   string
+		name       string
+		lb         lbkind.Kind
 		prodFirst  bool
 		demoConfig []string
 	}{
