@@ -101,26 +101,16 @@ func CostOf(c *Config) cost.Stack {
 	return s
 }
 
-// edge is what the features registered: what the load balancer refers to (refs) and must wait for
-// (ready: certificate validation, web ACL, log bucket policy; on destroy the ALB goes first), and
-// their stack outputs.
+// edge is what the features registered: the ALB features, each with its reference (nil when
+// off), what the load balancer must wait for (ready: certificate validation, web ACL, log bucket
+// policy; on destroy the ALB goes first), and their stack outputs.
 type edge struct {
 	zoneID string
-	refs   albRefs
+	tls    *albingress.TLS
+	waf    *albingress.WAF
+	logs   *albingress.AccessLogs
 	ready  []pulumi.Resource
 	out    pulumi.Map
-}
-
-// albRefs are the ALB's references to the features' resources.
-type albRefs struct {
-	certificateArn, webACLArn, logBucket pulumi.StringInput
-	tls                                  *albingress.TLS
-	logs                                 *albingress.AccessLogs
-}
-
-func (r albRefs) applyTo(a *albingress.Args) {
-	a.CertificateArn, a.WebACLArn, a.LogBucket = r.certificateArn, r.webACLArn, r.logBucket
-	a.Settings.TLS, a.Settings.WAF, a.Settings.AccessLogs = r.tls, r.webACLArn != nil, r.logs
 }
 
 // newEdge registers every feature's resources that the load balancer will refer to.
@@ -166,7 +156,7 @@ func newCertificate(ctx *pulumi.Context, cfg *Config, awsProvider pulumi.Provide
 	if err != nil {
 		return err
 	}
-	e.refs.certificateArn, e.refs.tls = cert.CertificateArn, &albingress.TLS{SSLPolicy: cfg.TLS.SSLPolicy}
+	e.tls = &albingress.TLS{CertificateArn: cert.CertificateArn, SSLPolicy: cfg.TLS.SSLPolicy}
 	e.ready = append(e.ready, cert.Ready...)
 	e.out["certificateArn"] = cert.CertificateArn
 	return nil
@@ -180,7 +170,7 @@ func newWebACL(ctx *pulumi.Context, cfg *Config, awsProvider pulumi.ProviderReso
 	if err != nil {
 		return err
 	}
-	e.refs.webACLArn = acl.Arn
+	e.waf = &albingress.WAF{WebACLArn: acl.Arn}
 	e.ready = append(e.ready, acl.Ready...)
 	e.out["webAclArn"] = acl.Arn
 	return nil
@@ -199,7 +189,7 @@ func newLogBucket(ctx *pulumi.Context, cfg *Config, awsProvider pulumi.ProviderR
 	if err != nil {
 		return err
 	}
-	e.refs.logBucket, e.refs.logs = logs.BucketName, &albingress.AccessLogs{Prefix: l.Prefix}
+	e.logs = &albingress.AccessLogs{Bucket: logs.BucketName, Prefix: l.Prefix}
 	e.ready = append(e.ready, logs.Ready...)
 	e.out["logBucket"] = logs.BucketName
 	return nil

@@ -78,11 +78,10 @@ func (i ingressExposure) register(ctx *pulumi.Context, cl *cluster.Cluster, aws 
 	args := &albingress.Args{
 		Namespace: cfg.App.Namespace, Name: cfg.Ingress.Name,
 		ServiceName: svc.ServiceName, ServicePort: cfg.App.Port,
-		Settings: ingressSettings(cfg), Protect: cfg.Ingress.DeletionProtection,
+		Settings: ingressSettings(cfg, e), Protect: cfg.Ingress.DeletionProtection,
 		Annotations: cfg.ownerMarker(), ControllerElsewhere: !cfg.Controller.Install,
 		DependsOn: slices.Concat(ctrl.ready, e.ready),
 	}
-	e.refs.applyTo(args)
 	ing, err := albingress.NewIngress(ctx, AppName, args, pulumi.Provider(cl.Provider))
 	if err != nil {
 		return nil, err
@@ -123,7 +122,8 @@ func newController(ctx *pulumi.Context, cfg *Config, cl *cluster.Cluster, aws pu
 	return controller{ready: ctrl.Ready, roleArn: ctrl.RoleArn}, nil
 }
 
-func ingressSettings(cfg *Config) albingress.Settings {
+// ingressSettings are the ALB's settings, with the edge features e registered.
+func ingressSettings(cfg *Config, e *edge) albingress.Settings {
 	i := cfg.Ingress
 	return albingress.Settings{
 		HealthCheck:        healthCheck(cfg),
@@ -134,6 +134,9 @@ func ingressSettings(cfg *Config) albingress.Settings {
 		IdleTimeoutSeconds: i.IdleTimeoutSeconds,
 		InboundCIDRs:       cfg.Service.SourceRanges,
 		DualStack:          cfg.Domain.IPv6,
+		TLS:                e.tls,
+		WAF:                e.waf,
+		AccessLogs:         e.logs,
 	}
 }
 

@@ -50,8 +50,6 @@ type Args struct {
 	// Protect makes `pulumi destroy` refuse up front while the ALB has deletion protection on:
 	// the controller could not delete it, and the Ingress would hang on its finalizer.
 	Protect bool
-	// CertificateArn, WebACLArn and LogBucket fill Settings' references (nil when unused).
-	CertificateArn, WebACLArn, LogBucket pulumi.StringInput
 	// ControllerElsewhere says the controller is not this stack's (another stack installed it), so
 	// DependsOn holds no release.
 	ControllerElsewhere bool
@@ -62,17 +60,22 @@ type Args struct {
 	DependsOn []pulumi.Resource
 }
 
-// annotations resolves the references and renders the annotations.
+// annotations resolves the features' references and renders the annotations.
 func (a *Args) annotations() pulumi.StringMapOutput {
-	orEmpty := func(in pulumi.StringInput) pulumi.StringInput {
-		if in == nil {
-			return pulumi.String("")
-		}
-		return in
+	s := a.Settings
+	var cert, acl, bucket pulumi.StringInput = pulumi.String(""), pulumi.String(""), pulumi.String("")
+	if s.TLS != nil {
+		cert = s.TLS.CertificateArn
 	}
-	return pulumi.All(orEmpty(a.CertificateArn), orEmpty(a.WebACLArn), orEmpty(a.LogBucket)).ApplyT(
+	if s.WAF != nil {
+		acl = s.WAF.WebACLArn
+	}
+	if s.AccessLogs != nil {
+		bucket = s.AccessLogs.Bucket
+	}
+	return pulumi.All(cert, acl, bucket).ApplyT(
 		func(v []any) map[string]string {
-			out := a.Settings.Annotations(Refs{CertificateArn: v[0].(string), WebACLArn: v[1].(string), LogBucket: v[2].(string)})
+			out := s.annotations(refs{certificateArn: v[0].(string), webACLArn: v[1].(string), logBucket: v[2].(string)})
 			maps.Copy(out, a.Annotations)
 			out[annotation.PatchForce] = "true"
 			return out
@@ -103,9 +106,9 @@ func (a *Args) validate() error {
 		return errors.New("albingress: ServicePort must be 1-65535")
 	case len(a.Settings.LoadBalancerName) > MaxLoadBalancerName:
 		return errors.New("albingress: LoadBalancerName is longer than 32 characters")
-	case a.Settings.TLS != nil && a.CertificateArn == nil, a.Settings.WAF && a.WebACLArn == nil,
-		a.Settings.AccessLogs != nil && a.LogBucket == nil:
-		return errors.New("albingress: TLS, WAF and AccessLogs need their CertificateArn, WebACLArn and LogBucket")
+	case a.Settings.TLS != nil && a.Settings.TLS.CertificateArn == nil, a.Settings.WAF != nil && a.Settings.WAF.WebACLArn == nil,
+		a.Settings.AccessLogs != nil && a.Settings.AccessLogs.Bucket == nil:
+		return errors.New("albingress: Settings.TLS, WAF and AccessLogs need their CertificateArn, WebACLArn and Bucket")
 	case len(a.DependsOn) == 0 && !a.ControllerElsewhere:
 		return errors.New("albingress: DependsOn must name the controller release (destroy order), or set ControllerElsewhere")
 	}
