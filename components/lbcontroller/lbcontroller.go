@@ -4,13 +4,14 @@
 //
 // Inputs (Args): cluster name, region, VPC, OIDC provider (or an existing role), chart source and
 // version, replicas, default TLS policy.
-// Outputs: RoleArn, Release (depend on it: its webhook answers once it is created).
+// Outputs: RoleArn, Ready (the release: depend on it, its webhook answers once it is created).
 // Creates: `aws:iam/policy:Policy` and `retail-api-edge:irsa:Role` (role + attachment) unless
 // RoleArn is given, `kubernetes:core/v1:ServiceAccount`, `kubernetes:helm.sh/v3:Release`.
 package lbcontroller
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
@@ -26,11 +27,13 @@ import (
 // TypeToken is the component's type, fixed for life.
 const TypeToken = "retail-api-edge:lbcontroller:Controller"
 
-// Install bounds the release: Helm waits (timeout) for the controller to be ready, and the engine
-// a little longer.
-var Install = slowstep.Step{Timeout: "15m", Delete: "10m",
-	Check: "check `kubectl -n kube-system rollout status deploy/aws-load-balancer-controller` and its logs " +
-		"(AccessDenied: the IRSA role; image pulls; nodes must accept TCP 9443 from the control plane)"}
+// install bounds the release in namespace: Helm waits (timeout) for the controller to be ready,
+// and the engine a little longer.
+func install(namespace string) slowstep.Step {
+	return slowstep.Step{Timeout: "15m", Delete: "10m",
+		Check: fmt.Sprintf("check `kubectl -n %s rollout status deploy/%s` and its logs (AccessDenied: the IRSA role; "+
+			"image pulls; nodes must accept TCP 9443 from the control plane)", namespace, ReleaseName)}
+}
 
 // RoleArnAnnotation tells the EKS pod identity webhook which role the pods may assume.
 const RoleArnAnnotation = "eks.amazonaws.com/role-arn"
@@ -130,12 +133,13 @@ func NewController(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.
 	// The release needs the role with its policy attached and the annotated service account,
 	// and on destroy it must outlive every Ingress (they depend on it) so finalizers are removed.
 	deps := append([]pulumi.Resource{sa}, ready...)
+	step := install(args.Namespace)
 	release, err := helmres.NewRelease(ctx, name+"-release", args.releaseArgs(roleArn),
-		append(child, pulumi.DependsOn(deps), Install.Option())...)
+		append(child, pulumi.DependsOn(deps), step.Option())...)
 	if err != nil {
 		return nil, err
 	}
-	if err := Install.Announce(ctx, release); err != nil {
+	if err := step.Announce(ctx, release); err != nil {
 		return nil, err
 	}
 	c.RoleArn, c.Ready = roleArn, []pulumi.Resource{release}

@@ -138,3 +138,12 @@ func spreadsByZone(v any) bool {
 	return c["topologyKey"] == "topology.kubernetes.io/zone" && c["maxSkew"] == float64(1) &&
 		labels["app.kubernetes.io/name"] == "aws-load-balancer-controller" && labels["app.kubernetes.io/instance"] == "aws-load-balancer-controller"
 }
+
+// The slow-release hint points at the namespace the controller is installed in.
+func TestInstallHintNamesTheNamespace(t *testing.T) {
+	for _, ns := range []string{"kube-system", "lb-system"} {
+		if hint := install(ns).Check; !strings.Contains(hint, "kubectl -n "+ns+" rollout status deploy/"+ReleaseName) {
+			t.Errorf("namespace %s: hint %q", ns, hint)
+		}
+	}
+}
