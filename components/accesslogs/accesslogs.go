@@ -100,7 +100,7 @@ func (b *Bucket) create(ctx *pulumi.Context, name string, args *Args) error {
 		return err
 	}
 	policy := bucket.Bucket.ApplyT(func(name string) string {
-		return BucketPolicy(args.Partition, name, args.Prefix, args.AccountID, elbAccount)
+		return bucketPolicy(args.Partition, name, args.Prefix, args.AccountID, elbAccount)
 	}).(pulumi.StringOutput)
 	// The policy goes last: with public access blocked first, it can never be briefly public.
 	pol, err := s3.NewBucketPolicy(ctx, name+"-policy", &s3.BucketPolicyArgs{Bucket: bucket.Bucket, Policy: policy},
@@ -120,9 +120,9 @@ func (a *Args) bucketPrefix(name string) string {
 }
 
 // elbAccount is the region's ELB log delivery account, or "" in a region opened since August 2022,
-// which has none (the provider's lookup fails there) and delivers as LogDeliveryService only.
+// which has none (the provider's lookup fails there) and delivers as logDeliveryService only.
 func (b *Bucket) elbAccount(ctx *pulumi.Context, args *Args) (string, error) {
-	if !HasELBAccount(args.Region) {
+	if !hasELBAccount(args.Region) {
 		return "", nil
 	}
 	region := args.Region

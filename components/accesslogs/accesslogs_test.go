@@ -78,7 +78,7 @@ func TestBucketPolicy(t *testing.T) {
 			Condition   map[string]map[string]string
 		}
 	}
-	raw := BucketPolicy("aws", "logs", "retail-api", "123456789012", "arn:aws:iam::111122223333:root")
+	raw := bucketPolicy("aws", "logs", "retail-api", "123456789012", "arn:aws:iam::111122223333:root")
 	if err := json.Unmarshal([]byte(raw), &doc); err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func TestLogDeliveryByRegion(t *testing.T) {
 					principals = append(principals, fmt.Sprint(s["Principal"]))
 				}
 			}
-			want := []string{"map[Service:" + LogDeliveryService + "]"}
+			want := []string{"map[Service:" + logDeliveryService + "]"}
 			if tt.account {
 				want = append([]string{"map[AWS:" + plan.ELBAccountArn + "]"}, want...)
 			}

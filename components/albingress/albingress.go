@@ -25,9 +25,9 @@ import (
 // TypeToken is the component's type, fixed for life.
 const TypeToken = "retail-api-edge:albingress:Ingress"
 
-// Provisioning bounds the wait for the ALB's address, and on delete the wait for the controller to
+// provisioning bounds the wait for the ALB's address, and on delete the wait for the controller to
 // remove the ALB and the Ingress's finalizer.
-var Provisioning = slowstep.Step{Timeout: "15m", Delete: "15m",
+var provisioning = slowstep.Step{Timeout: "15m", Delete: "15m",
 	Check: "check `kubectl -n <namespace> describe ingress <name>` for FailedBuildModel/FailedDeployModel events: public " +
 		"subnets tagged kubernetes.io/role/elb=1 in two zones, the controller's role, the certificate and web ACL it names"}
 
@@ -37,8 +37,8 @@ const ClassName = "alb"
 // ReadinessGateLabel turns on the controller's pod readiness gate injection for a namespace.
 const ReadinessGateLabel = "elbv2.k8s.aws/pod-readiness-gate-inject"
 
-// MaxLoadBalancerName is AWS's limit on ALB names.
-const MaxLoadBalancerName = 32
+// maxLoadBalancerName is AWS's limit on ALB names.
+const maxLoadBalancerName = 32
 
 // Args describe the Ingress.
 type Args struct {
@@ -104,7 +104,7 @@ func (a *Args) validate() error {
 		return errors.New("albingress: Namespace, Name and ServiceName are required")
 	case a.ServicePort < 1 || a.ServicePort > 65535:
 		return errors.New("albingress: ServicePort must be 1-65535")
-	case len(a.Settings.LoadBalancerName) > MaxLoadBalancerName:
+	case len(a.Settings.LoadBalancerName) > maxLoadBalancerName:
 		return errors.New("albingress: LoadBalancerName is longer than 32 characters")
 	case a.Settings.TLS != nil && a.Settings.TLS.CertificateArn == nil, a.Settings.WAF != nil && a.Settings.WAF.WebACLArn == nil,
 		a.Settings.AccessLogs != nil && a.Settings.AccessLogs.Bucket == nil:
@@ -155,11 +155,11 @@ func NewIngress(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Res
 			}},
 		},
 	}, pulumi.Parent(in), pulumi.DependsOn(append([]pulumi.Resource{gate}, args.DependsOn...)), pulumi.Protect(args.Protect),
-		Provisioning.Option())
+		provisioning.Option())
 	if err != nil {
 		return nil, err
 	}
-	if err := Provisioning.Announce(ctx, ing); err != nil {
+	if err := provisioning.Announce(ctx, ing); err != nil {
 		return nil, err
 	}
 	in.Hostname = ing.Status.ApplyT(hostname).(pulumi.StringOutput)

@@ -22,8 +22,8 @@ import (
 	"github.com/mlops-retail/retail-api-edge/internal/slowstep"
 )
 
-// Validation bounds the wait for ACM to issue the certificate (the provider waits 75 minutes).
-var Validation = slowstep.Step{Timeout: "30m",
+// validationStep bounds the wait for ACM to issue the certificate (the provider waits 75 minutes).
+var validationStep = slowstep.Step{Timeout: "30m",
 	Check: "check that the validation CNAME records resolve publicly (the hosted zone must be the domain's delegated zone): " +
 		"`aws acm describe-certificate --certificate-arn <certificateArn> --query Certificate.DomainValidationOptions`"}
 
@@ -108,11 +108,11 @@ func NewCertificate(ctx *pulumi.Context, name string, args *Args, opts ...pulumi
 	}
 	validation, err := acm.NewCertificateValidation(ctx, name+"-validation", &acm.CertificateValidationArgs{
 		CertificateArn: cert.Arn, ValidationRecordFqdns: fqdns,
-	}, append(child, Validation.Option())...)
+	}, append(child, validationStep.Option())...)
 	if err != nil {
 		return nil, err
 	}
-	if err := Validation.Announce(ctx, validation); err != nil {
+	if err := validationStep.Announce(ctx, validation); err != nil {
 		return nil, err
 	}
 	c.CertificateArn, c.Ready = validation.CertificateArn, []pulumi.Resource{validation}

@@ -32,8 +32,8 @@ import (
 // TypeToken is the component's type, fixed for life.
 const TypeToken = "retail-api-edge:cluster:Cluster"
 
-// ELBRoleTag marks the subnets where internet-facing load balancers may be placed.
-const ELBRoleTag = "kubernetes.io/role/elb"
+// elbRoleTag marks the subnets where internet-facing load balancers may be placed.
+const elbRoleTag = "kubernetes.io/role/elb"
 
 // Args selects or describes the cluster.
 type Args struct {
@@ -295,7 +295,7 @@ func (c *Cluster) create(ctx *pulumi.Context, name string, args *Args) (pulumi.S
 		// Named by the subnet; before, by position: the alias keeps existing stacks' tags.
 		old := pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String(fmt.Sprintf("%s-elb-subnet-%d", name, i))}})
 		t, err := ec2.NewTag(ctx, name+"-elb-"+subnet, &ec2.TagArgs{
-			ResourceId: pulumi.String(subnet), Key: pulumi.String(ELBRoleTag), Value: pulumi.String("1"),
+			ResourceId: pulumi.String(subnet), Key: pulumi.String(elbRoleTag), Value: pulumi.String("1"),
 		}, append(child, old)...)
 		if err != nil {
 			return pulumi.StringOutput{}, err

@@ -93,7 +93,7 @@ func TestNewCluster(t *testing.T) {
 	var tagged []string
 	for _, tag := range tags {
 		tagged = append(tagged, tag.Value("resourceId").(string))
-		if tag.Value("key") != ELBRoleTag || tag.Value("value") != "1" || tag.Parent != comp.URN {
+		if tag.Value("key") != elbRoleTag || tag.Value("value") != "1" || tag.Parent != comp.URN {
 			t.Errorf("subnet tag %s: %v", tag.Name, tag.Inputs)
 		}
 		if !slices.Contains(c.Dependencies, tag.URN) {

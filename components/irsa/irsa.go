@@ -23,8 +23,8 @@ import (
 // TypeToken is the component's type, fixed for life.
 const TypeToken = "retail-api-edge:irsa:Role"
 
-// Audience is the token audience EKS pod identity webhooks request.
-const Audience = "sts.amazonaws.com"
+// audience is the token audience EKS pod identity webhooks request.
+const audience = "sts.amazonaws.com"
 
 // Args describe who may assume the role and what it may do.
 type Args struct {
@@ -92,7 +92,7 @@ func NewRole(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Resour
 	}
 	child := []pulumi.ResourceOption{pulumi.Parent(r)}
 	trust := pulumi.All(args.OIDCProviderArn, args.OIDCIssuer).ApplyT(func(v []any) (string, error) {
-		return TrustPolicy(v[0].(string), v[1].(string), args.Namespace, args.ServiceAccount)
+		return trustPolicy(v[0].(string), v[1].(string), args.Namespace, args.ServiceAccount)
 	}).(pulumi.StringOutput)
 	role, err := iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
 		Name:                Optional(args.RoleName),
@@ -134,9 +134,9 @@ func (a *Args) description() string {
 	return fmt.Sprintf("IRSA role for service account %s/%s", a.Namespace, a.ServiceAccount)
 }
 
-// TrustPolicy lets exactly one service account assume the role: both the subject and the
+// trustPolicy lets exactly one service account assume the role: both the subject and the
 // audience of its projected token must match.
-func TrustPolicy(providerArn, issuerURL, namespace, serviceAccount string) (string, error) {
+func trustPolicy(providerArn, issuerURL, namespace, serviceAccount string) (string, error) {
 	issuer := strings.TrimPrefix(issuerURL, "https://")
 	if issuer == "" || providerArn == "" {
 		return "", errors.New("irsa: the cluster has no OIDC issuer")
@@ -149,7 +149,7 @@ func TrustPolicy(providerArn, issuerURL, namespace, serviceAccount string) (stri
 			"Action":    "sts:AssumeRoleWithWebIdentity",
 			"Condition": map[string]any{"StringEquals": map[string]any{
 				issuer + ":sub": fmt.Sprintf("system:serviceaccount:%s:%s", namespace, serviceAccount),
-				issuer + ":aud": Audience,
+				issuer + ":aud": audience,
 			}},
 		}},
 	}

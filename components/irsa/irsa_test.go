@@ -26,7 +26,7 @@ type trustDoc struct {
 }
 
 func TestTrustPolicy(t *testing.T) {
-	raw, err := TrustPolicy(providerArn, issuer, "kube-system", "aws-load-balancer-controller")
+	raw, err := trustPolicy(providerArn, issuer, "kube-system", "aws-load-balancer-controller")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func TestTrustPolicy(t *testing.T) {
 		{"federated principal is the cluster's OIDC provider", s.Principal["Federated"], providerArn},
 		{"web identity", s.Action, "sts:AssumeRoleWithWebIdentity"},
 		{"subject is exactly one service account", eq["oidc.eks.us-east-1.amazonaws.com/id/ABC:sub"], "system:serviceaccount:kube-system:aws-load-balancer-controller"},
-		{"audience is STS", eq["oidc.eks.us-east-1.amazonaws.com/id/ABC:aud"], Audience},
+		{"audience is STS", eq["oidc.eks.us-east-1.amazonaws.com/id/ABC:aud"], audience},
 	}
 	for _, tt := range tests {
 		if tt.got != tt.want {
@@ -60,7 +60,7 @@ func TestTrustPolicy(t *testing.T) {
 }
 
 func TestTrustPolicyNeedsAnIssuer(t *testing.T) {
-	if _, err := TrustPolicy(providerArn, "", "ns", "sa"); err == nil {
+	if _, err := trustPolicy(providerArn, "", "ns", "sa"); err == nil {
 		t.Fatal("a role without an issuer would trust nobody: want an error")
 	}
 }

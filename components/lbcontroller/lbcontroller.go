@@ -38,10 +38,10 @@ func install(namespace string) slowstep.Step {
 // RoleArnAnnotation tells the EKS pod identity webhook which role the pods may assume.
 const RoleArnAnnotation = "eks.amazonaws.com/role-arn"
 
-// RolePodAnnotation carries the role on the controller's pods (chart value podAnnotations), so
+// rolePodAnnotation carries the role on the controller's pods (chart value podAnnotations), so
 // that a new role restarts them (eks-charts stable/aws-load-balancer-controller values.yaml
 // podAnnotations, rendered on the pod template by templates/deployment.yaml).
-const RolePodAnnotation = "retail-api-edge.mlops.io/controller-role"
+const rolePodAnnotation = "retail-api-edge.mlops.io/controller-role"
 
 // Args configure the controller.
 type Args struct {
@@ -154,7 +154,7 @@ func (c *Controller) role(ctx *pulumi.Context, name string, args *Args) (pulumi.
 	}
 	policy, err := iam.NewPolicy(ctx, name+"-policy", &iam.PolicyArgs{
 		NamePrefix:  irsa.Optional(args.PolicyNamePrefix),
-		Policy:      pulumi.String(ControllerPolicy(args.Partition).JSON()),
+		Policy:      pulumi.String(controllerPolicy(args.Partition).JSON()),
 		Description: pulumi.String("AWS Load Balancer Controller " + PolicyVersion + " for cluster " + args.ClusterName),
 	}, pulumi.Parent(c))
 	if err != nil {
@@ -177,7 +177,7 @@ func (a *Args) releaseArgs(roleArn pulumi.StringOutput) *helmres.ReleaseArgs {
 	// IRSA gives a pod its role when the pod is created (the EKS pod identity webhook injects
 	// AWS_ROLE_ARN), so pods that outlive a role replacement keep assuming the deleted one. The
 	// role in a pod annotation rolls the Deployment whenever the role changes.
-	values["podAnnotations"] = pulumi.StringMap{RolePodAnnotation: roleArn}
+	values["podAnnotations"] = pulumi.StringMap{rolePodAnnotation: roleArn}
 	r := &helmres.ReleaseArgs{
 		Name:          pulumi.String(a.releaseName()),
 		Chart:         pulumi.String(a.Chart),

@@ -69,7 +69,7 @@ func TestController(t *testing.T) {
 		name string
 		ok   bool
 	}{
-		{"policy is the official document", policy.Value("policy") == ControllerPolicy("aws").JSON()},
+		{"policy is the official document", policy.Value("policy") == controllerPolicy("aws").JSON()},
 		{"policy attached to the role", att.Value("policyArn") == "arn:aws:iam::123456789012:policy/lb-controller-policy-example"},
 		{"role trusts the controller's service account", strings.Contains(role.Value("assumeRolePolicy").(string),
 			"system:serviceaccount:kube-system:aws-load-balancer-controller")},
@@ -91,7 +91,7 @@ func TestController(t *testing.T) {
 		// controller's class (internal NLB), other stacks' and teams' included.
 		{"values: Service mutator off", rel.Value("values", "enableServiceMutatorWebhook") == false},
 		// IRSA injects the role at pod creation: a replaced role must restart the pods.
-		{"values: the role on the pods", rel.Value("values", "podAnnotations", RolePodAnnotation) ==
+		{"values: the role on the pods", rel.Value("values", "podAnnotations", rolePodAnnotation) ==
 			"arn:aws:iam::123456789012:role/lb-controller-irsa-role-example"},
 		{"values: PDB, one pod down at a time", rel.Value("values", "podDisruptionBudget", "maxUnavailable") == float64(1)},
 		{"values: spread across zones, matching the chart's selector labels", spreadsByZone(rel.Value("values", "topologySpreadConstraints"))},

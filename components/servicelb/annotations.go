@@ -11,8 +11,8 @@ import (
 // Prefix of every AWS load balancer annotation on a Service.
 const Prefix = "service.beta.kubernetes.io/aws-load-balancer-"
 
-// TrafficPort is the health-check port value both controllers read as "the port traffic goes to".
-const TrafficPort = "traffic-port"
+// trafficPort is the health-check port value both controllers read as "the port traffic goes to".
+const trafficPort = "traffic-port"
 
 // LoadBalancer holds the typed settings of an Option A load balancer.
 type LoadBalancer struct {
@@ -38,7 +38,7 @@ func (lb LoadBalancer) Annotations() map[string]string {
 		// The port traffic goes to: with the cloud provider's instance targets that is the NodePort
 		// (kube-proxy forwards to a pod), with the controller's ip targets the pod port. A fixed
 		// pod port would be probed on the node, where nothing listens, and fail every target.
-		Prefix + "healthcheck-port":                TrafficPort,
+		Prefix + "healthcheck-port":                trafficPort,
 		Prefix + "healthcheck-interval":            strconv.Itoa(hc.IntervalSeconds),
 		Prefix + "healthcheck-timeout":             strconv.Itoa(hc.TimeoutSeconds),
 		Prefix + "healthcheck-healthy-threshold":   strconv.Itoa(hc.HealthyThreshold),

@@ -23,8 +23,8 @@ import (
 // TypeToken is the component's type, fixed for life.
 const TypeToken = "retail-api-edge:servicelb:AppService"
 
-// PatchForce lets server-side apply take over fields another manager (kubectl) owns.
-const PatchForce = annotation.PatchForce
+// patchForce lets server-side apply take over fields another manager (kubectl) owns.
+const patchForce = annotation.PatchForce
 
 // Args describes the Service.
 type Args struct {
@@ -123,7 +123,7 @@ func (a *Args) replaceOnKindChange() []pulumi.ResourceOption {
 }
 
 func (a *Args) annotations() map[string]string {
-	out := map[string]string{PatchForce: "true"}
+	out := map[string]string{patchForce: "true"}
 	maps.Copy(out, a.Annotations)
 	if a.LoadBalancer != nil {
 		maps.Copy(out, a.LoadBalancer.Annotations())

@@ -68,7 +68,7 @@ func TestLoadBalancerService(t *testing.T) {
 		{"source ranges", s.Value("spec", "loadBalancerSourceRanges").([]any)[0], "203.0.113.0/24"},
 		{"scheme", s.Value("metadata", "annotations", Prefix+"scheme"), "internet-facing"},
 		{"health path", s.Value("metadata", "annotations", Prefix+"healthcheck-path"), "/health"},
-		{"adopts an existing Service", s.Value("metadata", "annotations", PatchForce), "true"},
+		{"adopts an existing Service", s.Value("metadata", "annotations", patchForce), "true"},
 		{"labels", s.Value("metadata", "labels", "team"), "mlops"},
 		{"hostname output", p.Outputs["hostname"].Value, "retail-api-svc-example.elb.us-east-1.amazonaws.com"},
 	}

@@ -101,7 +101,7 @@ func TestLargeBodies(t *testing.T) {
 			group := r.(map[string]any)["statement"].(map[string]any)["managedRuleGroupStatement"].(map[string]any)
 			got := fmt.Sprint(group["ruleActionOverrides"])
 			want := "<nil>"
-			if count && group["name"] == CommonRuleSet {
+			if count && group["name"] == commonRuleSet {
 				want = "[map[actionToUse:map[count:map[]] name:SizeRestrictions_BODY]]"
 			}
 			if got != want {
