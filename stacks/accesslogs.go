@@ -129,12 +129,12 @@ func newLogBucket(ctx *pulumi.Context, cfg *Config, awsProvider pulumi.ProviderR
 	l := cfg.AccessLogs
 	logs, err := accesslogs.NewBucket(ctx, AppName+"-alb-logs", &accesslogs.Args{
 		ExistingBucket: l.Bucket, BucketPrefix: cfg.logBucketPrefix(), Prefix: l.Prefix, RetentionDays: l.RetentionDays, EmptyOnDestroy: l.EmptyOnDestroy,
-		Partition: partition(cfg.Region), Region: cfg.Region, AccountID: who.AccountId, AwsProvider: awsProvider,
-	})
+		Partition: partition(cfg.Region), Region: cfg.Region, AccountID: who.AccountId,
+	}, pulumi.Provider(awsProvider))
 	if err != nil {
 		return err
 	}
-	e.refs.logBucket, e.refs.logs = logs.BucketName, &albingress.AccessLogs{Prefix: l.Prefix}
+	e.logs = &albingress.AccessLogs{Bucket: logs.BucketName, Prefix: l.Prefix}
 	e.ready = append(e.ready, logs.Ready...)
 	e.out["logBucket"] = logs.BucketName
 	return nil

@@ -7,6 +7,7 @@ import (
 
 	"github.com/mlops-retail/retail-api-edge/components/alarms"
 	"github.com/mlops-retail/retail-api-edge/internal/cost"
+	"github.com/mlops-retail/retail-api-edge/internal/lbkind"
 )
 
 // AlarmsConfig is the `alarms` block: CloudWatch alarms on the load balancer, either option
@@ -68,7 +69,7 @@ func (*AlarmsConfig) inert() []inertRule {
 		},
 		{
 			keys:   []string{"alarms.errorRatePercent"},
-			active: func(c *Config) bool { return !c.Alarms.Enabled || c.exposure().loadBalancer() != "nlb" },
+			active: func(c *Config) bool { return !c.Alarms.Enabled || c.exposure().loadBalancer() != lbkind.NLB },
 			needs: func(*Config) string {
 				return fmt.Sprintf("a load balancer that sees HTTP status codes (%s %s, or %s classic): an NLB passes TCP through",
 					k("exposure"), ExposeIngress, k("service.loadBalancer"))
@@ -83,8 +84,7 @@ func newAlarms(ctx *pulumi.Context, cfg *Config, awsProvider pulumi.ProviderReso
 	al, err := alarms.NewAlarms(ctx, AppName, &alarms.Args{
 		Hostname: hostname, Kind: kind, MinHealthyTargets: a.MinHealthyTargets,
 		UnhealthyMinutes: a.UnhealthyMinutes, ErrorRatePercent: a.ErrorRatePercent, Notify: a.Notify,
-		AwsProvider: awsProvider,
-	})
+	}, pulumi.Provider(awsProvider))
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/mlops-retail/retail-api-edge/components/cluster"
 	"github.com/mlops-retail/retail-api-edge/components/lbcontroller"
 )
 
@@ -100,4 +103,33 @@ func (*ControllerConfig) inert() []inertRule {
 			},
 		},
 	}
+}
+
+// controller is the load balancer controller as the rest of Option B sees it: what to wait for
+// (the release this stack installs; nothing when it relies on another stack's, which precheck
+// found in preview) and the role it runs as.
+type controller struct {
+	ready   []pulumi.Resource
+	roleArn pulumi.StringOutput
+}
+
+func newController(ctx *pulumi.Context, cfg *Config, cl *cluster.Cluster, aws pulumi.ProviderResource) (controller, error) {
+	c := cfg.Controller
+	if !c.Install {
+		return controller{roleArn: pulumi.String(c.RoleArn).ToStringOutput()}, nil
+	}
+	roleName, policyPrefix := cfg.controllerNames()
+	ctrl, err := lbcontroller.NewController(ctx, "lb-controller", &lbcontroller.Args{
+		ClusterName: cfg.Cluster.Name, Region: cfg.Region, Partition: partition(cfg.Region), VpcID: cl.VpcID,
+		OIDCProviderArn: cl.OIDCProviderArn, OIDCIssuer: cl.OIDCIssuer, RoleArn: c.RoleArn,
+		RoleName: roleName, PolicyNamePrefix: policyPrefix, PermissionsBoundary: cfg.IAM.PermissionsBoundary,
+		Namespace: c.Namespace, ServiceAccount: c.ServiceAccount,
+		Chart: c.Chart, ChartVersion: c.ChartVersion, Repository: c.Repository,
+		Replicas: c.Replicas, DefaultSSLPolicy: c.DefaultSSLPolicy,
+		Annotations: cfg.ownerMarker(),
+	}, providers(aws, cl.Provider))
+	if err != nil {
+		return controller{}, err
+	}
+	return controller{ready: ctrl.Ready, roleArn: ctrl.RoleArn}, nil
 }

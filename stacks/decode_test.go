@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mlops-retail/retail-api-edge/internal/lbkind"
 	"github.com/mlops-retail/retail-api-edge/stacks"
 )
 
@@ -29,7 +30,7 @@ func TestDefaults(t *testing.T) {
 		{"port", cfg.App.Port, 80},
 		{"targetPort", cfg.App.TargetPort, 8000},
 		{"healthPath", cfg.App.HealthPath, "/health"},
-		{"loadBalancer", cfg.Service.LoadBalancer, "nlb"},
+		{"loadBalancer", cfg.Service.LoadBalancer, lbkind.NLB},
 		{"interval", cfg.Health.IntervalSeconds, 15},
 		{"tag project", cfg.Tags["project"], stacks.Project},
 		{"tag stack", cfg.Tags["stack"], "demo"},

@@ -28,9 +28,9 @@ func Deploy(ctx *pulumi.Context, cfg *Config, open ClusterReader) (pulumi.Map, e
 		}
 		awsProvider = p
 	}
-	clArgs := clusterArgs(cfg, awsProvider)
+	clArgs := clusterArgs(cfg)
 	clArgs.Precheck = precheck(cfg, open)
-	cl, err := cluster.NewCluster(ctx, "cluster", clArgs)
+	cl, err := cluster.NewCluster(ctx, "cluster", clArgs, providers(awsProvider))
 	if err != nil {
 		return nil, fielderr.Name(err, clusterKeys)
 	}
@@ -49,6 +49,12 @@ func Deploy(ctx *pulumi.Context, cfg *Config, open ClusterReader) (pulumi.Map, e
 	maps.Copy(out, ep.outputs)
 	maps.Copy(out, e.out)
 	return out, nil
+}
+
+// providers hands a component the providers it takes through its options (pulumi-awsx's and
+// pulumi-eks's way), skipping the AWS one where the stack registers none.
+func providers(ps ...pulumi.ProviderResource) pulumi.ResourceOption {
+	return pulumi.Providers(slices.DeleteFunc(ps, func(p pulumi.ProviderResource) bool { return p == nil })...)
 }
 
 // NeedsAWS says whether the stack makes any AWS call. One that reaches its cluster by kubeconfig,
@@ -81,10 +87,10 @@ var clusterKeys = map[string]string{
 	"PublicSubnetIDs":    k("cluster.publicSubnetIds"),
 }
 
-func clusterArgs(cfg *Config, awsProvider pulumi.ProviderResource) *cluster.Args {
+func clusterArgs(cfg *Config) *cluster.Args {
 	c := cfg.Cluster
 	return &cluster.Args{
-		Name: c.Name, Region: cfg.Region, AwsProvider: awsProvider, Create: c.Create,
+		Name: c.Name, Region: cfg.Region, Create: c.Create,
 		Kubeconfig: c.Kubeconfig, Context: c.Context, VpcID: c.VpcID,
 		NeedOIDC:           cfg.exposure().needsOIDC(),
 		CreateOIDCProvider: c.CreateOIDCProvider, Partition: partition(cfg.Region), Identity: cfg.AWS.identity(),

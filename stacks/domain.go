@@ -115,8 +115,8 @@ func alias(ctx *pulumi.Context, cfg *Config, awsProvider pulumi.ProviderResource
 	}
 	a, err := dnsalias.NewAlias(ctx, AppName, &dnsalias.Args{
 		ZoneID: e.zoneID, Name: cfg.Domain.Name, Target: albHostname, TargetZoneID: zone.Id,
-		IPv6: cfg.Domain.IPv6, AwsProvider: awsProvider,
-	})
+		IPv6: cfg.Domain.IPv6,
+	}, pulumi.Provider(awsProvider))
 	if err != nil {
 		return err
 	}

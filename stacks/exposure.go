@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/mlops-retail/retail-api-edge/components/cluster"
+	"github.com/mlops-retail/retail-api-edge/internal/lbkind"
 	"github.com/mlops-retail/retail-api-edge/internal/ownership"
 )
 
@@ -36,8 +37,8 @@ func (e *Exposure) validate(_ *Config, v *validator) {
 // (ingressExposure) implement it; exposures below is the one place that maps the configuration to
 // one of them, and no other code asks which option is on.
 type exposure interface {
-	// loadBalancer is what the exposure runs and bills: "alb", "nlb" or "classic".
-	loadBalancer() string
+	// loadBalancer is what the exposure runs and bills.
+	loadBalancer() lbkind.Kind
 	// runsLoadBalancer says whether this stack has a load balancer at all (a Service handed over
 	// to another stack stays ClusterIP: the other stack exposes it).
 	runsLoadBalancer() bool

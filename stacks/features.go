@@ -5,6 +5,7 @@ import (
 
 	"github.com/mlops-retail/retail-api-edge/components/albingress"
 	"github.com/mlops-retail/retail-api-edge/internal/cost"
+	"github.com/mlops-retail/retail-api-edge/internal/lbkind"
 )
 
 // feature is one edge feature, declared by its block (featureBlock): the key that turns it on,
@@ -36,7 +37,7 @@ var features = func() []feature {
 
 // validateFeatures checks that the features needing an ALB are only on with one.
 func (c *Config) validateFeatures(v *validator) {
-	alb := c.exposure().loadBalancer() == "alb"
+	alb := c.exposure().loadBalancer() == lbkind.ALB
 	for _, f := range features {
 		v.check(alb || !f.needsALB || !f.on(c), k(f.key),
 			"applies to the ALB only: set %s to %q, or remove it", k("exposure"), ExposeIngress)
@@ -58,26 +59,16 @@ func CostOf(c *Config) cost.Stack {
 	return s
 }
 
-// edge is what the features registered: what the load balancer refers to (refs) and must wait for
-// (ready: certificate validation, web ACL, log bucket policy; on destroy the ALB goes first), and
-// their stack outputs.
+// edge is what the features registered: the ALB features, each with its reference (nil when
+// off), what the load balancer must wait for (ready: certificate validation, web ACL, log bucket
+// policy; on destroy the ALB goes first), and their stack outputs.
 type edge struct {
 	zoneID string
-	refs   albRefs
+	tls    *albingress.TLS
+	waf    *albingress.WAF
+	logs   *albingress.AccessLogs
 	ready  []pulumi.Resource
 	out    pulumi.Map
-}
-
-// albRefs are the ALB's references to the features' resources.
-type albRefs struct {
-	certificateArn, webACLArn, logBucket pulumi.StringInput
-	tls                                  *albingress.TLS
-	logs                                 *albingress.AccessLogs
-}
-
-func (r albRefs) applyTo(a *albingress.Args) {
-	a.CertificateArn, a.WebACLArn, a.LogBucket = r.certificateArn, r.webACLArn, r.logBucket
-	a.Settings.TLS, a.Settings.WAF, a.Settings.AccessLogs = r.tls, r.webACLArn != nil, r.logs
 }
 
 // newEdge registers every feature's resources that the load balancer will refer to.

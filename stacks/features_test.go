@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/mlops-retail/retail-api-edge/internal/cost"
-	"github.com/mlops-retail/retail-api-edge/internal/plan"
+	"github.com/mlops-retail/retail-api-edge/internal/typetoken"
 	"github.com/mlops-retail/retail-api-edge/stacks"
 )
 
@@ -20,9 +20,9 @@ func TestFeatureListDrivesValidationAndCost(t *testing.T) {
 		wantTypes []string // resources the feature registers
 	}{
 		{"alarms on an NLB: target health only (no HTTP status)", stacks.With(stacks.K("alarms"), `{"enabled": true}`), "",
-			cost.Stack{LoadBalancer: "nlb", AlarmMetrics: 2}, []string{plan.MetricAlarmToken, plan.MetricAlarmToken}},
+			cost.Stack{LoadBalancer: "nlb", AlarmMetrics: 2}, []string{typetoken.MetricAlarm, typetoken.MetricAlarm}},
 		{"alarms on a classic ELB, notified", stacks.With(stacks.K("service"), `{"loadBalancer": "classic"}`, stacks.K("alarms"), `{"enabled": true, "notify": true}`), "",
-			cost.Stack{LoadBalancer: "classic", AlarmMetrics: 5}, []string{plan.MetricAlarmToken, plan.MetricAlarmToken, plan.MetricAlarmToken, plan.TopicToken}},
+			cost.Stack{LoadBalancer: "classic", AlarmMetrics: 5}, []string{typetoken.MetricAlarm, typetoken.MetricAlarm, typetoken.MetricAlarm, typetoken.Topic}},
 		{"WAF needs the ALB", stacks.With(stacks.K("waf"), `{"enabled": true}`), stacks.K("waf.enabled") + ": applies to the ALB only", cost.Stack{}, nil},
 		{"alarms do not", stacks.With(stacks.K("alarms"), `{"enabled": true, "unhealthyMinutes": 0}`), stacks.K("alarms.unhealthyMinutes") + ": must be between 1", cost.Stack{}, nil},
 		{"bad 5xx share", stacks.With(stacks.K("alarms"), `{"errorRatePercent": 150}`), stacks.K("alarms.errorRatePercent") + ": must be a percentage", cost.Stack{}, nil},
@@ -46,7 +46,7 @@ func TestFeatureListDrivesValidationAndCost(t *testing.T) {
 			p := planOf(t, tc.raw)
 			var got []string
 			for _, r := range p.Resources {
-				if r.Type == plan.MetricAlarmToken || r.Type == plan.TopicToken {
+				if r.Type == typetoken.MetricAlarm || r.Type == typetoken.Topic {
 					got = append(got, r.Type)
 				}
 			}
@@ -54,7 +54,7 @@ func TestFeatureListDrivesValidationAndCost(t *testing.T) {
 				t.Errorf("registered %v, want %v", got, tc.wantTypes)
 			}
 			// The alarms wait for the load balancer: they depend on the Service that reports it.
-			for _, r := range p.Find(plan.MetricAlarmToken) {
+			for _, r := range p.Find(typetoken.MetricAlarm) {
 				if !strings.Contains(strings.Join(r.Dependencies, " "), "kubernetes:core/v1:Service") {
 					t.Errorf("%s does not depend on the Service: %v", r.Name, r.Dependencies)
 				}

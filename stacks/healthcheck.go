@@ -1,5 +1,7 @@
 package stacks
 
+import "github.com/mlops-retail/retail-api-edge/internal/lbkind"
+
 // HealthCheckConfig is the `healthCheck` block: how the load balancers probe `app.healthPath`.
 type HealthCheckConfig struct {
 	// Seconds between two probes of one target, 5-300.
@@ -25,7 +27,7 @@ func (h *HealthCheckConfig) setDefaults() {
 
 func (h *HealthCheckConfig) validate(c *Config, v *validator) {
 	maxTimeout := 120
-	if c.Service.LoadBalancer == "classic" {
+	if c.Service.LoadBalancer == lbkind.Classic {
 		maxTimeout = 60
 	}
 	v.check(h.IntervalSeconds >= minLBHealthInt && h.IntervalSeconds <= maxLBHealthInt, k("healthCheck.intervalSeconds"),

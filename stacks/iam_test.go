@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mlops-retail/retail-api-edge/internal/plan"
+	"github.com/mlops-retail/retail-api-edge/internal/typetoken"
 	"github.com/mlops-retail/retail-api-edge/stacks"
 )
 
@@ -84,7 +84,7 @@ func TestEveryRoleCarriesTheBoundaryAndItsName(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := planOf(t, tt.raw)
-			roles := p.Find(plan.RoleToken)
+			roles := p.Find(typetoken.Role)
 			if len(roles) != len(tt.roles) {
 				t.Fatalf("want %d roles, got %d", len(tt.roles), len(roles))
 			}
@@ -96,7 +96,7 @@ func TestEveryRoleCarriesTheBoundaryAndItsName(t *testing.T) {
 					t.Errorf("role %s: permissions boundary %v, want %s", r.Name, got, boundary)
 				}
 			}
-			for _, pol := range p.Find(plan.PolicyToken) {
+			for _, pol := range p.Find(typetoken.Policy) {
 				if got := pol.Value("namePrefix"); got != "retail-api-edge-test-lb-controller-" {
 					t.Errorf("policy %s: name prefix %v", pol.Name, got)
 				}

@@ -11,8 +11,8 @@ import (
 
 	"github.com/mlops-retail/retail-api-edge/components/albingress"
 	"github.com/mlops-retail/retail-api-edge/components/cluster"
-	"github.com/mlops-retail/retail-api-edge/components/lbcontroller"
 	"github.com/mlops-retail/retail-api-edge/components/servicelb"
+	"github.com/mlops-retail/retail-api-edge/internal/lbkind"
 	"github.com/mlops-retail/retail-api-edge/internal/ownership"
 )
 
@@ -20,7 +20,7 @@ import (
 // ClusterIP app Service.
 type ingressExposure struct{ cfg *Config }
 
-func (ingressExposure) loadBalancer() string { return "alb" }
+func (ingressExposure) loadBalancer() lbkind.Kind { return lbkind.ALB }
 
 // runsLoadBalancer: the ALB is the Ingress's, whoever owns the Service.
 func (ingressExposure) runsLoadBalancer() bool { return true }
@@ -79,11 +79,10 @@ func (i ingressExposure) register(ctx *pulumi.Context, cl *cluster.Cluster, aws 
 	args := &albingress.Args{
 		Namespace: cfg.App.Namespace, Name: cfg.Ingress.Name,
 		ServiceName: svc.ServiceName, ServicePort: cfg.App.Port,
-		Settings: ingressSettings(cfg), Protect: cfg.Ingress.DeletionProtection,
+		Settings: ingressSettings(cfg, e), Protect: cfg.Ingress.DeletionProtection,
 		Annotations: cfg.ownerMarker(), ControllerElsewhere: !cfg.Controller.Install,
 		DependsOn: slices.Concat(ctrl.ready, e.ready),
 	}
-	e.refs.applyTo(args)
 	ing, err := albingress.NewIngress(ctx, AppName, args, pulumi.Provider(cl.Provider))
 	if err != nil {
 		return nil, err
@@ -95,48 +94,21 @@ func (i ingressExposure) register(ctx *pulumi.Context, cl *cluster.Cluster, aws 
 	return &endpoint{hostname: ing.Hostname, port: 80, object: "ingress " + cfg.Ingress.Name, outputs: out}, nil
 }
 
-// controller is the load balancer controller as the rest of Option B sees it: what to wait for
-// (the release this stack installs; nothing when it relies on another stack's, which precheck
-// found in preview) and the role it runs as.
-type controller struct {
-	ready   []pulumi.Resource
-	roleArn pulumi.StringOutput
-}
-
-func newController(ctx *pulumi.Context, cfg *Config, cl *cluster.Cluster, aws pulumi.ProviderResource) (controller, error) {
-	c := cfg.Controller
-	if !c.Install {
-		return controller{roleArn: pulumi.String(c.RoleArn).ToStringOutput()}, nil
-	}
-	roleName, policyPrefix := cfg.controllerNames()
-	ctrl, err := lbcontroller.NewController(ctx, "lb-controller", &lbcontroller.Args{
-		ClusterName: cfg.Cluster.Name, Region: cfg.Region, Partition: partition(cfg.Region), VpcID: cl.VpcID,
-		OIDCProviderArn: cl.OIDCProviderArn, OIDCIssuer: cl.OIDCIssuer, RoleArn: c.RoleArn,
-		RoleName: roleName, PolicyNamePrefix: policyPrefix, PermissionsBoundary: cfg.IAM.PermissionsBoundary,
-		Namespace: c.Namespace, ServiceAccount: c.ServiceAccount,
-		Chart: c.Chart, ChartVersion: c.ChartVersion, Repository: c.Repository,
-		Replicas: c.Replicas, DefaultSSLPolicy: c.DefaultSSLPolicy,
-		AwsProvider: aws, KubernetesProvider: cl.Provider, Annotations: cfg.ownerMarker(),
-	})
-	if err != nil {
-		return controller{}, err
-	}
-	return controller{ready: ctrl.Ready, roleArn: ctrl.RoleArn}, nil
-}
-
-func ingressSettings(cfg *Config) albingress.Settings {
-	h, i := cfg.Health, cfg.Ingress
+// ingressSettings are the ALB's settings, with the edge features e registered.
+func ingressSettings(cfg *Config, e *edge) albingress.Settings {
+	i := cfg.Ingress
 	return albingress.Settings{
-		HealthCheck: albingress.HealthCheck{
-			Path: cfg.App.HealthPath, IntervalSeconds: h.IntervalSeconds, TimeoutSeconds: h.TimeoutSeconds,
-			HealthyThreshold: h.HealthyThreshold, UnhealthyThreshold: h.UnhealthyThreshold, SuccessCodes: i.SuccessCodes,
-		},
+		HealthCheck:        healthCheck(cfg),
+		SuccessCodes:       i.SuccessCodes,
 		Tags:               cfg.Tags,
 		LoadBalancerName:   i.LoadBalancerName,
 		DeletionProtection: i.DeletionProtection,
 		IdleTimeoutSeconds: i.IdleTimeoutSeconds,
 		InboundCIDRs:       cfg.Service.SourceRanges,
 		DualStack:          cfg.Domain.IPv6,
+		TLS:                e.tls,
+		WAF:                e.waf,
+		AccessLogs:         e.logs,
 	}
 }
 

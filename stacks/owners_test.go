@@ -10,6 +10,7 @@ import (
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
 	"github.com/mlops-retail/retail-api-edge/internal/stackconfig"
 	"github.com/mlops-retail/retail-api-edge/internal/stackplan"
+	"github.com/mlops-retail/retail-api-edge/internal/typetoken"
 	"github.com/mlops-retail/retail-api-edge/stacks"
 )
 
@@ -97,7 +98,7 @@ func TestOwnershipMarkers(t *testing.T) {
 		{"Ingress", one("kubernetes:networking.k8s.io/v1:Ingress").Value("metadata", "annotations", marker)},
 		{"app Deployment", one("kubernetes:apps/v1:Deployment").Value("metadata", "annotations", marker)},
 		{"controller service account", one("kubernetes:core/v1:ServiceAccount").Value("metadata", "annotations", marker)},
-		{"controller Deployment (chart value)", one(plan.HelmReleaseToken).Value("values", "deploymentAnnotations", marker)},
+		{"controller Deployment (chart value)", one(typetoken.HelmRelease).Value("values", "deploymentAnnotations", marker)},
 	}
 	for _, c := range checks {
 		if c.got != "retail-api-edge/test" {
@@ -135,7 +136,7 @@ func TestHandOver(t *testing.T) {
 // of the controller, and its Ingress waits for nothing of it.
 func TestRelyingOnAnotherStacksController(t *testing.T) {
 	p := planOf(t, stacks.With(stacks.K("exposure"), "ingress", stacks.K("controller"), `{"install": false}`))
-	for _, typ := range []string{plan.HelmReleaseToken, plan.RoleToken, plan.PolicyToken, plan.OIDCProviderToken, "kubernetes:core/v1:ServiceAccount"} {
+	for _, typ := range []string{typetoken.HelmRelease, typetoken.Role, typetoken.Policy, typetoken.OIDCProvider, "kubernetes:core/v1:ServiceAccount"} {
 		if got := p.Find(typ); len(got) > 0 {
 			t.Errorf("registers %s, which the owning stack has", typ)
 		}

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/mlops-retail/retail-api-edge/internal/typetoken"
 )
 
 // Secrets are the strings of the stack's secret configuration keys (`pulumi config set --secret`).
@@ -61,17 +63,17 @@ func (s Secrets) in(text string) bool {
 // derivedOutputs are outputs a provider computes from an input under another name: when that
 // input holds a secret, so do they (the engine keeps same-named outputs of secret inputs secret).
 var derivedOutputs = map[string][]string{
-	"aws:acm/certificate:Certificate": {"domainValidationOptions"},
-	"aws:route53/record:Record":       {"fqdn"},
-	"eks:index:Cluster":               {"kubeconfig", "kubeconfigJson"},
+	typetoken.Certificate: {"domainValidationOptions"},
+	typetoken.Record:      {"fqdn"},
+	typetoken.EKSCluster:  {"kubeconfig", "kubeconfigJson"},
 }
 
 // taggedTypes are the AWS types the program registers that take tags: their tagsAll output holds
 // the provider's default tags (the stack's tags), whatever their own inputs hold.
 var taggedTypes = []string{
-	"aws:iam/policy:Policy", "aws:iam/role:Role", "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
-	"aws:acm/certificate:Certificate", "aws:wafv2/webAcl:WebAcl", "aws:s3/bucketV2:BucketV2",
-	"aws:cloudwatch/metricAlarm:MetricAlarm", "aws:sns/topic:Topic", "aws:eks/addon:Addon",
+	typetoken.Policy, typetoken.Role, typetoken.OIDCProvider,
+	typetoken.Certificate, typetoken.WebACL, typetoken.Bucket,
+	typetoken.MetricAlarm, typetoken.Topic, typetoken.EKSAddon,
 }
 
 // protect registers a stack transform that marks every resource input holding a secret as

@@ -10,6 +10,7 @@ import (
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
 	"github.com/mlops-retail/retail-api-edge/internal/stackconfig"
 	"github.com/mlops-retail/retail-api-edge/internal/stackplan"
+	"github.com/mlops-retail/retail-api-edge/internal/typetoken"
 	"github.com/mlops-retail/retail-api-edge/stacks"
 )
 
@@ -30,14 +31,14 @@ func TestSecretKeysStaySecret(t *testing.T) {
 	}{
 		{"a tag value: provider default tags, load balancer annotations",
 			stacks.With(stacks.K("tags"), `{"owner": "`+owner+`"}`), stacks.K("tags"), owner,
-			[]string{plan.AWSProviderToken, "kubernetes:core/v1:Service"}, false},
+			[]string{typetoken.AWSProvider, "kubernetes:core/v1:Service"}, false},
 		{"the ingress object: its name in the Ingress and the outputs",
 			stacks.With(stacks.K("exposure"), "ingress", stacks.K("ingress"), `{"name": "private-edge"}`), stacks.K("ingress"), "private-edge",
 			[]string{"kubernetes:networking.k8s.io/v1:Ingress"}, true},
 		{"a domain: certificate, records, outputs",
 			stacks.With(stacks.K("exposure"), "ingress", stacks.K("domain"), `{"name": "hidden.example.com", "zoneName": "example.com"}`,
 				stacks.K("tls"), `{"enabled": true}`), stacks.K("domain"), "hidden.example.com",
-			[]string{plan.CertificateToken, plan.RecordToken}, true},
+			[]string{typetoken.Certificate, typetoken.Record}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -62,7 +63,7 @@ func TestSecretKeysStaySecret(t *testing.T) {
 					t.Errorf("%s: want the secret sent as a secret, found none", typ)
 				}
 			}
-			for _, r := range p.Find(plan.RecordToken) {
+			for _, r := range p.Find(typetoken.Record) {
 				if !slices.Contains(r.AdditionalSecretOutputs, "fqdn") {
 					t.Errorf("record %s: its fqdn derives from the secret name, want it secret; got %v", r.Name, r.AdditionalSecretOutputs)
 				}
@@ -134,9 +135,9 @@ func TestSecretTagsKeepTagsAllSecret(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, typ := range []string{plan.WebACLToken, plan.RoleToken, plan.PolicyToken, plan.RolePolicyAttachmentToken} {
+		for _, typ := range []string{typetoken.WebACL, typetoken.Role, typetoken.Policy, typetoken.RolePolicyAttachment} {
 			for _, r := range p.Find(typ) {
-				want := secretKeys != nil && typ != plan.RolePolicyAttachmentToken // no tags on an attachment
+				want := secretKeys != nil && typ != typetoken.RolePolicyAttachment // no tags on an attachment
 				if got := slices.Contains(r.AdditionalSecretOutputs, "tagsAll"); got != want {
 					t.Errorf("secret keys %v: %s %s tagsAll secret = %v, want %v", secretKeys, typ, r.Name, got, want)
 				}
@@ -147,8 +148,8 @@ func TestSecretTagsKeepTagsAllSecret(t *testing.T) {
 
 // untaggedTypes take no tags in pulumi-aws, so they have no tagsAll to protect.
 var untaggedTypes = []string{
-	plan.RolePolicyAttachmentToken, plan.CertificateValidationToken, plan.RecordToken, plan.BucketPolicyToken,
-	plan.PublicAccessBlockToken, plan.OwnershipControlsToken, plan.EncryptionToken, plan.LifecycleToken, plan.TagToken,
+	typetoken.RolePolicyAttachment, typetoken.CertificateValidation, typetoken.Record, typetoken.BucketPolicy,
+	typetoken.PublicAccessBlock, typetoken.OwnershipControls, typetoken.Encryption, typetoken.Lifecycle, typetoken.Tag,
 }
 
 // Every AWS type the program registers is classified as tagged or untagged, so a new feature's

@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"fmt"
+	"github.com/mlops-retail/retail-api-edge/internal/lbkind"
 	"net/netip"
 )
 
@@ -9,17 +10,17 @@ import (
 type ServiceConfig struct {
 	// Option A's load balancer: `nlb` (Network Load Balancer) or `classic` (Classic Load
 	// Balancer).
-	LoadBalancer string `json:"loadBalancer"`
+	LoadBalancer lbkind.Kind `json:"loadBalancer"`
 	// The CIDR blocks allowed to reach the load balancer (the NLB's or classic ELB's source
 	// ranges, or the ALB's `inbound-cidrs`), e.g. `[203.0.113.0/24]`.
 	// Default: everyone.
 	SourceRanges []string `json:"sourceRanges"`
 }
 
-func (s *ServiceConfig) setDefaults() { *s = ServiceConfig{LoadBalancer: "nlb"} }
+func (s *ServiceConfig) setDefaults() { *s = ServiceConfig{LoadBalancer: lbkind.NLB} }
 
 func (s *ServiceConfig) validate(_ *Config, v *validator) {
-	v.check(s.LoadBalancer == "nlb" || s.LoadBalancer == "classic", k("service.loadBalancer"),
+	v.check(s.LoadBalancer == lbkind.NLB || s.LoadBalancer == lbkind.Classic, k("service.loadBalancer"),
 		"must be \"nlb\" (Network Load Balancer) or \"classic\" (Classic Load Balancer), got %q", s.LoadBalancer)
 	for i, cidr := range s.SourceRanges {
 		key := fmt.Sprintf("%s[%d]", k("service.sourceRanges"), i)

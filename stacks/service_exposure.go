@@ -7,6 +7,8 @@ import (
 
 	"github.com/mlops-retail/retail-api-edge/components/cluster"
 	"github.com/mlops-retail/retail-api-edge/components/servicelb"
+	"github.com/mlops-retail/retail-api-edge/internal/healthcheck"
+	"github.com/mlops-retail/retail-api-edge/internal/lbkind"
 	"github.com/mlops-retail/retail-api-edge/internal/ownership"
 )
 
@@ -14,7 +16,7 @@ import (
 // classic ELB for it.
 type serviceExposure struct{ cfg *Config }
 
-func (s serviceExposure) loadBalancer() string                        { return s.cfg.Service.LoadBalancer }
+func (s serviceExposure) loadBalancer() lbkind.Kind                   { return s.cfg.Service.LoadBalancer }
 func (s serviceExposure) runsLoadBalancer() bool                      { return s.cfg.App.HandOverTo == "" }
 func (serviceExposure) needsAWS() bool                                { return false }
 func (serviceExposure) needsOIDC() bool                               { return false }
@@ -28,7 +30,7 @@ func (s serviceExposure) register(ctx *pulumi.Context, cl *cluster.Cluster, _ pu
 	if cfg.App.HandOverTo == "" { // a handed-over Service stays ClusterIP: its new owner exposes it
 		args.SourceRanges = cfg.Service.SourceRanges
 		args.LoadBalancer = &servicelb.LoadBalancer{
-			Flavour:     servicelb.Flavour(cfg.Service.LoadBalancer),
+			Kind:        cfg.Service.LoadBalancer,
 			HealthCheck: healthCheck(cfg),
 			Tags:        cfg.Tags,
 		}
@@ -53,9 +55,10 @@ func serviceArgs(cfg *Config) *servicelb.Args {
 	}
 }
 
-func healthCheck(cfg *Config) servicelb.HealthCheck {
+// healthCheck is the load balancer's health check of the app, in either exposure.
+func healthCheck(cfg *Config) healthcheck.HTTP {
 	h := cfg.Health
-	return servicelb.HealthCheck{
+	return healthcheck.HTTP{
 		Path:            cfg.App.HealthPath,
 		IntervalSeconds: h.IntervalSeconds, TimeoutSeconds: h.TimeoutSeconds,
 		HealthyThreshold: h.HealthyThreshold, UnhealthyThreshold: h.UnhealthyThreshold,

@@ -14,10 +14,10 @@ import (
 	"github.com/mlops-retail/retail-api-edge/components/cluster"
 	"github.com/mlops-retail/retail-api-edge/components/servicelb"
 	"github.com/mlops-retail/retail-api-edge/components/workload"
-	"github.com/mlops-retail/retail-api-edge/internal/helmres"
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
 	"github.com/mlops-retail/retail-api-edge/internal/stackconfig"
 	"github.com/mlops-retail/retail-api-edge/internal/stackplan"
+	"github.com/mlops-retail/retail-api-edge/internal/typetoken"
 	"github.com/mlops-retail/retail-api-edge/stacks"
 )
 
@@ -146,7 +146,7 @@ func TestOptionBWiring(t *testing.T) {
 	p := planOf(t, stacks.With(stacks.K("exposure"), "ingress", stacks.K("app"), `{"image": "example.com/retail-api:1"}`))
 	one := onlyOne(t, p)
 	ing := one("kubernetes:networking.k8s.io/v1:Ingress")
-	rel := one(helmres.Token)
+	rel := one(typetoken.HelmRelease)
 	svc := one("kubernetes:core/v1:Service")
 	dep := one("kubernetes:apps/v1:Deployment")
 	// Each edge is a step of the cleanup runbook: pulumi destroy deletes in reverse.
@@ -154,15 +154,15 @@ func TestOptionBWiring(t *testing.T) {
 		from plan.Resource
 		to   string
 	}{
-		{ing, helmres.Token},
+		{ing, typetoken.HelmRelease},
 		{ing, "kubernetes:core/v1:Service"},
-		{rel, plan.RoleToken},
-		{rel, plan.RolePolicyAttachmentToken},
+		{rel, typetoken.Role},
+		{rel, typetoken.RolePolicyAttachment},
 		{rel, "kubernetes:core/v1:ServiceAccount"},
 		// The controller's webhook rejects Service creation until it answers.
-		{svc, helmres.Token},
+		{svc, typetoken.HelmRelease},
 		// Pods get readiness gates only once the webhook runs and the namespace is labelled.
-		{dep, helmres.Token},
+		{dep, typetoken.HelmRelease},
 		{dep, "kubernetes:core/v1:NamespacePatch"},
 	}
 	for _, e := range edges {
@@ -221,7 +221,7 @@ func TestOIDCProviderOwnership(t *testing.T) {
 			raw := stacks.With(stacks.K("exposure"), "ingress", stacks.K("cluster"), fmt.Sprintf(`{"createOidcProvider": %v}`, tt.owned))
 			failing := map[string]string{}
 			if tt.lookupErr != "" {
-				failing[plan.GetOIDCProviderToken] = tt.lookupErr
+				failing[typetoken.GetOIDCProvider] = tt.lookupErr
 			}
 			p, err := stackplan.PlanWith(&stackconfig.Stack{Project: stacks.Project, Stack: "test", Config: raw}, stackplan.Options{FailingLookups: failing})
 			if len(tt.wantErr) > 0 {
@@ -238,7 +238,7 @@ func TestOIDCProviderOwnership(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			prov, role := p.Find(plan.OIDCProviderToken), p.Find(plan.RoleToken)
+			prov, role := p.Find(typetoken.OIDCProvider), p.Find(typetoken.Role)
 			if got := len(prov) == 1; got != tt.owned {
 				t.Fatalf("OIDC provider registered: %v, want %v", got, tt.owned)
 			}
@@ -261,12 +261,12 @@ func TestProdEdgeOrdering(t *testing.T) {
 	p := stackPlan(t, "prod")
 	one := onlyOne(t, p)
 	ing := one("kubernetes:networking.k8s.io/v1:Ingress")
-	for _, typ := range []string{plan.CertificateValidationToken, plan.WebACLToken, plan.BucketPolicyToken, helmres.Token} {
+	for _, typ := range []string{typetoken.CertificateValidation, typetoken.WebACL, typetoken.BucketPolicy, typetoken.HelmRelease} {
 		if dep := one(typ); !slices.Contains(ing.Dependencies, dep.URN) {
 			t.Errorf("the Ingress must depend on %s", typ)
 		}
 	}
-	for _, r := range p.Find(plan.RecordToken) {
+	for _, r := range p.Find(typetoken.Record) {
 		if strings.HasPrefix(r.Name, stacks.AppName+"-validation") {
 			continue
 		}
@@ -301,7 +301,7 @@ func TestPodsAreCreatedAfterTheIngress(t *testing.T) {
 	p := planOf(t, stacks.With(stacks.K("exposure"), "ingress", stacks.K("app"), `{"image": "ghcr.io/mlops/retail-api:1.0"}`))
 	one := onlyOne(t, p)
 	dep := one("kubernetes:apps/v1:Deployment")
-	for _, typ := range []string{"kubernetes:networking.k8s.io/v1:Ingress", "kubernetes:core/v1:NamespacePatch", helmres.Token} {
+	for _, typ := range []string{"kubernetes:networking.k8s.io/v1:Ingress", "kubernetes:core/v1:NamespacePatch", typetoken.HelmRelease} {
 		if !slices.Contains(dep.Dependencies, one(typ).URN) {
 			t.Errorf("the Deployment must wait for the %s", typ)
 		}
@@ -334,12 +334,12 @@ func TestChildrenNamedByIdentity(t *testing.T) {
 		typ     string
 		aliases map[string]string // new name -> the positional name it had
 	}{
-		{"policy attachment by policy", tls, plan.RolePolicyAttachmentToken,
+		{"policy attachment by policy", tls, typetoken.RolePolicyAttachment,
 			map[string]string{"lb-controller-irsa-lbc-policy": "lb-controller-irsa-policy-0"}},
-		{"validation record by domain", tls, plan.RecordToken, map[string]string{
+		{"validation record by domain", tls, typetoken.Record, map[string]string{
 			"retail-api-validation-api.example.com": "retail-api-validation-0", "retail-api-validation-www.example.com": "retail-api-validation-1",
 			"retail-api-validation-b.example.com": "retail-api-validation-2", "retail-api-A": ""}},
-		{"subnet tag by subnet", created, plan.TagToken, map[string]string{
+		{"subnet tag by subnet", created, typetoken.Tag, map[string]string{
 			"cluster-elb-subnet-0123456789abcdef0": "cluster-elb-subnet-0", "cluster-elb-subnet-0123456789abcdef1": "cluster-elb-subnet-1"}},
 	}
 	for _, tt := range tests {
@@ -357,7 +357,7 @@ func TestChildrenNamedByIdentity(t *testing.T) {
 		before := planOf(t, tls).Document()
 		after := planOf(t, stacks.With(stacks.K("exposure"), "ingress", stacks.K("tls"), `{"enabled": true}`, stacks.K("domain"), reordered)).Document()
 		for _, c := range plan.Diff(before, after) {
-			if c.Type == plan.RecordToken {
+			if c.Type == typetoken.Record {
 				t.Errorf("reordering alternative names changes record %s: %v", c.Name, c.Kind)
 			}
 		}
@@ -372,8 +372,8 @@ func TestSlowStepsAreBounded(t *testing.T) {
 		typ                    string
 		create, update, delete string
 	}{
-		{plan.CertificateValidationToken, "30m", "30m", ""},
-		{plan.HelmReleaseToken, "15m", "15m", "10m"},
+		{typetoken.CertificateValidation, "30m", "30m", ""},
+		{typetoken.HelmRelease, "15m", "15m", "10m"},
 		{"kubernetes:networking.k8s.io/v1:Ingress", "15m", "15m", "15m"},
 	}
 	for _, tt := range tests {

@@ -40,12 +40,12 @@ func (*TLSConfig) inert() []inertRule {
 
 func newCertificate(ctx *pulumi.Context, cfg *Config, awsProvider pulumi.ProviderResource, e *edge) error {
 	cert, err := certificate.NewCertificate(ctx, AppName, &certificate.Args{
-		Domain: cfg.Domain.Name, AlternativeNames: cfg.Domain.AlternativeNames, ZoneID: e.zoneID, AwsProvider: awsProvider,
-	})
+		Domain: cfg.Domain.Name, AlternativeNames: cfg.Domain.AlternativeNames, ZoneID: e.zoneID,
+	}, pulumi.Provider(awsProvider))
 	if err != nil {
 		return err
 	}
-	e.refs.certificateArn, e.refs.tls = cert.CertificateArn, &albingress.TLS{SSLPolicy: cfg.TLS.SSLPolicy}
+	e.tls = &albingress.TLS{CertificateArn: cert.CertificateArn, SSLPolicy: cfg.TLS.SSLPolicy}
 	e.ready = append(e.ready, cert.Ready...)
 	e.out["certificateArn"] = cert.CertificateArn
 	return nil

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/mlops-retail/retail-api-edge/components/albingress"
 	"github.com/mlops-retail/retail-api-edge/components/waf"
 	"github.com/mlops-retail/retail-api-edge/internal/cost"
 )
@@ -84,12 +85,11 @@ func newWebACL(ctx *pulumi.Context, cfg *Config, awsProvider pulumi.ProviderReso
 	acl, err := waf.NewWebACL(ctx, AppName, &waf.Args{
 		Name: WebACLName(cfg.Stack), RateLimit: cfg.WAF.RateLimit,
 		ManagedRuleGroups: cfg.WAF.ManagedRuleGroups, CountLargeBodies: cfg.WAF.LargeBodies == "count",
-		AwsProvider: awsProvider,
-	})
+	}, pulumi.Provider(awsProvider))
 	if err != nil {
 		return err
 	}
-	e.refs.webACLArn = acl.Arn
+	e.waf = &albingress.WAF{WebACLArn: acl.Arn}
 	e.ready = append(e.ready, acl.Ready...)
 	e.out["webAclArn"] = acl.Arn
 	return nil

@@ -36,7 +36,6 @@ type Args struct {
 	EmptyOnDestroy bool
 
 	Partition, Region, AccountID string
-	AwsProvider                  pulumi.ProviderResource
 }
 
 // Bucket is the component.
@@ -51,15 +50,16 @@ type Bucket struct {
 
 func (a *Args) validate() error {
 	switch {
-	case a == nil || a.Prefix == "" || a.AwsProvider == nil:
-		return errors.New("accesslogs: Prefix and AwsProvider are required")
+	case a == nil || a.Prefix == "":
+		return errors.New("accesslogs: Prefix is required")
 	case a.ExistingBucket == "" && (a.RetentionDays < 1 || a.AccountID == "" || a.Region == ""):
 		return errors.New("accesslogs: a new bucket needs RetentionDays, AccountID and Region")
 	}
 	return nil
 }
 
-// NewBucket registers the log bucket and its settings, or adopts an existing bucket by name.
+// NewBucket registers the log bucket and its settings, or adopts an existing bucket by name. Pass
+// the AWS provider in opts; the children and the lookups inherit it.
 func NewBucket(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Bucket, error) {
 	if err := args.validate(); err != nil {
 		return nil, err
@@ -87,7 +87,7 @@ func (b *Bucket) create(ctx *pulumi.Context, name string, args *Args) error {
 	// have deleted its lifecycle, encryption and policy, leaving logs in an unmanaged bucket that
 	// no longer expires them. Kept, it stays whole, and destroy succeeds.
 	keep := !args.EmptyOnDestroy
-	child := []pulumi.ResourceOption{pulumi.Parent(b), pulumi.Provider(args.AwsProvider), pulumi.RetainOnDelete(keep)}
+	child := []pulumi.ResourceOption{pulumi.Parent(b), pulumi.RetainOnDelete(keep)}
 	bucket, err := s3.NewBucketV2(ctx, name+"-bucket", &s3.BucketV2Args{
 		BucketPrefix: pulumi.String(args.bucketPrefix(name)),
 		ForceDestroy: pulumi.Bool(args.EmptyOnDestroy),
@@ -100,7 +100,7 @@ func (b *Bucket) create(ctx *pulumi.Context, name string, args *Args) error {
 		return err
 	}
 	policy := bucket.Bucket.ApplyT(func(name string) string {
-		return BucketPolicy(args.Partition, name, args.Prefix, args.AccountID, elbAccount)
+		return bucketPolicy(args.Partition, name, args.Prefix, args.AccountID, elbAccount)
 	}).(pulumi.StringOutput)
 	// The policy goes last: with public access blocked first, it can never be briefly public.
 	pol, err := s3.NewBucketPolicy(ctx, name+"-policy", &s3.BucketPolicyArgs{Bucket: bucket.Bucket, Policy: policy},
@@ -120,14 +120,16 @@ func (a *Args) bucketPrefix(name string) string {
 }
 
 // elbAccount is the region's ELB log delivery account, or "" in a region opened since August 2022,
-// which has none (the provider's lookup fails there) and delivers as LogDeliveryService only.
+// which has none (the provider's lookup fails there) and delivers as logDeliveryService only.
 func (b *Bucket) elbAccount(ctx *pulumi.Context, args *Args) (string, error) {
-	if !HasELBAccount(args.Region) {
+	if !hasELBAccount(args.Region) {
 		return "", nil
 	}
 	region := args.Region
-	found, err := elb.GetServiceAccount(ctx, &elb.GetServiceAccountArgs{Region: &region},
-		pulumi.Provider(args.AwsProvider), pulumi.Parent(b))
+	// The invoke takes the component's AWS provider from its parent: the SDK merges the parent's
+	// providers into an invoke's (pulumi/sdk/v3 go/pulumi/context.go, invokePackageRaw ->
+	// mergeProviders, at v3.274.1).
+	found, err := elb.GetServiceAccount(ctx, &elb.GetServiceAccountArgs{Region: &region}, pulumi.Parent(b))
 	if err != nil {
 		return "", fmt.Errorf("looking up the ELB log delivery account of %s: %w", region, err)
 	}

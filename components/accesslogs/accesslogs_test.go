@@ -10,6 +10,7 @@ import (
 
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
 	"github.com/mlops-retail/retail-api-edge/internal/plantest"
+	"github.com/mlops-retail/retail-api-edge/internal/typetoken"
 )
 
 func planBucket(t *testing.T, existing string) *plan.Plan {
@@ -21,7 +22,7 @@ func planBucketEmptied(t *testing.T, existing string, empty bool) *plan.Plan {
 	t.Helper()
 	p, err := plantest.RunWithAWS(func(ctx *pulumi.Context, aws pulumi.ProviderResource) (pulumi.Map, error) {
 		b, err := NewBucket(ctx, "logs", &Args{ExistingBucket: existing, Prefix: "retail-api", RetentionDays: 30,
-			EmptyOnDestroy: empty, Partition: "aws", Region: "us-east-1", AccountID: "123456789012", AwsProvider: aws})
+			EmptyOnDestroy: empty, Partition: "aws", Region: "us-east-1", AccountID: "123456789012"}, pulumi.Provider(aws))
 		if err != nil {
 			return nil, err
 		}
@@ -42,11 +43,11 @@ func TestBucket(t *testing.T) {
 		}
 		return rs[0]
 	}
-	bucket := one(plan.BucketToken)
-	pab := one(plan.PublicAccessBlockToken)
-	policy := one(plan.BucketPolicyToken)
-	lifecycle := one(plan.LifecycleToken).Value("rules").([]any)[0].(map[string]any)
-	sse := one(plan.EncryptionToken).Value("rules").([]any)[0].(map[string]any)
+	bucket := one(typetoken.Bucket)
+	pab := one(typetoken.PublicAccessBlock)
+	policy := one(typetoken.BucketPolicy)
+	lifecycle := one(typetoken.Lifecycle).Value("rules").([]any)[0].(map[string]any)
+	sse := one(typetoken.Encryption).Value("rules").([]any)[0].(map[string]any)
 	checks := []struct {
 		name string
 		ok   bool
@@ -54,7 +55,7 @@ func TestBucket(t *testing.T) {
 		{"emptied on destroy when asked", bucket.Value("forceDestroy") == true},
 		{"all public access blocked", pab.Value("blockPublicAcls") == true && pab.Value("blockPublicPolicy") == true &&
 			pab.Value("ignorePublicAcls") == true && pab.Value("restrictPublicBuckets") == true},
-		{"bucket owner enforced", one(plan.OwnershipControlsToken).Value("rule", "objectOwnership") == "BucketOwnerEnforced"},
+		{"bucket owner enforced", one(typetoken.OwnershipControls).Value("rule", "objectOwnership") == "BucketOwnerEnforced"},
 		{"SSE-S3 (ALB logs cannot use KMS)", sse["applyServerSideEncryptionByDefault"].(map[string]any)["sseAlgorithm"] == "AES256"},
 		{"expiry", lifecycle["expiration"].(map[string]any)["days"] == float64(30) && lifecycle["status"] == "Enabled"},
 		{"policy after the public access block", slices.Contains(policy.Dependencies, pab.URN)},
@@ -77,7 +78,7 @@ func TestBucketPolicy(t *testing.T) {
 			Condition   map[string]map[string]string
 		}
 	}
-	raw := BucketPolicy("aws", "logs", "retail-api", "123456789012", "arn:aws:iam::111122223333:root")
+	raw := bucketPolicy("aws", "logs", "retail-api", "123456789012", "arn:aws:iam::111122223333:root")
 	if err := json.Unmarshal([]byte(raw), &doc); err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +100,7 @@ func TestBucketPolicy(t *testing.T) {
 
 func TestExistingBucketIsLeftAlone(t *testing.T) {
 	p := planBucket(t, "team-logs")
-	if len(p.Find(plan.BucketToken)) != 0 || len(p.Find(plan.BucketPolicyToken)) != 0 || p.Outputs["bucket"].Value != "team-logs" {
+	if len(p.Find(typetoken.Bucket)) != 0 || len(p.Find(typetoken.BucketPolicy)) != 0 || p.Outputs["bucket"].Value != "team-logs" {
 		t.Error("an existing bucket is used by name, with no resources made or changed")
 	}
 }
@@ -116,7 +117,7 @@ func TestLogDeliveryByRegion(t *testing.T) {
 		t.Run(tt.region, func(t *testing.T) {
 			failing := map[string]string{}
 			if !tt.account {
-				failing[plan.GetELBServiceAccountToken] = "unknown region (" + tt.region + ")"
+				failing[typetoken.GetELBServiceAccount] = "unknown region (" + tt.region + ")"
 			}
 			p, err := plan.Run(plan.Options{Project: "p", Stack: "s", Region: tt.region, FailingLookups: failing},
 				func(ctx *pulumi.Context) (pulumi.Map, error) {
@@ -125,14 +126,14 @@ func TestLogDeliveryByRegion(t *testing.T) {
 						return nil, err
 					}
 					_, err = NewBucket(ctx, "logs", &Args{Prefix: "retail-api", RetentionDays: 30, Partition: "aws",
-						Region: tt.region, AccountID: "123456789012", AwsProvider: aws})
+						Region: tt.region, AccountID: "123456789012"}, pulumi.Provider(aws))
 					return nil, err
 				})
 			if err != nil {
 				t.Fatal(err)
 			}
 			var doc struct{ Statement []map[string]any }
-			if err := json.Unmarshal([]byte(p.Find(plan.BucketPolicyToken)[0].Value("policy").(string)), &doc); err != nil {
+			if err := json.Unmarshal([]byte(p.Find(typetoken.BucketPolicy)[0].Value("policy").(string)), &doc); err != nil {
 				t.Fatal(err)
 			}
 			var principals []string
@@ -141,7 +142,7 @@ func TestLogDeliveryByRegion(t *testing.T) {
 					principals = append(principals, fmt.Sprint(s["Principal"]))
 				}
 			}
-			want := []string{"map[Service:" + LogDeliveryService + "]"}
+			want := []string{"map[Service:" + logDeliveryService + "]"}
 			if tt.account {
 				want = append([]string{"map[AWS:" + plan.ELBAccountArn + "]"}, want...)
 			}
@@ -163,7 +164,7 @@ func TestBucketNotEmptiedIsKeptWhole(t *testing.T) {
 				t.Errorf("emptyOnDestroy %v: %s %s retainOnDelete = %v", empty, r.Type, r.Name, r.RetainOnDelete)
 			}
 		}
-		if got := p.Find(plan.BucketToken)[0].Value("forceDestroy"); got != empty {
+		if got := p.Find(typetoken.Bucket)[0].Value("forceDestroy"); got != empty {
 			t.Errorf("emptyOnDestroy %v: forceDestroy = %v", empty, got)
 		}
 	}

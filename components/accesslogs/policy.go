@@ -6,9 +6,9 @@ import (
 	"slices"
 )
 
-// LogDeliveryService is the principal ALBs deliver access logs as in every region opened since
+// logDeliveryService is the principal ALBs deliver access logs as in every region opened since
 // August 2022 (and, besides the regional ELB account, in the older ones).
-const LogDeliveryService = "logdelivery.elasticloadbalancing.amazonaws.com"
+const logDeliveryService = "logdelivery.elasticloadbalancing.amazonaws.com"
 
 // legacyRegions are the regions opened before August 2022: only there do ALBs deliver logs as a
 // regional ELB account (which aws:elb/getServiceAccount knows). AWS's list; it does not grow.
@@ -20,18 +20,18 @@ var legacyRegions = []string{
 	"cn-north-1", "cn-northwest-1",
 }
 
-// HasELBAccount says whether a region delivers logs as a regional ELB account.
-func HasELBAccount(region string) bool { return slices.Contains(legacyRegions, region) }
+// hasELBAccount says whether a region delivers logs as a regional ELB account.
+func hasELBAccount(region string) bool { return slices.Contains(legacyRegions, region) }
 
-// BucketPolicy lets the region's load balancer log delivery write under prefix, and nothing else
+// bucketPolicy lets the region's load balancer log delivery write under prefix, and nothing else
 // in, and refuses every request that does not use TLS. elbAccountArn is the regional ELB account,
 // or "" in a region that has none.
-func BucketPolicy(partition, bucket, prefix, accountID, elbAccountArn string) string {
+func bucketPolicy(partition, bucket, prefix, accountID, elbAccountArn string) string {
 	bucketArn := fmt.Sprintf("arn:%s:s3:::%s", partition, bucket)
 	logs := fmt.Sprintf("%s/%s/AWSLogs/%s/*", bucketArn, prefix, accountID)
 	writers := []any{map[string]any{
 		"Sid": "LogDeliveryWritesLogs", "Effect": "Allow",
-		"Principal": map[string]any{"Service": LogDeliveryService},
+		"Principal": map[string]any{"Service": logDeliveryService},
 		"Action":    "s3:PutObject", "Resource": logs,
 	}}
 	if elbAccountArn != "" {

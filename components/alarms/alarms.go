@@ -22,17 +22,12 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/mlops-retail/retail-api-edge/internal/lbkind"
 )
 
 // TypeToken is the component's type, fixed for life.
 const TypeToken = "retail-api-edge:alarms:Alarms"
-
-// Kinds of load balancer, as the exposures name them.
-const (
-	ALB     = "alb"
-	NLB     = "nlb"
-	Classic = "classic"
-)
 
 // errorRatePeriod is the window of the 5xx share: short enough to page during an incident, long
 // enough that a handful of errors at low traffic does not.
@@ -42,8 +37,8 @@ const errorRatePeriod = 300
 // a Metrics Insights query (ALB, NLB) looks at most 3 hours back, a plain metric alarm (classic) at
 // most one day of one-minute periods (CloudWatch user guide, "Create an alarm on a Metrics
 // Insights query" and "Evaluating an alarm").
-func MaxMinutes(kind string) int {
-	if kind == Classic {
+func MaxMinutes(kind lbkind.Kind) int {
+	if kind == lbkind.Classic {
 		return 24 * 60
 	}
 	return 3 * 60
@@ -53,7 +48,7 @@ func MaxMinutes(kind string) int {
 type Args struct {
 	// Hostname is the load balancer's DNS name, as its Service or Ingress reports it.
 	Hostname pulumi.StringInput
-	Kind     string
+	Kind     lbkind.Kind
 	// UnhealthyMinutes is how many consecutive minutes any target must be unhealthy, or fewer than
 	// MinHealthyTargets healthy, to alarm.
 	UnhealthyMinutes int
@@ -62,8 +57,7 @@ type Args struct {
 	// ErrorRatePercent is the share of 5xx responses, over 5 minutes, that fires the second alarm.
 	ErrorRatePercent int
 	// Notify creates an SNS topic the alarms publish to when they fire and when they recover.
-	Notify      bool
-	AwsProvider pulumi.ProviderResource
+	Notify bool
 }
 
 // Alarms is the component.
@@ -78,10 +72,10 @@ type Alarms struct {
 
 func (a *Args) validate() error {
 	switch {
-	case a == nil || a.Hostname == nil || a.AwsProvider == nil:
-		return errors.New("alarms: Hostname and AwsProvider are required")
-	case a.Kind != ALB && a.Kind != NLB && a.Kind != Classic:
-		return fmt.Errorf("alarms: Kind must be %q, %q or %q, got %q", ALB, NLB, Classic, a.Kind)
+	case a == nil || a.Hostname == nil:
+		return errors.New("alarms: Hostname is required")
+	case a.Kind != lbkind.ALB && a.Kind != lbkind.NLB && a.Kind != lbkind.Classic:
+		return fmt.Errorf("alarms: Kind must be %q, %q or %q, got %q", lbkind.ALB, lbkind.NLB, lbkind.Classic, a.Kind)
 	case a.UnhealthyMinutes < 1 || a.UnhealthyMinutes > MaxMinutes(a.Kind) || a.MinHealthyTargets < 1 ||
 		a.ErrorRatePercent < 1 || a.ErrorRatePercent > 100:
 		return fmt.Errorf("alarms: UnhealthyMinutes must be within 1-%d, MinHealthyTargets at least 1 and ErrorRatePercent "+
@@ -90,7 +84,8 @@ func (a *Args) validate() error {
 	return nil
 }
 
-// NewAlarms registers the alarms (and the topic).
+// NewAlarms registers the alarms (and the topic). Pass the AWS provider in opts; the alarms and the
+// load balancer lookup inherit it.
 func NewAlarms(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Alarms, error) {
 	if err := args.validate(); err != nil {
 		return nil, err
@@ -99,7 +94,7 @@ func NewAlarms(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Reso
 	if err := ctx.RegisterComponentResource(TypeToken, name, a, opts...); err != nil {
 		return nil, err
 	}
-	child := []pulumi.ResourceOption{pulumi.Parent(a), pulumi.Provider(args.AwsProvider)}
+	child := []pulumi.ResourceOption{pulumi.Parent(a)}
 	var actions pulumi.Array
 	if args.Notify {
 		topic, err := sns.NewTopic(ctx, name+"-alarms", &sns.TopicArgs{}, child...)
@@ -108,7 +103,10 @@ func NewAlarms(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Reso
 		}
 		a.TopicArn, actions = topic.Arn, pulumi.Array{topic.Arn}
 	}
-	m := newMetrics(ctx, args, pulumi.Provider(args.AwsProvider), pulumi.Parent(a))
+	// The lookups take the component's AWS provider from their parent: the SDK merges the parent's
+	// providers into an invoke's (pulumi/sdk/v3 go/pulumi/context.go, InvokeOutput -> mergeProviders,
+	// at v3.274.1).
+	m := newMetrics(ctx, args, pulumi.Parent(a))
 	alarm := func(suffix string, spec cloudwatch.MetricAlarmArgs) (*cloudwatch.MetricAlarm, error) {
 		spec.AlarmActions, spec.OkActions = actions, actions
 		return cloudwatch.NewMetricAlarm(ctx, name+suffix, &spec, child...)
@@ -171,7 +169,7 @@ func LoadBalancerName(hostname string) string {
 
 // metrics builds the alarms' queries for one kind of load balancer.
 type metrics struct {
-	kind      string
+	kind      lbkind.Kind
 	namespace string
 	dimension pulumi.StringMapOutput // the load balancer's dimension
 	lbValue   pulumi.StringOutput    // its value (ARN suffix for ALB and NLB, name for classic)
@@ -188,14 +186,14 @@ func newMetrics(ctx *pulumi.Context, args *Args, opts ...pulumi.InvokeOption) *m
 	}).(pulumi.StringOutput)
 	m := &metrics{kind: args.Kind}
 	switch args.Kind {
-	case Classic:
+	case lbkind.Classic:
 		found := elb.LookupLoadBalancerOutput(ctx, elb.LookupLoadBalancerOutputArgs{Name: name}, opts...)
 		m.namespace, m.lbValue = "AWS/ELB", found.Name()
 		m.dimension = pulumi.StringMap{"LoadBalancerName": m.lbValue}.ToStringMapOutput()
 	default:
 		found := lb.LookupLoadBalancerOutput(ctx, lb.LookupLoadBalancerOutputArgs{Name: name}, opts...)
 		m.namespace, m.lbValue = "AWS/ApplicationELB", found.ArnSuffix()
-		if args.Kind == NLB {
+		if args.Kind == lbkind.NLB {
 			m.namespace = "AWS/NetworkELB"
 		}
 		m.dimension = pulumi.StringMap{"LoadBalancer": m.lbValue}.ToStringMapOutput()
@@ -207,7 +205,7 @@ func newMetrics(ctx *pulumi.Context, args *Args, opts ...pulumi.InvokeOption) *m
 // with fn (Metrics Insights: ALB and NLB report target health per target group) or, for a classic
 // ELB, read directly with stat.
 func (m *metrics) perMinute(id, metric, fn, stat, label string) cloudwatch.MetricAlarmMetricQueryArray {
-	if m.kind == Classic {
+	if m.kind == lbkind.Classic {
 		return cloudwatch.MetricAlarmMetricQueryArray{cloudwatch.MetricAlarmMetricQueryArgs{
 			Id: pulumi.String(id), ReturnData: pulumi.Bool(true),
 			Metric: cloudwatch.MetricAlarmMetricQueryMetricArgs{
@@ -226,20 +224,20 @@ func (m *metrics) perMinute(id, metric, fn, stat, label string) cloudwatch.Metri
 
 // errorRateMetrics are, per kind, the 5xx counts (the load balancer's own, the targets') and the
 // request count. An NLB passes TCP through and sees no HTTP status, so it has none.
-var errorRateMetrics = map[string][3]string{
-	ALB:     {"HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count", "RequestCount"},
-	Classic: {"HTTPCode_ELB_5XX", "HTTPCode_Backend_5XX", "RequestCount"},
+var errorRateMetrics = map[lbkind.Kind][3]string{
+	lbkind.ALB:     {"HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count", "RequestCount"},
+	lbkind.Classic: {"HTTPCode_ELB_5XX", "HTTPCode_Backend_5XX", "RequestCount"},
 }
 
 // WatchesErrorRate says whether a kind of load balancer gets the 5xx-share alarm.
-func WatchesErrorRate(kind string) bool {
+func WatchesErrorRate(kind lbkind.Kind) bool {
 	_, ok := errorRateMetrics[kind]
 	return ok
 }
 
 // Metrics is how many metrics the alarms of a kind of load balancer evaluate (CloudWatch bills
 // each): the healthy- and unhealthy-target counts, plus the 5xx share's where it has one.
-func Metrics(kind string) int {
+func Metrics(kind lbkind.Kind) int {
 	if WatchesErrorRate(kind) {
 		return 2 + len(errorRateMetrics[kind])
 	}

@@ -6,8 +6,10 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/mlops-retail/retail-api-edge/internal/lbkind"
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
 	"github.com/mlops-retail/retail-api-edge/internal/plantest"
+	"github.com/mlops-retail/retail-api-edge/internal/typetoken"
 )
 
 func TestLoadBalancerName(t *testing.T) {
@@ -34,8 +36,7 @@ func planAlarms(t *testing.T, args Args) *plan.Plan {
 
 func runAlarms(args Args) (*plan.Plan, error) {
 	return plantest.RunWithAWS(func(ctx *pulumi.Context, aws pulumi.ProviderResource) (pulumi.Map, error) {
-		args.AwsProvider = aws
-		_, err := NewAlarms(ctx, "api", &args)
+		_, err := NewAlarms(ctx, "api", &args, pulumi.Provider(aws))
 		return nil, err
 	})
 }
@@ -44,18 +45,19 @@ func runAlarms(args Args) (*plan.Plan, error) {
 // found by the name in its hostname; with notify, both alarm and recovery go to the topic.
 func TestAlarmsPerLoadBalancer(t *testing.T) {
 	cases := []struct {
-		kind, host, namespace, lbValue string
-		alarms                         int
+		kind                     lbkind.Kind
+		host, namespace, lbValue string
+		alarms                   int
 	}{
-		{ALB, "k8s-mlops-api-0a1b2c-123.us-east-1.elb.amazonaws.com", "AWS/ApplicationELB", "app/k8s-mlops-api-0a1b2c/0123456789abcdef", 3},
-		{NLB, "a0123-0123456789abcdef.elb.us-east-1.amazonaws.com", "AWS/NetworkELB", "net/a0123/0123456789abcdef", 2},
-		{Classic, "a0123-1234567890.us-east-1.elb.amazonaws.com", "AWS/ELB", "a0123", 3},
+		{lbkind.ALB, "k8s-mlops-api-0a1b2c-123.us-east-1.elb.amazonaws.com", "AWS/ApplicationELB", "app/k8s-mlops-api-0a1b2c/0123456789abcdef", 3},
+		{lbkind.NLB, "a0123-0123456789abcdef.elb.us-east-1.amazonaws.com", "AWS/NetworkELB", "net/a0123/0123456789abcdef", 2},
+		{lbkind.Classic, "a0123-1234567890.us-east-1.elb.amazonaws.com", "AWS/ELB", "a0123", 3},
 	}
 	for _, tc := range cases {
 		for _, notify := range []bool{false, true} {
 			p := planAlarms(t, Args{Hostname: pulumi.String(tc.host), Kind: tc.kind, UnhealthyMinutes: 4, MinHealthyTargets: 2,
 				ErrorRatePercent: 7, Notify: notify})
-			alarms, topics := p.Find(plan.MetricAlarmToken), p.Find(plan.TopicToken)
+			alarms, topics := p.Find(typetoken.MetricAlarm), p.Find(typetoken.Topic)
 			if len(alarms) != tc.alarms || len(topics) != map[bool]int{false: 0, true: 1}[notify] {
 				t.Fatalf("%s notify=%v: %d alarms and %d topics", tc.kind, notify, len(alarms), len(topics))
 			}
@@ -78,10 +80,10 @@ func TestAlarmsPerLoadBalancer(t *testing.T) {
 						a.Value("treatMissingData") != "breaching" || a.Value("evaluationPeriods") != 4.0 || a.Value("datapointsToAlarm") != 4.0 {
 						t.Errorf("%s healthy-targets alarm: %v", tc.kind, a.Inputs)
 					}
-					if tc.kind != Classic && !strings.Contains(text, "MIN(HealthyHostCount)") {
+					if tc.kind != lbkind.Classic && !strings.Contains(text, "MIN(HealthyHostCount)") {
 						t.Errorf("%s: healthy targets are per target group, want a Metrics Insights MIN: %s", tc.kind, text)
 					}
-					if tc.kind == Classic && !strings.Contains(text, "AWS/ELB") {
+					if tc.kind == lbkind.Classic && !strings.Contains(text, "AWS/ELB") {
 						t.Errorf("classic: %s", text)
 					}
 				case strings.HasSuffix(a.Name, "-unhealthy-targets"):
@@ -89,7 +91,7 @@ func TestAlarmsPerLoadBalancer(t *testing.T) {
 						a.Value("threshold") != 0.0 || a.Value("evaluationPeriods") != 4.0 || a.Value("datapointsToAlarm") != 4.0 {
 						t.Errorf("%s unhealthy alarm: %v", tc.kind, a.Inputs)
 					}
-					if tc.kind != Classic && !strings.Contains(text, "MAX(UnHealthyHostCount)") {
+					if tc.kind != lbkind.Classic && !strings.Contains(text, "MAX(UnHealthyHostCount)") {
 						t.Errorf("%s: unhealthy targets are per target group, want a Metrics Insights MAX: %s", tc.kind, text)
 					}
 				case strings.HasSuffix(a.Name, "-5xx-rate"):
@@ -142,12 +144,12 @@ func queryText(a plan.Resource) []string {
 
 func TestInvalidArgs(t *testing.T) {
 	for name, a := range map[string]Args{
-		"no hostname":      {Kind: ALB, UnhealthyMinutes: 1, MinHealthyTargets: 1, ErrorRatePercent: 5},
+		"no hostname":      {Kind: lbkind.ALB, UnhealthyMinutes: 1, MinHealthyTargets: 1, ErrorRatePercent: 5},
 		"unknown kind":     {Hostname: pulumi.String("h"), Kind: "gwlb", UnhealthyMinutes: 1, MinHealthyTargets: 1, ErrorRatePercent: 5},
-		"zero minutes":     {Hostname: pulumi.String("h"), Kind: ALB, MinHealthyTargets: 1, ErrorRatePercent: 5},
-		"over 3 hours":     {Hostname: pulumi.String("h"), Kind: ALB, UnhealthyMinutes: 181, MinHealthyTargets: 1, ErrorRatePercent: 5},
-		"no healthy floor": {Hostname: pulumi.String("h"), Kind: ALB, UnhealthyMinutes: 1, ErrorRatePercent: 5},
-		"over 100%":        {Hostname: pulumi.String("h"), Kind: ALB, UnhealthyMinutes: 1, MinHealthyTargets: 1, ErrorRatePercent: 101},
+		"zero minutes":     {Hostname: pulumi.String("h"), Kind: lbkind.ALB, MinHealthyTargets: 1, ErrorRatePercent: 5},
+		"over 3 hours":     {Hostname: pulumi.String("h"), Kind: lbkind.ALB, UnhealthyMinutes: 181, MinHealthyTargets: 1, ErrorRatePercent: 5},
+		"no healthy floor": {Hostname: pulumi.String("h"), Kind: lbkind.ALB, UnhealthyMinutes: 1, ErrorRatePercent: 5},
+		"over 100%":        {Hostname: pulumi.String("h"), Kind: lbkind.ALB, UnhealthyMinutes: 1, MinHealthyTargets: 1, ErrorRatePercent: 101},
 	} {
 		_, err := runAlarms(a)
 		if err == nil || !strings.Contains(err.Error(), "alarms:") {
@@ -160,7 +162,7 @@ func TestInvalidArgs(t *testing.T) {
 // load balancer name; the lookup must not run with an empty one, which matches whatever single load
 // balancer the region has.
 func TestNoHostnameNoLookup(t *testing.T) {
-	_, err := runAlarms(Args{Hostname: pulumi.String(""), Kind: NLB, UnhealthyMinutes: 1, MinHealthyTargets: 1, ErrorRatePercent: 5})
+	_, err := runAlarms(Args{Hostname: pulumi.String(""), Kind: lbkind.NLB, UnhealthyMinutes: 1, MinHealthyTargets: 1, ErrorRatePercent: 5})
 	if err == nil || !strings.Contains(err.Error(), "reports no load balancer hostname") {
 		t.Fatalf("want the empty hostname refused, got %v", err)
 	}
@@ -169,7 +171,7 @@ func TestNoHostnameNoLookup(t *testing.T) {
 // The windows the alarms evaluate stay within what their metric source can: Metrics Insights looks
 // back 3 hours, plain metrics one day of one-minute periods.
 func TestMaxMinutes(t *testing.T) {
-	for kind, want := range map[string]int{ALB: 180, NLB: 180, Classic: 1440} {
+	for kind, want := range map[lbkind.Kind]int{lbkind.ALB: 180, lbkind.NLB: 180, lbkind.Classic: 1440} {
 		if got := MaxMinutes(kind); got != want {
 			t.Errorf("MaxMinutes(%s) = %d, want %d", kind, got, want)
 		}

@@ -25,9 +25,9 @@ import (
 // TypeToken is the component's type, fixed for life.
 const TypeToken = "retail-api-edge:albingress:Ingress"
 
-// Provisioning bounds the wait for the ALB's address, and on delete the wait for the controller to
+// provisioning bounds the wait for the ALB's address, and on delete the wait for the controller to
 // remove the ALB and the Ingress's finalizer.
-var Provisioning = slowstep.Step{Timeout: "15m", Delete: "15m",
+var provisioning = slowstep.Step{Timeout: "15m", Delete: "15m",
 	Check: "check `kubectl -n <namespace> describe ingress <name>` for FailedBuildModel/FailedDeployModel events: public " +
 		"subnets tagged kubernetes.io/role/elb=1 in two zones, the controller's role, the certificate and web ACL it names"}
 
@@ -37,8 +37,8 @@ const ClassName = "alb"
 // ReadinessGateLabel turns on the controller's pod readiness gate injection for a namespace.
 const ReadinessGateLabel = "elbv2.k8s.aws/pod-readiness-gate-inject"
 
-// MaxLoadBalancerName is AWS's limit on ALB names.
-const MaxLoadBalancerName = 32
+// maxLoadBalancerName is AWS's limit on ALB names.
+const maxLoadBalancerName = 32
 
 // Args describe the Ingress.
 type Args struct {
@@ -50,8 +50,6 @@ type Args struct {
 	// Protect makes `pulumi destroy` refuse up front while the ALB has deletion protection on:
 	// the controller could not delete it, and the Ingress would hang on its finalizer.
 	Protect bool
-	// CertificateArn, WebACLArn and LogBucket fill Settings' references (nil when unused).
-	CertificateArn, WebACLArn, LogBucket pulumi.StringInput
 	// ControllerElsewhere says the controller is not this stack's (another stack installed it), so
 	// DependsOn holds no release.
 	ControllerElsewhere bool
@@ -62,17 +60,22 @@ type Args struct {
 	DependsOn []pulumi.Resource
 }
 
-// annotations resolves the references and renders the annotations.
+// annotations resolves the features' references and renders the annotations.
 func (a *Args) annotations() pulumi.StringMapOutput {
-	orEmpty := func(in pulumi.StringInput) pulumi.StringInput {
-		if in == nil {
-			return pulumi.String("")
-		}
-		return in
+	s := a.Settings
+	var cert, acl, bucket pulumi.StringInput = pulumi.String(""), pulumi.String(""), pulumi.String("")
+	if s.TLS != nil {
+		cert = s.TLS.CertificateArn
 	}
-	return pulumi.All(orEmpty(a.CertificateArn), orEmpty(a.WebACLArn), orEmpty(a.LogBucket)).ApplyT(
+	if s.WAF != nil {
+		acl = s.WAF.WebACLArn
+	}
+	if s.AccessLogs != nil {
+		bucket = s.AccessLogs.Bucket
+	}
+	return pulumi.All(cert, acl, bucket).ApplyT(
 		func(v []any) map[string]string {
-			out := a.Settings.Annotations(Refs{CertificateArn: v[0].(string), WebACLArn: v[1].(string), LogBucket: v[2].(string)})
+			out := s.annotations(refs{certificateArn: v[0].(string), webACLArn: v[1].(string), logBucket: v[2].(string)})
 			maps.Copy(out, a.Annotations)
 			out[annotation.PatchForce] = "true"
 			return out
@@ -101,11 +104,11 @@ func (a *Args) validate() error {
 		return errors.New("albingress: Namespace, Name and ServiceName are required")
 	case a.ServicePort < 1 || a.ServicePort > 65535:
 		return errors.New("albingress: ServicePort must be 1-65535")
-	case len(a.Settings.LoadBalancerName) > MaxLoadBalancerName:
+	case len(a.Settings.LoadBalancerName) > maxLoadBalancerName:
 		return errors.New("albingress: LoadBalancerName is longer than 32 characters")
-	case a.Settings.TLS != nil && a.CertificateArn == nil, a.Settings.WAF && a.WebACLArn == nil,
-		a.Settings.AccessLogs != nil && a.LogBucket == nil:
-		return errors.New("albingress: TLS, WAF and AccessLogs need their CertificateArn, WebACLArn and LogBucket")
+	case a.Settings.TLS != nil && a.Settings.TLS.CertificateArn == nil, a.Settings.WAF != nil && a.Settings.WAF.WebACLArn == nil,
+		a.Settings.AccessLogs != nil && a.Settings.AccessLogs.Bucket == nil:
+		return errors.New("albingress: Settings.TLS, WAF and AccessLogs need their CertificateArn, WebACLArn and Bucket")
 	case len(a.DependsOn) == 0 && !a.ControllerElsewhere:
 		return errors.New("albingress: DependsOn must name the controller release (destroy order), or set ControllerElsewhere")
 	}
@@ -152,11 +155,11 @@ func NewIngress(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Res
 			}},
 		},
 	}, pulumi.Parent(in), pulumi.DependsOn(append([]pulumi.Resource{gate}, args.DependsOn...)), pulumi.Protect(args.Protect),
-		Provisioning.Option())
+		provisioning.Option())
 	if err != nil {
 		return nil, err
 	}
-	if err := Provisioning.Announce(ctx, ing); err != nil {
+	if err := provisioning.Announce(ctx, ing); err != nil {
 		return nil, err
 	}
 	in.Hostname = ing.Status.ApplyT(hostname).(pulumi.StringOutput)

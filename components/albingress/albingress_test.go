@@ -2,25 +2,27 @@ package albingress
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/mlops-retail/retail-api-edge/internal/healthcheck"
 	"github.com/mlops-retail/retail-api-edge/internal/plantest"
 )
 
 func settings() Settings {
-	return Settings{HealthCheck: HealthCheck{Path: "/health", IntervalSeconds: 15, TimeoutSeconds: 5,
-		HealthyThreshold: 2, UnhealthyThreshold: 3, SuccessCodes: "200"}}
+	return Settings{HealthCheck: healthcheck.HTTP{Path: "/health", IntervalSeconds: 15, TimeoutSeconds: 5,
+		HealthyThreshold: 2, UnhealthyThreshold: 3}, SuccessCodes: "200"}
 }
 
 func TestEdgeAnnotations(t *testing.T) {
 	all := settings()
 	all.TLS = &TLS{SSLPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"}
-	all.WAF = true
+	all.WAF = &WAF{}
 	all.AccessLogs = &AccessLogs{Prefix: "retail-api"}
 	all.DualStack = true
-	refs := Refs{CertificateArn: "arn:cert", WebACLArn: "arn:acl", LogBucket: "logs-bucket"}
+	r := refs{certificateArn: "arn:cert", webACLArn: "arn:acl", logBucket: "logs-bucket"}
 	tests := []struct {
 		name, key, want string
 	}{
@@ -34,20 +36,20 @@ func TestEdgeAnnotations(t *testing.T) {
 			"access_logs.s3.bucket=logs-bucket,access_logs.s3.enabled=true,access_logs.s3.prefix=retail-api," +
 				"deletion_protection.enabled=false,routing.http.drop_invalid_header_fields.enabled=true"},
 	}
-	got := all.Annotations(refs)
+	got := all.annotations(r)
 	for _, tt := range tests {
 		if got[Prefix+tt.key] != tt.want {
 			t.Errorf("%s: %s%s = %q, want %q", tt.name, Prefix, tt.key, got[Prefix+tt.key], tt.want)
 		}
 	}
 	for _, key := range []string{"certificate-arn", "ssl-redirect", "ip-address-type"} {
-		if _, ok := settings().Annotations(refs)[Prefix+key]; ok {
+		if _, ok := settings().annotations(r)[Prefix+key]; ok {
 			t.Errorf("%s must only be set when its feature is on", key)
 		}
 	}
 	// Without WAF the annotation says "none": absent, the controller would keep an ACL attached
 	// when WAF is turned off, and the ACL's delete would fail.
-	if got := settings().Annotations(refs)[Prefix+"wafv2-acl-arn"]; got != NoWebACL {
+	if got := settings().annotations(r)[Prefix+"wafv2-acl-arn"]; got != NoWebACL {
 		t.Errorf("WAF off: wafv2-acl-arn = %q, want %q", got, NoWebACL)
 	}
 }
@@ -86,12 +88,12 @@ func TestAnnotations(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := tt.s.Annotations(Refs{})[Prefix+tt.key]; got != tt.want {
+			if got := tt.s.annotations(refs{})[Prefix+tt.key]; got != tt.want {
 				t.Errorf("%s%s = %q, want %q", Prefix, tt.key, got, tt.want)
 			}
 		})
 	}
-	if _, ok := settings().Annotations(Refs{})["kubernetes.io/ingress.class"]; ok {
+	if _, ok := settings().annotations(refs{})["kubernetes.io/ingress.class"]; ok {
 		t.Error("the deprecated kubernetes.io/ingress.class annotation must not be set with ingressClassName")
 	}
 }
@@ -99,15 +101,15 @@ func TestAnnotations(t *testing.T) {
 type fakeRelease struct{ pulumi.CustomResourceState }
 
 func TestIngress(t *testing.T) {
-	p, err := plantest.Run(func(ctx *pulumi.Context) (pulumi.Map, error) {
+	p, err := plantest.RunWithKubernetes(func(ctx *pulumi.Context, k8s pulumi.ProviderResource) (pulumi.Map, error) {
 		var rel fakeRelease
-		if err := ctx.RegisterResource("kubernetes:helm.sh/v3:Release", "release", pulumi.Map{}, &rel); err != nil {
+		if err := ctx.RegisterResource("kubernetes:helm.sh/v3:Release", "release", pulumi.Map{}, &rel, pulumi.Provider(k8s)); err != nil {
 			return nil, err
 		}
 		ing, err := NewIngress(ctx, "retail-api", &Args{
 			Namespace: "mlops", Name: "retail-api", ServiceName: pulumi.String("retail-api-svc"), ServicePort: 80,
 			Settings: settings(), DependsOn: []pulumi.Resource{&rel},
-		})
+		}, pulumi.Provider(k8s))
 		if err != nil {
 			return nil, err
 		}
@@ -149,5 +151,51 @@ func TestIngressRequiresTheControllerDependency(t *testing.T) {
 	})
 	if err == nil {
 		t.Fatal("an Ingress that does not wait for the controller can hang on delete: want an error")
+	}
+}
+
+// Each feature carries its own reference to the ALB's annotations, resolved from its output, and
+// one without its reference is refused before anything is registered.
+func TestFeatureReferences(t *testing.T) {
+	on := settings()
+	on.TLS = &TLS{CertificateArn: pulumi.String("arn:cert"), SSLPolicy: "p"}
+	on.WAF = &WAF{WebACLArn: pulumi.String("arn:acl")}
+	on.AccessLogs = &AccessLogs{Bucket: pulumi.String("logs-bucket"), Prefix: "api"}
+	tests := []struct {
+		name    string
+		s       Settings
+		key     string
+		want    string // a substring of the annotation's value
+		refused bool
+	}{
+		{"certificate from its output", on, "certificate-arn", "arn:cert", false},
+		{"web ACL from its output", on, "wafv2-acl-arn", "arn:acl", false},
+		{"log bucket from its output", on, "load-balancer-attributes", "access_logs.s3.bucket=logs-bucket", false},
+		{"WAF off detaches the ACL", settings(), "wafv2-acl-arn", NoWebACL, false},
+		{"TLS without its certificate", Settings{TLS: &TLS{}}, "", "", true},
+		{"WAF without its ACL", Settings{WAF: &WAF{}}, "", "", true},
+		{"access logs without their bucket", Settings{AccessLogs: &AccessLogs{Prefix: "api"}}, "", "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := plantest.RunWithKubernetes(func(ctx *pulumi.Context, k8s pulumi.ProviderResource) (pulumi.Map, error) {
+				_, err := NewIngress(ctx, "x", &Args{Namespace: "n", Name: "x", ServiceName: pulumi.String("s"), ServicePort: 80,
+					Settings: tt.s, ControllerElsewhere: true}, pulumi.Provider(k8s))
+				return nil, err
+			})
+			if tt.refused {
+				if err == nil {
+					t.Fatal("want the feature without its reference refused")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := p.Find("kubernetes:networking.k8s.io/v1:Ingress")[0].Value("metadata", "annotations", Prefix+tt.key).(string)
+			if !strings.Contains(got, tt.want) {
+				t.Errorf("%s%s = %q, want it to hold %q", Prefix, tt.key, got, tt.want)
+			}
+		})
 	}
 }

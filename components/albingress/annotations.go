@@ -5,7 +5,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
 	"github.com/mlops-retail/retail-api-edge/internal/annotation"
+	"github.com/mlops-retail/retail-api-edge/internal/healthcheck"
 )
 
 // Prefix of every AWS Load Balancer Controller Ingress annotation.
@@ -14,19 +17,12 @@ const Prefix = "alb.ingress.kubernetes.io/"
 // NoWebACL is the wafv2-acl-arn value that makes the controller detach any web ACL.
 const NoWebACL = "none"
 
-// HealthCheck is the target group's HTTP health check of the pods.
-type HealthCheck struct {
-	Path               string
-	IntervalSeconds    int
-	TimeoutSeconds     int
-	HealthyThreshold   int
-	UnhealthyThreshold int
-	SuccessCodes       string
-}
-
 // Settings are the typed ALB settings; Annotations turns them into the controller's annotations.
 type Settings struct {
-	HealthCheck HealthCheck
+	// HealthCheck is the target group's health check of the pods.
+	HealthCheck healthcheck.HTTP
+	// SuccessCodes are the HTTP codes the ALB's health check takes as healthy ("200", "200-299").
+	SuccessCodes string
 	// Tags go onto the ALB, its target group and security groups (the controller creates them).
 	Tags map[string]string
 	// LoadBalancerName fixes the ALB's name (at most 32 characters); empty lets the controller pick.
@@ -35,11 +31,11 @@ type Settings struct {
 	IdleTimeoutSeconds int
 	// InboundCIDRs limits who may reach the ALB; empty means everyone.
 	InboundCIDRs []string
-	// TLS adds an HTTPS listener with Refs.CertificateArn and redirects HTTP to it.
+	// TLS adds an HTTPS listener and redirects HTTP to it; nil: HTTP only.
 	TLS *TLS
-	// WAF attaches the web ACL Refs.WebACLArn.
-	WAF bool
-	// AccessLogs writes the ALB's access logs to Refs.LogBucket.
+	// WAF attaches a web ACL; nil detaches any.
+	WAF *WAF
+	// AccessLogs writes the ALB's access logs to S3; nil turns them off.
 	AccessLogs *AccessLogs
 	// DualStack gives the ALB IPv6 addresses too (for AAAA records); needs IPv6 subnets.
 	DualStack bool
@@ -47,24 +43,31 @@ type Settings struct {
 
 // TLS configures the HTTPS listener.
 type TLS struct {
-	SSLPolicy string
+	// CertificateArn is the validated ACM certificate's ARN.
+	CertificateArn pulumi.StringInput
+	SSLPolicy      string
+}
+
+// WAF names the web ACL the controller attaches.
+type WAF struct {
+	WebACLArn pulumi.StringInput
 }
 
 // AccessLogs configures where the ALB writes its logs.
 type AccessLogs struct {
+	// Bucket is the log bucket's name.
+	Bucket pulumi.StringInput
 	Prefix string
 }
 
-// Refs are the names of resources made elsewhere, known only once those exist.
-type Refs struct {
-	CertificateArn string
-	WebACLArn      string
-	LogBucket      string
+// refs are the features' references, resolved: known only once their resources exist.
+type refs struct {
+	certificateArn, webACLArn, logBucket string
 }
 
-// Annotations renders the settings. Everything is explicit: the controller's defaults are an
+// annotations renders the settings. Everything is explicit: the controller's defaults are an
 // internal scheme and instance targets, neither of which serves this API.
-func (s Settings) Annotations(refs Refs) map[string]string {
+func (s Settings) annotations(refs refs) map[string]string {
 	hc := s.HealthCheck
 	a := map[string]string{
 		Prefix + "scheme":                       "internet-facing",
@@ -77,11 +80,11 @@ func (s Settings) Annotations(refs Refs) map[string]string {
 		Prefix + "healthcheck-timeout-seconds":  strconv.Itoa(hc.TimeoutSeconds),
 		Prefix + "healthy-threshold-count":      strconv.Itoa(hc.HealthyThreshold),
 		Prefix + "unhealthy-threshold-count":    strconv.Itoa(hc.UnhealthyThreshold),
-		Prefix + "success-codes":                hc.SuccessCodes,
+		Prefix + "success-codes":                s.SuccessCodes,
 		Prefix + "load-balancer-attributes":     s.attributes(refs),
 	}
 	if s.TLS != nil {
-		a[Prefix+"certificate-arn"] = refs.CertificateArn
+		a[Prefix+"certificate-arn"] = refs.certificateArn
 		a[Prefix+"ssl-redirect"] = "443"
 		a[Prefix+"ssl-policy"] = s.TLS.SSLPolicy
 	}
@@ -90,8 +93,8 @@ func (s Settings) Annotations(refs Refs) map[string]string {
 	// so turning WAF off would never detach it, and deleting the still-associated ACL fails
 	// (WAFAssociatedItemException). "none" detaches it before Pulumi deletes the ACL.
 	a[Prefix+"wafv2-acl-arn"] = NoWebACL
-	if s.WAF {
-		a[Prefix+"wafv2-acl-arn"] = refs.WebACLArn
+	if s.WAF != nil {
+		a[Prefix+"wafv2-acl-arn"] = refs.webACLArn
 	}
 	if s.DualStack {
 		a[Prefix+"ip-address-type"] = "dualstack"
@@ -109,14 +112,14 @@ func (s Settings) Annotations(refs Refs) map[string]string {
 }
 
 // attributes are the ALB attributes; each is explicit so that turning one off really does.
-func (s Settings) attributes(refs Refs) string {
+func (s Settings) attributes(refs refs) string {
 	attrs := map[string]string{
 		"routing.http.drop_invalid_header_fields.enabled": "true",
 		"deletion_protection.enabled":                     strconv.FormatBool(s.DeletionProtection),
 		"access_logs.s3.enabled":                          strconv.FormatBool(s.AccessLogs != nil),
 	}
 	if s.AccessLogs != nil {
-		attrs["access_logs.s3.bucket"] = refs.LogBucket
+		attrs["access_logs.s3.bucket"] = refs.logBucket
 		attrs["access_logs.s3.prefix"] = s.AccessLogs.Prefix
 	}
 	if s.IdleTimeoutSeconds > 0 {

@@ -22,8 +22,8 @@ import (
 	"github.com/mlops-retail/retail-api-edge/internal/slowstep"
 )
 
-// Validation bounds the wait for ACM to issue the certificate (the provider waits 75 minutes).
-var Validation = slowstep.Step{Timeout: "30m",
+// validationStep bounds the wait for ACM to issue the certificate (the provider waits 75 minutes).
+var validationStep = slowstep.Step{Timeout: "30m",
 	Check: "check that the validation CNAME records resolve publicly (the hosted zone must be the domain's delegated zone): " +
 		"`aws acm describe-certificate --certificate-arn <certificateArn> --query Certificate.DomainValidationOptions`"}
 
@@ -35,7 +35,6 @@ type Args struct {
 	Domain           string
 	AlternativeNames []string
 	ZoneID           string
-	AwsProvider      pulumi.ProviderResource
 }
 
 // Certificate is the validated certificate.
@@ -50,8 +49,8 @@ func (a *Args) validate() error {
 	switch {
 	case a == nil:
 		return errors.New("certificate: args are required")
-	case a.Domain == "" || a.ZoneID == "" || a.AwsProvider == nil:
-		return errors.New("certificate: Domain, ZoneID and AwsProvider are required")
+	case a.Domain == "" || a.ZoneID == "":
+		return errors.New("certificate: Domain and ZoneID are required")
 	}
 	return nil
 }
@@ -67,7 +66,8 @@ func (a *Args) ValidatedNames() []string {
 	return names
 }
 
-// NewCertificate registers the certificate, its validation records and the validation.
+// NewCertificate registers the certificate, its validation records and the validation. Pass the
+// AWS provider in opts; the children inherit it.
 func NewCertificate(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Certificate, error) {
 	if err := args.validate(); err != nil {
 		return nil, err
@@ -76,7 +76,7 @@ func NewCertificate(ctx *pulumi.Context, name string, args *Args, opts ...pulumi
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, err
 	}
-	child := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.AwsProvider)}
+	child := []pulumi.ResourceOption{pulumi.Parent(c)}
 	cert, err := acm.NewCertificate(ctx, name+"-cert", &acm.CertificateArgs{
 		DomainName:              pulumi.String(args.Domain),
 		SubjectAlternativeNames: pulumi.ToStringArray(args.AlternativeNames),
@@ -108,11 +108,11 @@ func NewCertificate(ctx *pulumi.Context, name string, args *Args, opts ...pulumi
 	}
 	validation, err := acm.NewCertificateValidation(ctx, name+"-validation", &acm.CertificateValidationArgs{
 		CertificateArn: cert.Arn, ValidationRecordFqdns: fqdns,
-	}, append(child, Validation.Option())...)
+	}, append(child, validationStep.Option())...)
 	if err != nil {
 		return nil, err
 	}
-	if err := Validation.Announce(ctx, validation); err != nil {
+	if err := validationStep.Announce(ctx, validation); err != nil {
 		return nil, err
 	}
 	c.CertificateArn, c.Ready = validation.CertificateArn, []pulumi.Resource{validation}

@@ -6,8 +6,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/mlops-retail/retail-api-edge/internal/plan"
 	"github.com/mlops-retail/retail-api-edge/internal/plantest"
+	"github.com/mlops-retail/retail-api-edge/internal/typetoken"
 )
 
 func TestValidatedNames(t *testing.T) {
@@ -23,7 +23,7 @@ func TestCertificate(t *testing.T) {
 		if err != nil {
 			return nil, err
 		}
-		c, err := NewCertificate(ctx, "api", &Args{Domain: "api.example.com", AlternativeNames: []string{"www.example.com"}, ZoneID: "Z1", AwsProvider: aws})
+		c, err := NewCertificate(ctx, "api", &Args{Domain: "api.example.com", AlternativeNames: []string{"www.example.com"}, ZoneID: "Z1"}, pulumi.Provider(aws))
 		if err != nil {
 			return nil, err
 		}
@@ -32,9 +32,9 @@ func TestCertificate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cert := p.Find(plan.CertificateToken)[0]
-	val := p.Find(plan.CertificateValidationToken)[0]
-	recs := p.Find(plan.RecordToken)
+	cert := p.Find(typetoken.Certificate)[0]
+	val := p.Find(typetoken.CertificateValidation)[0]
+	recs := p.Find(typetoken.Record)
 	if len(recs) != 2 {
 		t.Fatalf("want one validation record per name, got %d", len(recs))
 	}

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"strings"
 
+	awsprovider "github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	awseks "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -31,14 +32,13 @@ import (
 // TypeToken is the component's type, fixed for life.
 const TypeToken = "retail-api-edge:cluster:Cluster"
 
-// ELBRoleTag marks the subnets where internet-facing load balancers may be placed.
-const ELBRoleTag = "kubernetes.io/role/elb"
+// elbRoleTag marks the subnets where internet-facing load balancers may be placed.
+const elbRoleTag = "kubernetes.io/role/elb"
 
 // Args selects or describes the cluster.
 type Args struct {
-	Name        string
-	Region      string
-	AwsProvider pulumi.ProviderResource
+	Name   string
+	Region string
 	// Create makes a new cluster with pulumi-eks instead of looking one up.
 	Create bool
 	New    NewClusterArgs
@@ -51,7 +51,7 @@ type Args struct {
 	// Identity is the AWS profile and role the kubeconfig of a looked-up cluster authenticates with.
 	Identity Identity
 	// Kubeconfig (a path or the file's contents) reaches the cluster without looking it up; Name
-	// and VpcID are then taken as given, and AwsProvider is not used.
+	// and VpcID are then taken as given, and no AWS provider is used.
 	Kubeconfig string
 	// Context is Kubeconfig's context to use; empty means its current context.
 	Context string
@@ -92,9 +92,32 @@ type Cluster struct {
 	OIDCIssuer    pulumi.StringOutput  `pulumi:"oidcIssuer"`
 	// OIDCProviderArn is set with Args.NeedOIDC.
 	OIDCProviderArn pulumi.StringOutput `pulumi:"oidcProviderArn"`
+
+	// aws is the AWS provider from the component's options, which the pulumi-eks components need
+	// explicitly (see awsProviderIn).
+	aws *awsprovider.Provider
 }
 
-func (a *Args) validate() error {
+// awsProviderIn finds the AWS provider among a component's options. Custom children and invokes
+// inherit it through pulumi.Parent: the SDK merges the parent's providers into theirs
+// (pulumi/sdk/v3 go/pulumi/context.go at v3.274.1: registerResource and invokePackageRaw call
+// mergeProviders). A remote component (pulumi-eks's Cluster and ManagedNodeGroup) does not: getOpts
+// sends it only the providers in its own options, so those get it with pulumi.Providers.
+func awsProviderIn(opts []pulumi.ResourceOption) (*awsprovider.Provider, error) {
+	ro, err := pulumi.NewResourceOptions(opts...)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range ro.Providers { // pulumi.Provider adds to Providers too
+
+		if aws, ok := p.(*awsprovider.Provider); ok {
+			return aws, nil
+		}
+	}
+	return nil, nil
+}
+
+func (a *Args) validate(aws *awsprovider.Provider) error {
 	switch {
 	case a == nil:
 		return errors.New("cluster: args are required")
@@ -108,23 +131,27 @@ func (a *Args) validate() error {
 		return errors.New("cluster: a new cluster needs KubernetesVersion, InstanceType and AMIType")
 	case a.Kubeconfig != "" && (a.Create || a.NeedOIDC):
 		return errors.New("cluster: Kubeconfig reaches an existing cluster; Create and NeedOIDC need EKS")
-	case a.Kubeconfig == "" && a.AwsProvider == nil:
-		return errors.New("cluster: AwsProvider is required to look up or create the cluster")
+	case a.Kubeconfig == "" && aws == nil:
+		return errors.New("cluster: pass the AWS provider in opts (pulumi.Provider) to look up or create the cluster")
 	}
 	return nil
 }
 
-// NewCluster looks up or creates the cluster and registers the Kubernetes providers for it.
+// NewCluster looks up or creates the cluster and registers the Kubernetes providers for it. Pass
+// the AWS provider in opts (pulumi.Provider) unless Kubeconfig is set; the children inherit it.
 func NewCluster(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Cluster, error) {
-	if err := args.validate(); err != nil {
+	aws, err := awsProviderIn(opts)
+	if err != nil {
 		return nil, err
 	}
-	c := &Cluster{OIDCProviderArn: pulumi.String("").ToStringOutput()}
+	if err := args.validate(aws); err != nil {
+		return nil, err
+	}
+	c := &Cluster{OIDCProviderArn: pulumi.String("").ToStringOutput(), aws: aws}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, err
 	}
 	var kubeconfig pulumi.StringOutput
-	var err error
 	switch {
 	case args.Kubeconfig != "":
 		kubeconfig = c.supplied(args)
@@ -169,8 +196,7 @@ func InlineKubeconfig(kubeconfig string) bool {
 }
 
 func (c *Cluster) lookup(ctx *pulumi.Context, name string, args *Args) (pulumi.StringOutput, error) {
-	found, err := awseks.LookupCluster(ctx, &awseks.LookupClusterArgs{Name: args.Name},
-		pulumi.Provider(args.AwsProvider), pulumi.Parent(c))
+	found, err := awseks.LookupCluster(ctx, &awseks.LookupClusterArgs{Name: args.Name}, pulumi.Parent(c))
 	if err != nil {
 		return pulumi.StringOutput{}, fmt.Errorf("looking up EKS cluster %q in %s (is the name and aws:region right, "+
 			"and are AWS credentials set?): %w", args.Name, args.Region, err)
@@ -223,14 +249,13 @@ func (c *Cluster) existingOIDCProvider(ctx *pulumi.Context, name string, args *A
 	if args.CreateOIDCProvider {
 		p, err := iam.NewOpenIdConnectProvider(ctx, name+"-oidc", &iam.OpenIdConnectProviderArgs{
 			Url: pulumi.String(issuer), ClientIdLists: pulumi.ToStringArray([]string{"sts.amazonaws.com"}),
-		}, pulumi.Parent(c), pulumi.Provider(args.AwsProvider), pulumi.RetainOnDelete(true))
+		}, pulumi.Parent(c), pulumi.RetainOnDelete(true))
 		if err != nil {
 			return pulumi.StringOutput{}, err
 		}
 		return p.Arn, nil
 	}
-	found, err := iam.LookupOpenIdConnectProvider(ctx, &iam.LookupOpenIdConnectProviderArgs{Url: &issuer},
-		pulumi.Provider(args.AwsProvider), pulumi.Parent(c))
+	found, err := iam.LookupOpenIdConnectProvider(ctx, &iam.LookupOpenIdConnectProviderArgs{Url: &issuer}, pulumi.Parent(c))
 	if err != nil && !oidcNotFound(err) {
 		return pulumi.StringOutput{}, fmt.Errorf("looking up the IAM OIDC provider of EKS cluster %q (%s) failed; the caller "+
 			"needs iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider: %w", args.Name, issuer, err)
@@ -260,18 +285,17 @@ func oidcNotFound(err error) bool { return strings.Contains(err.Error(), "couldn
 
 func (c *Cluster) create(ctx *pulumi.Context, name string, args *Args) (pulumi.StringOutput, error) {
 	n := args.New
-	aws := []pulumi.InvokeOption{pulumi.Provider(args.AwsProvider), pulumi.Parent(c)}
-	vpcID, subnets, err := network(ctx, n, aws)
+	vpcID, subnets, err := network(ctx, n, pulumi.Parent(c))
 	if err != nil {
 		return pulumi.StringOutput{}, err
 	}
-	child := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.AwsProvider)}
+	child := []pulumi.ResourceOption{pulumi.Parent(c)}
 	var tags []pulumi.Resource
 	for i, subnet := range subnets {
 		// Named by the subnet; before, by position: the alias keeps existing stacks' tags.
 		old := pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String(fmt.Sprintf("%s-elb-subnet-%d", name, i))}})
 		t, err := ec2.NewTag(ctx, name+"-elb-"+subnet, &ec2.TagArgs{
-			ResourceId: pulumi.String(subnet), Key: pulumi.String(ELBRoleTag), Value: pulumi.String("1"),
+			ResourceId: pulumi.String(subnet), Key: pulumi.String(elbRoleTag), Value: pulumi.String("1"),
 		}, append(child, old)...)
 		if err != nil {
 			return pulumi.StringOutput{}, err
@@ -296,7 +320,7 @@ func (c *Cluster) create(ctx *pulumi.Context, name string, args *Args) (pulumi.S
 			ProfileName: optional(args.Identity.Profile), RoleArn: optional(args.Identity.RoleArn),
 		},
 		Tags: pulumi.ToStringMap(n.Tags),
-	}, pulumi.Parent(c), pulumi.Providers(args.AwsProvider), pulumi.DependsOn(tags))
+	}, pulumi.Parent(c), pulumi.Providers(c.aws), pulumi.DependsOn(tags))
 	if err != nil {
 		return pulumi.StringOutput{}, err
 	}
@@ -312,7 +336,7 @@ func (c *Cluster) create(ctx *pulumi.Context, name string, args *Args) (pulumi.S
 		// pulumi-eks then makes the node group's launch template, with the metadata options set.
 		EnableIMDSv2: pulumi.BoolRef(true),
 		Tags:         pulumi.ToStringMap(n.Tags),
-	}, pulumi.Parent(c), pulumi.Providers(args.AwsProvider), pulumi.DependsOn(attached))
+	}, pulumi.Parent(c), pulumi.Providers(c.aws), pulumi.DependsOn(attached))
 	if err != nil {
 		return pulumi.StringOutput{}, err
 	}
@@ -340,7 +364,7 @@ var nodePolicies = []string{"AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy",
 // nodeRole is the managed node group's role, with its policies attached (what the group must
 // wait for).
 func (c *Cluster) nodeRole(ctx *pulumi.Context, name string, args *Args) (*iam.Role, []pulumi.Resource, error) {
-	child := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.AwsProvider)}
+	child := []pulumi.ResourceOption{pulumi.Parent(c)}
 	role, err := iam.NewRole(ctx, name+"-node-role", &iam.RoleArgs{
 		Name: optional(args.New.NodeRoleName),
 		AssumeRolePolicy: pulumi.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow",` +
@@ -377,7 +401,7 @@ func (c *Cluster) addons(ctx *pulumi.Context, name string, args *Args, cl *eks.C
 			ClusterName: pulumi.String(args.Name), AddonName: pulumi.String(addon),
 			ResolveConflictsOnCreate: pulumi.String("OVERWRITE"), ResolveConflictsOnUpdate: pulumi.String("PRESERVE"),
 			Tags: pulumi.ToStringMap(args.New.Tags),
-		}, pulumi.Parent(c), pulumi.Provider(args.AwsProvider), pulumi.DependsOn(deps))
+		}, pulumi.Parent(c), pulumi.DependsOn(deps))
 		if err != nil {
 			return err
 		}
@@ -394,7 +418,7 @@ func optional(s string) pulumi.StringPtrInput {
 }
 
 // network returns the VPC and public subnets for a new cluster: configured, or the defaults.
-func network(ctx *pulumi.Context, n NewClusterArgs, opts []pulumi.InvokeOption) (string, []string, error) {
+func network(ctx *pulumi.Context, n NewClusterArgs, opts ...pulumi.InvokeOption) (string, []string, error) {
 	vpcID, subnets := n.VpcID, n.PublicSubnetIDs
 	if vpcID == "" {
 		vpc, err := ec2.LookupVpc(ctx, &ec2.LookupVpcArgs{Default: pulumi.BoolRef(true)}, opts...)

@@ -12,13 +12,13 @@ import (
 	"github.com/mlops-retail/retail-api-edge/internal/fielderr"
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
 	"github.com/mlops-retail/retail-api-edge/internal/plantest"
+	"github.com/mlops-retail/retail-api-edge/internal/typetoken"
 )
 
 func planCluster(t *testing.T, args *Args) *plan.Plan {
 	t.Helper()
 	p, err := plantest.RunWithAWS(func(ctx *pulumi.Context, aws pulumi.ProviderResource) (pulumi.Map, error) {
-		args.AwsProvider = aws
-		c, err := NewCluster(ctx, "cluster", args)
+		c, err := NewCluster(ctx, "cluster", args, pulumi.Provider(aws))
 		if err != nil {
 			return nil, err
 		}
@@ -46,6 +46,9 @@ func providers(t *testing.T, p *plan.Plan) (strict, adopt plan.Resource) {
 	return strict, adopt
 }
 
+// awsURN is the explicit AWS provider's URN in a component test's plan.
+func awsURN(p *plan.Plan) string { return p.Find("pulumi:providers:aws")[0].URN }
+
 func TestExistingCluster(t *testing.T) {
 	p := planCluster(t, &Args{Name: "mlops-retail-cluster", Region: "eu-west-1"})
 	comp := p.Find(TypeToken)[0]
@@ -64,7 +67,7 @@ func TestExistingCluster(t *testing.T) {
 		{"only the adopting provider upserts", strict.Value("upsertExistingObjects") == nil && adopt.Value("upsertExistingObjects") == true},
 		{"both providers use the same kubeconfig", strict.Value("kubeconfig") == adopt.Value("kubeconfig")},
 		{"token from aws eks get-token", exec["command"] == "aws" && args == "eks get-token --cluster-name mlops-retail-cluster --region eu-west-1 --output json"},
-		{"no cluster is created", len(p.Find(plan.EKSClusterToken)) == 0 && len(p.Find(plan.TagToken)) == 0},
+		{"no cluster is created", len(p.Find(typetoken.EKSCluster)) == 0 && len(p.Find(typetoken.Tag)) == 0},
 		{"VPC from the cluster", p.Outputs["vpcId"].Value == plan.VpcID},
 		{"OIDC issuer from the cluster", strings.HasPrefix(p.Outputs["oidcIssuer"].Value.(string), "https://oidc.eks.")},
 	}
@@ -81,8 +84,8 @@ func TestNewCluster(t *testing.T) {
 		Tags: map[string]string{"owner": "me"},
 	}})
 	comp := p.Find(TypeToken)[0]
-	eks := p.Find(plan.EKSClusterToken)
-	tags := p.Find(plan.TagToken)
+	eks := p.Find(typetoken.EKSCluster)
+	tags := p.Find(typetoken.Tag)
 	if len(eks) != 1 || len(tags) != len(plan.SubnetIDs) {
 		t.Fatalf("want one EKS cluster and one tag per default subnet, got %d and %d", len(eks), len(tags))
 	}
@@ -90,7 +93,7 @@ func TestNewCluster(t *testing.T) {
 	var tagged []string
 	for _, tag := range tags {
 		tagged = append(tagged, tag.Value("resourceId").(string))
-		if tag.Value("key") != ELBRoleTag || tag.Value("value") != "1" || tag.Parent != comp.URN {
+		if tag.Value("key") != elbRoleTag || tag.Value("value") != "1" || tag.Parent != comp.URN {
 			t.Errorf("subnet tag %s: %v", tag.Name, tag.Inputs)
 		}
 		if !slices.Contains(c.Dependencies, tag.URN) {
@@ -103,6 +106,10 @@ func TestNewCluster(t *testing.T) {
 		ok   bool
 	}{
 		{"cluster is a child of the component", c.Parent == comp.URN && c.Name == "cluster-eks"},
+		// Remote components get only the providers their own registration names, not the parent's.
+		{"pulumi-eks components get the AWS provider", c.Providers["aws"] == awsURN(p) &&
+			p.Find("eks:index:ManagedNodeGroup")[0].Providers["aws"] == awsURN(p)},
+		{"AWS children inherit the component's provider", tags[0].Provider == awsURN(p)},
 		{"OIDC provider for IRSA", c.Value("createOidcProvider") == true},
 		{"name and version", c.Value("name") == "demo-cluster" && c.Value("version") == "1.35"},
 		// pulumi-eks v2's default node group uses a launch configuration and the AL2 AMI.
@@ -131,13 +138,13 @@ func TestNewCluster(t *testing.T) {
 // after the nodes.
 func checkNodes(t *testing.T, p *plan.Plan, c plan.Resource) {
 	t.Helper()
-	groups, roles := p.Find("eks:index:ManagedNodeGroup"), p.Find(plan.RoleToken)
+	groups, roles := p.Find("eks:index:ManagedNodeGroup"), p.Find(typetoken.Role)
 	if len(groups) != 1 || len(roles) != 1 {
 		t.Fatalf("want one managed node group and one role, got %d and %d", len(groups), len(roles))
 	}
 	ng, role := groups[0], roles[0]
 	var policies []string
-	for _, a := range p.Find(plan.RolePolicyAttachmentToken) {
+	for _, a := range p.Find(typetoken.RolePolicyAttachment) {
 		policies = append(policies, a.Value("policyArn").(string))
 		if !slices.Contains(ng.Dependencies, a.URN) {
 			t.Errorf("the node group must wait for %s", a.Name)
@@ -194,7 +201,7 @@ func TestInvalidArgs(t *testing.T) {
 			if err == nil {
 				t.Fatal("want an error")
 			}
-			if len(p.Find(plan.EKSClusterToken)) != 0 || len(p.Find("pulumi:providers:kubernetes")) != 0 {
+			if len(p.Find(typetoken.EKSCluster)) != 0 || len(p.Find("pulumi:providers:kubernetes")) != 0 {
 				t.Error("nothing may be created from invalid args")
 			}
 		})
@@ -223,9 +230,9 @@ func TestErrorsNameTheArgThatFixesThem(t *testing.T) {
 		failing string
 		want    string
 	}{
-		{"no IAM OIDC provider", existing, plan.GetOIDCProviderToken, "CreateOIDCProvider"},
-		{"no default VPC", created, plan.GetVpcToken, "VpcID"},
-		{"no default subnets", created, plan.GetSubnetsToken, "PublicSubnetIDs"},
+		{"no IAM OIDC provider", existing, typetoken.GetOIDCProvider, "CreateOIDCProvider"},
+		{"no default VPC", created, typetoken.GetVpc, "VpcID"},
+		{"no default subnets", created, typetoken.GetSubnets, "PublicSubnetIDs"},
 		{"one subnet", &Args{Name: "x", Region: "us-east-1", Create: true, New: oneSubnet}, "", "PublicSubnetIDs"},
 	}
 	for _, tt := range tests {
@@ -239,8 +246,7 @@ func TestErrorsNameTheArgThatFixesThem(t *testing.T) {
 						return nil, err
 					}
 					a := *tt.args
-					a.AwsProvider = aws
-					_, err = NewCluster(ctx, "c", &a)
+					_, err = NewCluster(ctx, "c", &a, pulumi.Provider(aws))
 					return nil, err
 				})
 			if got := fielderr.Fields(err); !slices.Equal(got, []string{tt.want}) {

@@ -24,7 +24,6 @@ type Args struct {
 	Target       pulumi.StringInput
 	TargetZoneID string
 	IPv6         bool
-	AwsProvider  pulumi.ProviderResource
 }
 
 // Alias is the component.
@@ -34,10 +33,10 @@ type Alias struct {
 	Fqdn pulumi.StringOutput `pulumi:"fqdn"`
 }
 
-// NewAlias registers the alias records.
+// NewAlias registers the alias records. Pass the AWS provider in opts; the records inherit it.
 func NewAlias(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Alias, error) {
-	if args == nil || args.ZoneID == "" || args.Name == "" || args.Target == nil || args.TargetZoneID == "" || args.AwsProvider == nil {
-		return nil, errors.New("dnsalias: ZoneID, Name, Target, TargetZoneID and AwsProvider are required")
+	if args == nil || args.ZoneID == "" || args.Name == "" || args.Target == nil || args.TargetZoneID == "" {
+		return nil, errors.New("dnsalias: ZoneID, Name, Target and TargetZoneID are required")
 	}
 	a := &Alias{}
 	if err := ctx.RegisterComponentResource(TypeToken, name, a, opts...); err != nil {
@@ -57,7 +56,7 @@ func NewAlias(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Resou
 				ZoneId:               pulumi.String(args.TargetZoneID),
 				EvaluateTargetHealth: pulumi.Bool(true),
 			}},
-		}, pulumi.Parent(a), pulumi.Provider(args.AwsProvider))
+		}, pulumi.Parent(a))
 		if err != nil {
 			return nil, err
 		}

@@ -5,8 +5,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/mlops-retail/retail-api-edge/internal/plan"
 	"github.com/mlops-retail/retail-api-edge/internal/plantest"
+	"github.com/mlops-retail/retail-api-edge/internal/typetoken"
 )
 
 func TestAlias(t *testing.T) {
@@ -17,13 +17,13 @@ func TestAlias(t *testing.T) {
 				return nil, err
 			}
 			_, err = NewAlias(ctx, "api", &Args{ZoneID: "Z1", Name: "api.example.com",
-				Target: pulumi.String("alb.example.elb.amazonaws.com"), TargetZoneID: "ZALB", IPv6: ipv6, AwsProvider: aws})
+				Target: pulumi.String("alb.example.elb.amazonaws.com"), TargetZoneID: "ZALB", IPv6: ipv6}, pulumi.Provider(aws))
 			return nil, err
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		recs := p.Find(plan.RecordToken)
+		recs := p.Find(typetoken.Record)
 		want := map[bool]int{false: 1, true: 2}[ipv6]
 		if len(recs) != want {
 			t.Fatalf("ipv6=%v: want %d records, got %d", ipv6, want, len(recs))

@@ -23,8 +23,8 @@ import (
 // TypeToken is the component's type, fixed for life.
 const TypeToken = "retail-api-edge:irsa:Role"
 
-// Audience is the token audience EKS pod identity webhooks request.
-const Audience = "sts.amazonaws.com"
+// audience is the token audience EKS pod identity webhooks request.
+const audience = "sts.amazonaws.com"
 
 // Args describe who may assume the role and what it may do.
 type Args struct {
@@ -41,7 +41,6 @@ type Args struct {
 	// PermissionsBoundary is the ARN of the managed policy set as the role's permissions boundary
 	// ("": none): what the role may do is then at most what the boundary allows.
 	PermissionsBoundary string
-	AwsProvider         pulumi.ProviderResource
 }
 
 // Policy is a managed policy to attach. Key names the attachment (its identity, e.g. the policy's
@@ -70,8 +69,6 @@ func (a *Args) validate() error {
 		return errors.New("irsa: OIDCProviderArn and OIDCIssuer are required")
 	case a.Namespace == "" || a.ServiceAccount == "":
 		return errors.New("irsa: Namespace and ServiceAccount are required")
-	case a.AwsProvider == nil:
-		return errors.New("irsa: AwsProvider is required (one explicit provider, never the ambient one)")
 	}
 	keys := map[string]bool{}
 	for _, p := range a.Policies {
@@ -83,7 +80,8 @@ func (a *Args) validate() error {
 	return nil
 }
 
-// NewRole registers the role and its policy attachments.
+// NewRole registers the role and its policy attachments. Pass the AWS provider in opts
+// (pulumi.Provider); the children inherit it.
 func NewRole(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Role, error) {
 	if err := args.validate(); err != nil {
 		return nil, err
@@ -92,9 +90,9 @@ func NewRole(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Resour
 	if err := ctx.RegisterComponentResource(TypeToken, name, r, opts...); err != nil {
 		return nil, err
 	}
-	child := []pulumi.ResourceOption{pulumi.Parent(r), pulumi.Provider(args.AwsProvider)}
+	child := []pulumi.ResourceOption{pulumi.Parent(r)}
 	trust := pulumi.All(args.OIDCProviderArn, args.OIDCIssuer).ApplyT(func(v []any) (string, error) {
-		return TrustPolicy(v[0].(string), v[1].(string), args.Namespace, args.ServiceAccount)
+		return trustPolicy(v[0].(string), v[1].(string), args.Namespace, args.ServiceAccount)
 	}).(pulumi.StringOutput)
 	role, err := iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
 		Name:                Optional(args.RoleName),
@@ -136,9 +134,9 @@ func (a *Args) description() string {
 	return fmt.Sprintf("IRSA role for service account %s/%s", a.Namespace, a.ServiceAccount)
 }
 
-// TrustPolicy lets exactly one service account assume the role: both the subject and the
+// trustPolicy lets exactly one service account assume the role: both the subject and the
 // audience of its projected token must match.
-func TrustPolicy(providerArn, issuerURL, namespace, serviceAccount string) (string, error) {
+func trustPolicy(providerArn, issuerURL, namespace, serviceAccount string) (string, error) {
 	issuer := strings.TrimPrefix(issuerURL, "https://")
 	if issuer == "" || providerArn == "" {
 		return "", errors.New("irsa: the cluster has no OIDC issuer")
@@ -151,7 +149,7 @@ func TrustPolicy(providerArn, issuerURL, namespace, serviceAccount string) (stri
 			"Action":    "sts:AssumeRoleWithWebIdentity",
 			"Condition": map[string]any{"StringEquals": map[string]any{
 				issuer + ":sub": fmt.Sprintf("system:serviceaccount:%s:%s", namespace, serviceAccount),
-				issuer + ":aud": Audience,
+				issuer + ":aud": audience,
 			}},
 		}},
 	}

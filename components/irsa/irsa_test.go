@@ -7,8 +7,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/mlops-retail/retail-api-edge/internal/plan"
 	"github.com/mlops-retail/retail-api-edge/internal/plantest"
+	"github.com/mlops-retail/retail-api-edge/internal/typetoken"
 )
 
 const (
@@ -26,7 +26,7 @@ type trustDoc struct {
 }
 
 func TestTrustPolicy(t *testing.T) {
-	raw, err := TrustPolicy(providerArn, issuer, "kube-system", "aws-load-balancer-controller")
+	raw, err := trustPolicy(providerArn, issuer, "kube-system", "aws-load-balancer-controller")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func TestTrustPolicy(t *testing.T) {
 		{"federated principal is the cluster's OIDC provider", s.Principal["Federated"], providerArn},
 		{"web identity", s.Action, "sts:AssumeRoleWithWebIdentity"},
 		{"subject is exactly one service account", eq["oidc.eks.us-east-1.amazonaws.com/id/ABC:sub"], "system:serviceaccount:kube-system:aws-load-balancer-controller"},
-		{"audience is STS", eq["oidc.eks.us-east-1.amazonaws.com/id/ABC:aud"], Audience},
+		{"audience is STS", eq["oidc.eks.us-east-1.amazonaws.com/id/ABC:aud"], audience},
 	}
 	for _, tt := range tests {
 		if tt.got != tt.want {
@@ -60,7 +60,7 @@ func TestTrustPolicy(t *testing.T) {
 }
 
 func TestTrustPolicyNeedsAnIssuer(t *testing.T) {
-	if _, err := TrustPolicy(providerArn, "", "ns", "sa"); err == nil {
+	if _, err := trustPolicy(providerArn, "", "ns", "sa"); err == nil {
 		t.Fatal("a role without an issuer would trust nobody: want an error")
 	}
 }
@@ -72,11 +72,10 @@ func TestRoleComponent(t *testing.T) {
 			return nil, err
 		}
 		r, err := NewRole(ctx, "ctrl", &Args{
-			AwsProvider:     aws,
 			OIDCProviderArn: pulumi.String(providerArn), OIDCIssuer: pulumi.String(issuer),
 			Namespace: "kube-system", ServiceAccount: "sa",
 			Policies: []Policy{{Key: "a", Arn: pulumi.String("arn:aws:iam::aws:policy/A")}, {Key: "b", Arn: pulumi.String("arn:aws:iam::aws:policy/B")}},
-		})
+		}, pulumi.Provider(aws))
 		if err != nil {
 			return nil, err
 		}
@@ -86,8 +85,8 @@ func TestRoleComponent(t *testing.T) {
 		t.Fatal(err)
 	}
 	comp := p.Find(TypeToken)[0]
-	roles := p.Find(plan.RoleToken)
-	atts := p.Find(plan.RolePolicyAttachmentToken)
+	roles := p.Find(typetoken.Role)
+	atts := p.Find(typetoken.RolePolicyAttachment)
 	if len(roles) != 1 || len(atts) != 2 {
 		t.Fatalf("want one role and two attachments, got %d and %d", len(roles), len(atts))
 	}

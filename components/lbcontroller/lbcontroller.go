@@ -4,13 +4,14 @@
 //
 // Inputs (Args): cluster name, region, VPC, OIDC provider (or an existing role), chart source and
 // version, replicas, default TLS policy.
-// Outputs: RoleArn, Release (depend on it: its webhook answers once it is created).
+// Outputs: RoleArn, Ready (the release: depend on it, its webhook answers once it is created).
 // Creates: `aws:iam/policy:Policy` and `retail-api-edge:irsa:Role` (role + attachment) unless
 // RoleArn is given, `kubernetes:core/v1:ServiceAccount`, `kubernetes:helm.sh/v3:Release`.
 package lbcontroller
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
@@ -26,19 +27,21 @@ import (
 // TypeToken is the component's type, fixed for life.
 const TypeToken = "retail-api-edge:lbcontroller:Controller"
 
-// Install bounds the release: Helm waits (timeout) for the controller to be ready, and the engine
-// a little longer.
-var Install = slowstep.Step{Timeout: "15m", Delete: "10m",
-	Check: "check `kubectl -n kube-system rollout status deploy/aws-load-balancer-controller` and its logs " +
-		"(AccessDenied: the IRSA role; image pulls; nodes must accept TCP 9443 from the control plane)"}
+// install bounds the release in namespace: Helm waits (timeout) for the controller to be ready,
+// and the engine a little longer.
+func install(namespace string) slowstep.Step {
+	return slowstep.Step{Timeout: "15m", Delete: "10m",
+		Check: fmt.Sprintf("check `kubectl -n %s rollout status deploy/%s` and its logs (AccessDenied: the IRSA role; "+
+			"image pulls; nodes must accept TCP 9443 from the control plane)", namespace, ReleaseName)}
+}
 
 // RoleArnAnnotation tells the EKS pod identity webhook which role the pods may assume.
 const RoleArnAnnotation = "eks.amazonaws.com/role-arn"
 
-// RolePodAnnotation carries the role on the controller's pods (chart value podAnnotations), so
+// rolePodAnnotation carries the role on the controller's pods (chart value podAnnotations), so
 // that a new role restarts them (eks-charts stable/aws-load-balancer-controller values.yaml
 // podAnnotations, rendered on the pod template by templates/deployment.yaml).
-const RolePodAnnotation = "retail-api-edge.mlops.io/controller-role"
+const rolePodAnnotation = "retail-api-edge.mlops.io/controller-role"
 
 // Args configure the controller.
 type Args struct {
@@ -50,7 +53,7 @@ type Args struct {
 	OIDCProviderArn pulumi.StringInput
 	OIDCIssuer      pulumi.StringInput
 	// RoleArn is an existing role for the service account; the policy and IRSA role are then not
-	// created, and AwsProvider is not needed.
+	// created, and no AWS provider is needed.
 	RoleArn string
 	// RoleName is the IRSA role's exact name and PolicyNamePrefix the start of its policy's name
 	// (AWS appends a unique suffix, so a policy that must be replaced, as a new description
@@ -67,9 +70,6 @@ type Args struct {
 	Replicas                        int
 	DefaultSSLPolicy                string
 
-	AwsProvider pulumi.ProviderResource
-	// KubernetesProvider is the strict provider for the service account and the release.
-	KubernetesProvider pulumi.ProviderResource
 	// Annotations go on the service account and the controller's Deployment (the stack's ownership
 	// marker, say).
 	Annotations map[string]string
@@ -97,15 +97,15 @@ func (a *Args) validate() error {
 		// The chart renders its PodDisruptionBudget only above one replica, and with one a node
 		// drain takes the webhook down, which rejects every Service create (failurePolicy Fail).
 		return errors.New("lbcontroller: Replicas must be at least 2")
-	case a.KubernetesProvider == nil:
-		return errors.New("lbcontroller: KubernetesProvider is required")
-	case a.RoleArn == "" && (a.AwsProvider == nil || a.OIDCProviderArn == nil || a.OIDCIssuer == nil):
-		return errors.New("lbcontroller: AwsProvider, OIDCProviderArn and OIDCIssuer are required to create the role (or give RoleArn)")
+	case a.RoleArn == "" && (a.OIDCProviderArn == nil || a.OIDCIssuer == nil):
+		return errors.New("lbcontroller: OIDCProviderArn and OIDCIssuer are required to create the role (or give RoleArn)")
 	}
 	return nil
 }
 
-// NewController registers the policy, role, service account and release, in that order.
+// NewController registers the policy, role, service account and release, in that order. Pass the
+// providers in opts: pulumi.Providers(aws, k8s), the Kubernetes one strict (no upsert); without
+// RoleArn the AWS one is needed too. The children inherit them.
 func NewController(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Controller, error) {
 	if err := args.validate(); err != nil {
 		return nil, err
@@ -118,7 +118,7 @@ func NewController(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.
 	if err != nil {
 		return nil, err
 	}
-	k8s := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.KubernetesProvider)}
+	child := []pulumi.ResourceOption{pulumi.Parent(c)}
 	sa, err := corev1.NewServiceAccount(ctx, name+"-sa", &corev1.ServiceAccountArgs{
 		Metadata: metav1.ObjectMetaArgs{
 			Name:        pulumi.String(args.ServiceAccount),
@@ -126,19 +126,20 @@ func NewController(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.
 			Annotations: args.serviceAccountAnnotations(roleArn),
 			Labels:      pulumi.StringMap{"app.kubernetes.io/name": pulumi.String("aws-load-balancer-controller")},
 		},
-	}, k8s...)
+	}, child...)
 	if err != nil {
 		return nil, err
 	}
 	// The release needs the role with its policy attached and the annotated service account,
 	// and on destroy it must outlive every Ingress (they depend on it) so finalizers are removed.
 	deps := append([]pulumi.Resource{sa}, ready...)
+	step := install(args.Namespace)
 	release, err := helmres.NewRelease(ctx, name+"-release", args.releaseArgs(roleArn),
-		append(k8s, pulumi.DependsOn(deps), Install.Option())...)
+		append(child, pulumi.DependsOn(deps), step.Option())...)
 	if err != nil {
 		return nil, err
 	}
-	if err := Install.Announce(ctx, release); err != nil {
+	if err := step.Announce(ctx, release); err != nil {
 		return nil, err
 	}
 	c.RoleArn, c.Ready = roleArn, []pulumi.Resource{release}
@@ -153,16 +154,16 @@ func (c *Controller) role(ctx *pulumi.Context, name string, args *Args) (pulumi.
 	}
 	policy, err := iam.NewPolicy(ctx, name+"-policy", &iam.PolicyArgs{
 		NamePrefix:  irsa.Optional(args.PolicyNamePrefix),
-		Policy:      pulumi.String(ControllerPolicy(args.Partition).JSON()),
+		Policy:      pulumi.String(controllerPolicy(args.Partition).JSON()),
 		Description: pulumi.String("AWS Load Balancer Controller " + PolicyVersion + " for cluster " + args.ClusterName),
-	}, pulumi.Parent(c), pulumi.Provider(args.AwsProvider))
+	}, pulumi.Parent(c))
 	if err != nil {
 		return pulumi.StringOutput{}, nil, err
 	}
 	role, err := irsa.NewRole(ctx, name+"-irsa", &irsa.Args{
 		OIDCProviderArn: args.OIDCProviderArn, OIDCIssuer: args.OIDCIssuer,
 		Namespace: args.Namespace, ServiceAccount: args.ServiceAccount,
-		Policies: []irsa.Policy{{Key: "lbc-policy", Arn: policy.Arn}}, AwsProvider: args.AwsProvider,
+		Policies: []irsa.Policy{{Key: "lbc-policy", Arn: policy.Arn}},
 		RoleName: args.RoleName, PermissionsBoundary: args.PermissionsBoundary,
 	}, pulumi.Parent(c))
 	if err != nil {
@@ -176,7 +177,7 @@ func (a *Args) releaseArgs(roleArn pulumi.StringOutput) *helmres.ReleaseArgs {
 	// IRSA gives a pod its role when the pod is created (the EKS pod identity webhook injects
 	// AWS_ROLE_ARN), so pods that outlive a role replacement keep assuming the deleted one. The
 	// role in a pod annotation rolls the Deployment whenever the role changes.
-	values["podAnnotations"] = pulumi.StringMap{RolePodAnnotation: roleArn}
+	values["podAnnotations"] = pulumi.StringMap{rolePodAnnotation: roleArn}
 	r := &helmres.ReleaseArgs{
 		Name:          pulumi.String(a.releaseName()),
 		Chart:         pulumi.String(a.Chart),

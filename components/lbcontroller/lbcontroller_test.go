@@ -8,9 +8,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/mlops-retail/retail-api-edge/components/irsa"
-	"github.com/mlops-retail/retail-api-edge/internal/helmres"
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
 	"github.com/mlops-retail/retail-api-edge/internal/plantest"
+	"github.com/mlops-retail/retail-api-edge/internal/typetoken"
 )
 
 type fakeProvider struct{ pulumi.ProviderResourceState }
@@ -32,12 +32,11 @@ func planController(t *testing.T, mutate func(*Args)) *plan.Plan {
 			Namespace:       "kube-system", ServiceAccount: "aws-load-balancer-controller",
 			Chart: "aws-load-balancer-controller", ChartVersion: "3.5.0", Repository: "https://aws.github.io/eks-charts",
 			Replicas: 2, DefaultSSLPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
-			AwsProvider: &aws, KubernetesProvider: &k8s,
 		}
 		if mutate != nil {
 			mutate(args)
 		}
-		c, err := NewController(ctx, "lb-controller", args)
+		c, err := NewController(ctx, "lb-controller", args, pulumi.Providers(&aws, &k8s))
 		if err != nil {
 			return nil, err
 		}
@@ -61,16 +60,16 @@ func one(t *testing.T, p *plan.Plan, typ string) plan.Resource {
 func TestController(t *testing.T) {
 	p := planController(t, nil)
 	comp := one(t, p, TypeToken)
-	policy := one(t, p, plan.PolicyToken)
-	role := one(t, p, plan.RoleToken)
-	att := one(t, p, plan.RolePolicyAttachmentToken)
+	policy := one(t, p, typetoken.Policy)
+	role := one(t, p, typetoken.Role)
+	att := one(t, p, typetoken.RolePolicyAttachment)
 	sa := one(t, p, "kubernetes:core/v1:ServiceAccount")
-	rel := one(t, p, helmres.Token)
+	rel := one(t, p, typetoken.HelmRelease)
 	checks := []struct {
 		name string
 		ok   bool
 	}{
-		{"policy is the official document", policy.Value("policy") == ControllerPolicy("aws").JSON()},
+		{"policy is the official document", policy.Value("policy") == controllerPolicy("aws").JSON()},
 		{"policy attached to the role", att.Value("policyArn") == "arn:aws:iam::123456789012:policy/lb-controller-policy-example"},
 		{"role trusts the controller's service account", strings.Contains(role.Value("assumeRolePolicy").(string),
 			"system:serviceaccount:kube-system:aws-load-balancer-controller")},
@@ -92,7 +91,7 @@ func TestController(t *testing.T) {
 		// controller's class (internal NLB), other stacks' and teams' included.
 		{"values: Service mutator off", rel.Value("values", "enableServiceMutatorWebhook") == false},
 		// IRSA injects the role at pod creation: a replaced role must restart the pods.
-		{"values: the role on the pods", rel.Value("values", "podAnnotations", RolePodAnnotation) ==
+		{"values: the role on the pods", rel.Value("values", "podAnnotations", rolePodAnnotation) ==
 			"arn:aws:iam::123456789012:role/lb-controller-irsa-role-example"},
 		{"values: PDB, one pod down at a time", rel.Value("values", "podDisruptionBudget", "maxUnavailable") == float64(1)},
 		{"values: spread across zones, matching the chart's selector labels", spreadsByZone(rel.Value("values", "topologySpreadConstraints"))},
@@ -112,8 +111,8 @@ func TestController(t *testing.T) {
 // attachment and the service account, so the controller can clean up load balancers on its way out.
 func TestReleaseDestroyOrder(t *testing.T) {
 	p := planController(t, nil)
-	rel := one(t, p, helmres.Token)
-	for _, typ := range []string{plan.RoleToken, plan.RolePolicyAttachmentToken, "kubernetes:core/v1:ServiceAccount"} {
+	rel := one(t, p, typetoken.HelmRelease)
+	for _, typ := range []string{typetoken.Role, typetoken.RolePolicyAttachment, "kubernetes:core/v1:ServiceAccount"} {
 		if dep := one(t, p, typ); !slices.Contains(rel.Dependencies, dep.URN) {
 			t.Errorf("the release must depend on %s (%s)", typ, dep.URN)
 		}
@@ -122,7 +121,7 @@ func TestReleaseDestroyOrder(t *testing.T) {
 
 func TestLocalChart(t *testing.T) {
 	p := planController(t, func(a *Args) { a.Chart, a.Repository = "./charts/aws-load-balancer-controller", "" })
-	if rel := one(t, p, helmres.Token); rel.Value("repositoryOpts") != nil || rel.Value("chart") != "./charts/aws-load-balancer-controller" {
+	if rel := one(t, p, typetoken.HelmRelease); rel.Value("repositoryOpts") != nil || rel.Value("chart") != "./charts/aws-load-balancer-controller" {
 		t.Errorf("a local chart needs no repository: %v", rel.Inputs)
 	}
 }
@@ -138,4 +137,13 @@ func spreadsByZone(v any) bool {
 	labels, _ := c["labelSelector"].(map[string]any)["matchLabels"].(map[string]any)
 	return c["topologyKey"] == "topology.kubernetes.io/zone" && c["maxSkew"] == float64(1) &&
 		labels["app.kubernetes.io/name"] == "aws-load-balancer-controller" && labels["app.kubernetes.io/instance"] == "aws-load-balancer-controller"
+}
+
+// The slow-release hint points at the namespace the controller is installed in.
+func TestInstallHintNamesTheNamespace(t *testing.T) {
+	for _, ns := range []string{"kube-system", "lb-system"} {
+		if hint := install(ns).Check; !strings.Contains(hint, "kubectl -n "+ns+" rollout status deploy/"+ReleaseName) {
+			t.Errorf("namespace %s: hint %q", ns, hint)
+		}
+	}
 }

@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-// PolicyVersion is the controller release whose IAM policy ControllerPolicy reproduces
+// PolicyVersion is the controller release whose IAM policy controllerPolicy reproduces
 // (docs/install/iam_policy.json at that tag of kubernetes-sigs/aws-load-balancer-controller).
 // A test pins the document's digest, so an edit that drifts from it fails.
 const PolicyVersion = "v3.5.0"
@@ -13,9 +13,9 @@ const PolicyVersion = "v3.5.0"
 // Tag keys the controller puts on what it creates; the policy only lets it change or delete
 // resources carrying them.
 const (
-	ClusterTagKey = "elbv2.k8s.aws/cluster"
-	requestTag    = "aws:RequestTag/" + ClusterTagKey
-	resourceTag   = "aws:ResourceTag/" + ClusterTagKey
+	clusterTagKey = "elbv2.k8s.aws/cluster"
+	requestTag    = "aws:RequestTag/" + clusterTagKey
+	resourceTag   = "aws:ResourceTag/" + clusterTagKey
 )
 
 // Statement is one IAM policy statement.
@@ -26,14 +26,14 @@ type Statement struct {
 	Condition map[string]map[string]any `json:"Condition,omitempty"`
 }
 
-// PolicyDocument is an IAM policy.
-type PolicyDocument struct {
+// policyDocument is an IAM policy.
+type policyDocument struct {
 	Version   string      `json:"Version"`
 	Statement []Statement `json:"Statement"`
 }
 
 // JSON renders the document for `aws:iam/policy:Policy`.
-func (d PolicyDocument) JSON() string {
+func (d policyDocument) JSON() string {
 	b, err := json.Marshal(d)
 	if err != nil {
 		panic(err) // strings, slices and maps only
@@ -42,7 +42,7 @@ func (d PolicyDocument) JSON() string {
 }
 
 // Actions lists every action the document allows, in order, without repeats.
-func (d PolicyDocument) Actions() []string {
+func (d policyDocument) Actions() []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, s := range d.Statement {
@@ -67,9 +67,9 @@ var (
 	tagChangeOnOwnOnly  = map[string]map[string]any{"Null": {requestTag: "true", resourceTag: "false"}}
 )
 
-// ControllerPolicy is the controller's IAM policy for PolicyVersion, in the given partition
+// controllerPolicy is the controller's IAM policy for PolicyVersion, in the given partition
 // ("aws" in commercial regions).
-func ControllerPolicy(partition string) PolicyDocument {
+func controllerPolicy(partition string) policyDocument {
 	arn := func(format string) string { return fmt.Sprintf("arn:%s:"+format, partition) }
 	securityGroups := arn("ec2:*:*:security-group/*")
 	lbAndTargetGroups := []string{
@@ -77,7 +77,7 @@ func ControllerPolicy(partition string) PolicyDocument {
 		arn("elasticloadbalancing:*:*:loadbalancer/net/*/*"),
 		arn("elasticloadbalancing:*:*:loadbalancer/app/*/*"),
 	}
-	return PolicyDocument{Version: "2012-10-17", Statement: []Statement{
+	return policyDocument{Version: "2012-10-17", Statement: []Statement{
 		allow("*", map[string]map[string]any{"StringEquals": {"iam:AWSServiceName": "elasticloadbalancing.amazonaws.com"}},
 			"iam:CreateServiceLinkedRole"),
 		allow("*", nil, describeActions...),

@@ -37,7 +37,7 @@ func digest(b []byte) string {
 }
 
 func TestPolicyIsTheOfficialOne(t *testing.T) {
-	got := canonical(t, []byte(ControllerPolicy("aws").JSON()))
+	got := canonical(t, []byte(controllerPolicy("aws").JSON()))
 	if d := digest(got); d != officialDigest {
 		t.Errorf("policy digest %s differs from the official %s policy (%s); set LBC_IAM_POLICY to the upstream "+
 			"iam_policy.json to see the difference", d, PolicyVersion, officialDigest)
@@ -55,7 +55,7 @@ func TestPolicyIsTheOfficialOne(t *testing.T) {
 }
 
 func TestPolicyGrantsWhatTheControllerNeeds(t *testing.T) {
-	doc := ControllerPolicy("aws")
+	doc := controllerPolicy("aws")
 	actions := doc.Actions()
 	if len(actions) != officialActionCount {
 		t.Errorf("policy grants %d distinct actions, the official one %d", len(actions), officialActionCount)
@@ -79,20 +79,20 @@ func TestPolicyGrantsWhatTheControllerNeeds(t *testing.T) {
 
 func TestDestructiveActionsNeedTheClusterTag(t *testing.T) {
 	destructive := []string{"elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:DeleteTargetGroup", "ec2:DeleteSecurityGroup"}
-	for _, s := range ControllerPolicy("aws").Statement {
+	for _, s := range controllerPolicy("aws").Statement {
 		for _, a := range s.Action {
 			if !slices.Contains(destructive, a) {
 				continue
 			}
 			if s.Condition["Null"][resourceTag] != "false" {
-				t.Errorf("%s must only apply to resources tagged %s, got condition %v", a, ClusterTagKey, s.Condition)
+				t.Errorf("%s must only apply to resources tagged %s, got condition %v", a, clusterTagKey, s.Condition)
 			}
 		}
 	}
 }
 
 func TestPartitionInARNs(t *testing.T) {
-	js := ControllerPolicy("aws-cn").JSON()
+	js := controllerPolicy("aws-cn").JSON()
 	if strings.Contains(js, "arn:aws:") || !strings.Contains(js, "arn:aws-cn:elasticloadbalancing") {
 		t.Error("ARNs must use the region's partition")
 	}

@@ -4,40 +4,24 @@ import (
 	"strconv"
 
 	"github.com/mlops-retail/retail-api-edge/internal/annotation"
-)
-
-// Flavour is the kind of AWS load balancer behind a LoadBalancer Service.
-type Flavour string
-
-// Flavours. Both are made by EKS's in-tree cloud provider: the AWS Load Balancer Controller, where
-// one runs, leaves a Service without a load balancer class and with type "nlb" to it
-// (pkg/service/service_utils.go), and this program installs the controller with its Service
-// mutator off, so nothing gives such a Service the controller's class.
-const (
-	NLB     Flavour = "nlb"
-	Classic Flavour = "classic"
+	"github.com/mlops-retail/retail-api-edge/internal/healthcheck"
+	"github.com/mlops-retail/retail-api-edge/internal/lbkind"
 )
 
 // Prefix of every AWS load balancer annotation on a Service.
 const Prefix = "service.beta.kubernetes.io/aws-load-balancer-"
 
-// TrafficPort is the health-check port value both controllers read as "the port traffic goes to".
-const TrafficPort = "traffic-port"
-
-// HealthCheck is the load balancer's HTTP health check of the app, on the health path of the
-// port the load balancer sends traffic to.
-type HealthCheck struct {
-	Path               string
-	IntervalSeconds    int
-	TimeoutSeconds     int
-	HealthyThreshold   int
-	UnhealthyThreshold int
-}
+// trafficPort is the health-check port value both controllers read as "the port traffic goes to".
+const trafficPort = "traffic-port"
 
 // LoadBalancer holds the typed settings of an Option A load balancer.
 type LoadBalancer struct {
-	Flavour     Flavour
-	HealthCheck HealthCheck
+	// Kind is lbkind.NLB or lbkind.Classic. Both are made by EKS's in-tree cloud provider: the AWS
+	// Load Balancer Controller, where one runs, leaves a Service without a load balancer class and
+	// with type "nlb" to it (pkg/service/service_utils.go), and this program installs the
+	// controller with its Service mutator off, so nothing gives such a Service the controller's class.
+	Kind        lbkind.Kind
+	HealthCheck healthcheck.HTTP
 	// Tags go onto the load balancer itself (it is created by a controller, not by Pulumi).
 	Tags map[string]string
 }
@@ -54,7 +38,7 @@ func (lb LoadBalancer) Annotations() map[string]string {
 		// The port traffic goes to: with the cloud provider's instance targets that is the NodePort
 		// (kube-proxy forwards to a pod), with the controller's ip targets the pod port. A fixed
 		// pod port would be probed on the node, where nothing listens, and fail every target.
-		Prefix + "healthcheck-port":                TrafficPort,
+		Prefix + "healthcheck-port":                trafficPort,
 		Prefix + "healthcheck-interval":            strconv.Itoa(hc.IntervalSeconds),
 		Prefix + "healthcheck-timeout":             strconv.Itoa(hc.TimeoutSeconds),
 		Prefix + "healthcheck-healthy-threshold":   strconv.Itoa(hc.HealthyThreshold),
@@ -63,12 +47,12 @@ func (lb LoadBalancer) Annotations() map[string]string {
 		Prefix + "cross-zone-load-balancing-enabled": "true",
 		Prefix + "attributes":                        "load_balancing.cross_zone.enabled=true",
 	}
-	switch lb.Flavour {
-	case NLB:
-		a[TypeAnnotation] = "nlb"
+	switch lb.Kind {
+	case lbkind.NLB:
+		a[TypeAnnotation] = string(lbkind.NLB)
 		// With the controller: register pod IPs, not node ports (no extra hop, real pod health).
 		a[Prefix+"nlb-target-type"] = "ip"
-	case Classic:
+	case lbkind.Classic:
 		// An HTTP listener: without this annotation the in-tree provider builds a TCP one
 		// (cloud-provider-aws pkg/providers/v1/aws.go, buildListener), which reports no HTTP codes,
 		// so the 5xx alarm could never fire. The API speaks plain HTTP behind the listener.

@@ -17,13 +17,14 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/mlops-retail/retail-api-edge/internal/annotation"
+	"github.com/mlops-retail/retail-api-edge/internal/lbkind"
 )
 
 // TypeToken is the component's type, fixed for life.
 const TypeToken = "retail-api-edge:servicelb:AppService"
 
-// PatchForce lets server-side apply take over fields another manager (kubectl) owns.
-const PatchForce = annotation.PatchForce
+// patchForce lets server-side apply take over fields another manager (kubectl) owns.
+const patchForce = annotation.PatchForce
 
 // Args describes the Service.
 type Args struct {
@@ -66,8 +67,8 @@ func (a *Args) validate() error {
 		return fmt.Errorf("servicelb: ports must be 1-65535, got %d->%d", a.Port, a.TargetPort)
 	case a.LoadBalancer == nil && len(a.SourceRanges) > 0:
 		return errors.New("servicelb: SourceRanges need a LoadBalancer")
-	case a.LoadBalancer != nil && a.LoadBalancer.Flavour != NLB && a.LoadBalancer.Flavour != Classic:
-		return fmt.Errorf("servicelb: unknown load balancer flavour %q", a.LoadBalancer.Flavour)
+	case a.LoadBalancer != nil && a.LoadBalancer.Kind != lbkind.NLB && a.LoadBalancer.Kind != lbkind.Classic:
+		return fmt.Errorf("servicelb: a Service's load balancer is %q or %q, got %q", lbkind.NLB, lbkind.Classic, a.LoadBalancer.Kind)
 	}
 	return nil
 }
@@ -122,7 +123,7 @@ func (a *Args) replaceOnKindChange() []pulumi.ResourceOption {
 }
 
 func (a *Args) annotations() map[string]string {
-	out := map[string]string{PatchForce: "true"}
+	out := map[string]string{patchForce: "true"}
 	maps.Copy(out, a.Annotations)
 	if a.LoadBalancer != nil {
 		maps.Copy(out, a.LoadBalancer.Annotations())

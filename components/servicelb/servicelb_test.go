@@ -7,6 +7,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/mlops-retail/retail-api-edge/internal/healthcheck"
+	"github.com/mlops-retail/retail-api-edge/internal/lbkind"
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
 	"github.com/mlops-retail/retail-api-edge/internal/plantest"
 )
@@ -19,16 +21,16 @@ func args(lb *LoadBalancer) *Args {
 }
 
 func nlb() *LoadBalancer {
-	return &LoadBalancer{Flavour: NLB, HealthCheck: HealthCheck{Path: "/health",
+	return &LoadBalancer{Kind: lbkind.NLB, HealthCheck: healthcheck.HTTP{Path: "/health",
 		IntervalSeconds: 15, TimeoutSeconds: 5, HealthyThreshold: 2, UnhealthyThreshold: 2}}
 }
 
 func planService(t *testing.T, a *Args) (*plan.Plan, *AppService) {
 	t.Helper()
 	var svc *AppService
-	p, err := plantest.Run(func(ctx *pulumi.Context) (pulumi.Map, error) {
+	p, err := plantest.RunWithKubernetes(func(ctx *pulumi.Context, k8s pulumi.ProviderResource) (pulumi.Map, error) {
 		var err error
-		svc, err = NewAppService(ctx, "retail-api", a)
+		svc, err = NewAppService(ctx, "retail-api", a, pulumi.Provider(k8s))
 		if err != nil {
 			return nil, err
 		}
@@ -66,7 +68,7 @@ func TestLoadBalancerService(t *testing.T) {
 		{"source ranges", s.Value("spec", "loadBalancerSourceRanges").([]any)[0], "203.0.113.0/24"},
 		{"scheme", s.Value("metadata", "annotations", Prefix+"scheme"), "internet-facing"},
 		{"health path", s.Value("metadata", "annotations", Prefix+"healthcheck-path"), "/health"},
-		{"adopts an existing Service", s.Value("metadata", "annotations", PatchForce), "true"},
+		{"adopts an existing Service", s.Value("metadata", "annotations", patchForce), "true"},
 		{"labels", s.Value("metadata", "labels", "team"), "mlops"},
 		{"hostname output", p.Outputs["hostname"].Value, "retail-api-svc-example.elb.us-east-1.amazonaws.com"},
 	}
@@ -102,7 +104,7 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 		{"port 0", func(a *Args) { a.Port = 0 }},
 		{"target port too high", func(a *Args) { a.TargetPort = 70000 }},
 		{"source ranges without LB", func(a *Args) { a.LoadBalancer = nil; a.SourceRanges = []string{"0.0.0.0/0"} }},
-		{"unknown flavour", func(a *Args) { a.LoadBalancer.Flavour = "alb" }},
+		{"unknown kind", func(a *Args) { a.LoadBalancer.Kind = lbkind.ALB }},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
@@ -132,7 +134,7 @@ func TestKindChangeReplaces(t *testing.T) {
 		replace bool
 	}{
 		{"NLB", nlb(), true},
-		{"classic", &LoadBalancer{Flavour: Classic, HealthCheck: nlb().HealthCheck}, true},
+		{"classic", &LoadBalancer{Kind: lbkind.Classic, HealthCheck: nlb().HealthCheck}, true},
 		{"ClusterIP", nil, false},
 	} {
 		p, _ := planService(t, args(tt.lb))

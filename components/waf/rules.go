@@ -9,16 +9,16 @@ import (
 const (
 	MinRateLimit = 10
 	MaxRateLimit = 2_000_000_000
-	// WindowSeconds is the evaluation window of the rate limit.
-	WindowSeconds = 300
+	// windowSeconds is the evaluation window of the rate limit.
+	windowSeconds = 300
 )
 
-// CommonRuleSet is AWS's OWASP-style group. Its SizeRestrictions_BODY rule blocks request bodies
+// commonRuleSet is AWS's OWASP-style group. Its SizeRestrictions_BODY rule blocks request bodies
 // over 8 KB (the most WAF inspects behind an ALB), which a realistic POST /predict exceeds.
 const (
-	CommonRuleSet   = "AWSManagedRulesCommonRuleSet"
-	BodySizeRule    = "SizeRestrictions_BODY"
-	BodyInspectedKB = 8
+	commonRuleSet   = "AWSManagedRulesCommonRuleSet"
+	bodySizeRule    = "SizeRestrictions_BODY"
+	bodyInspectedKB = 8
 )
 
 // ManagedGroups are AWS's managed rule groups (vendor AWS), from the WAF developer guide's "AWS
@@ -27,7 +27,7 @@ const (
 // ManagedRuleGroupConfigs, which this package does not set: Bot Control's inspection level, ATP's
 // and ACFP's login and registration pages, Anti-DDoS's client-side action.
 var ManagedGroups = map[string]bool{
-	CommonRuleSet:                           false,
+	commonRuleSet:                           false,
 	"AWSManagedRulesAdminProtectionRuleSet": false,
 	"AWSManagedRulesKnownBadInputsRuleSet":  false,
 	"AWSManagedRulesSQLiRuleSet":            false,
@@ -47,7 +47,7 @@ var ManagedGroups = map[string]bool{
 // DefaultManagedRuleGroups are AWS's baseline groups: OWASP-style common rules, known bad inputs
 // (Log4j, etc.) and the Amazon IP reputation list.
 var DefaultManagedRuleGroups = []string{
-	CommonRuleSet,
+	commonRuleSet,
 	"AWSManagedRulesKnownBadInputsRuleSet",
 	"AWSManagedRulesAmazonIpReputationList",
 }
@@ -63,7 +63,7 @@ func Rules(metricPrefix string, rateLimit int, groups []string, countLargeBodies
 		Statement: wafv2.WebAclRuleStatementArgs{RateBasedStatement: wafv2.WebAclRuleStatementRateBasedStatementArgs{
 			Limit:               pulumi.Int(rateLimit),
 			AggregateKeyType:    pulumi.String("IP"),
-			EvaluationWindowSec: pulumi.Int(WindowSeconds),
+			EvaluationWindowSec: pulumi.Int(windowSeconds),
 		}},
 		VisibilityConfig: ruleVisibility(metricPrefix + "-rate-limit"),
 	}}
@@ -85,12 +85,12 @@ func Rules(metricPrefix string, rateLimit int, groups []string, countLargeBodies
 
 // overrides turns the body-size rule of the Common rule set into a count.
 func overrides(group string, countLargeBodies bool) wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideArray {
-	if group != CommonRuleSet || !countLargeBodies {
+	if group != commonRuleSet || !countLargeBodies {
 		return nil
 	}
 	return wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideArray{
 		wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideArgs{
-			Name: pulumi.String(BodySizeRule),
+			Name: pulumi.String(bodySizeRule),
 			ActionToUse: wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideActionToUseArgs{
 				Count: wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideActionToUseCountArgs{},
 			},

@@ -27,7 +27,6 @@ type Args struct {
 	ManagedRuleGroups []string
 	// CountLargeBodies lets bodies over 8 KB through the Common rule set (counted, not blocked).
 	CountLargeBodies bool
-	AwsProvider      pulumi.ProviderResource
 }
 
 // WebACL is the component.
@@ -41,15 +40,15 @@ type WebACL struct {
 
 func (a *Args) validate() error {
 	switch {
-	case a == nil || a.Name == "" || a.AwsProvider == nil:
-		return errors.New("waf: Name and AwsProvider are required")
+	case a == nil || a.Name == "":
+		return errors.New("waf: Name is required")
 	case a.RateLimit < MinRateLimit || a.RateLimit > MaxRateLimit:
 		return fmt.Errorf("waf: RateLimit must be %d-%d, got %d", MinRateLimit, MaxRateLimit, a.RateLimit)
 	}
 	return nil
 }
 
-// NewWebACL registers the web ACL.
+// NewWebACL registers the web ACL. Pass the AWS provider in opts; the ACL inherits it.
 func NewWebACL(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*WebACL, error) {
 	if err := args.validate(); err != nil {
 		return nil, err
@@ -69,7 +68,7 @@ func NewWebACL(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Reso
 			MetricName:               pulumi.String(args.Name),
 			SampledRequestsEnabled:   pulumi.Bool(true),
 		},
-	}, pulumi.Parent(w), pulumi.Provider(args.AwsProvider))
+	}, pulumi.Parent(w))
 	if err != nil {
 		return nil, err
 	}

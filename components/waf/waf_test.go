@@ -8,8 +8,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/mlops-retail/retail-api-edge/internal/plan"
 	"github.com/mlops-retail/retail-api-edge/internal/plantest"
+	"github.com/mlops-retail/retail-api-edge/internal/typetoken"
 )
 
 func TestWebACL(t *testing.T) {
@@ -18,13 +18,13 @@ func TestWebACL(t *testing.T) {
 		if err != nil {
 			return nil, err
 		}
-		_, err = NewWebACL(ctx, "api", &Args{Name: "retail-api-edge-prod", RateLimit: 500, ManagedRuleGroups: DefaultManagedRuleGroups, AwsProvider: aws})
+		_, err = NewWebACL(ctx, "api", &Args{Name: "retail-api-edge-prod", RateLimit: 500, ManagedRuleGroups: DefaultManagedRuleGroups}, pulumi.Provider(aws))
 		return nil, err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	acl := p.Find(plan.WebACLToken)[0]
+	acl := p.Find(typetoken.WebACL)[0]
 	rules := acl.Value("rules").([]any)
 	if acl.Value("scope") != "REGIONAL" || acl.Value("defaultAction", "allow") == nil {
 		t.Errorf("a regional ACL that allows by default: %v", acl.Inputs)
@@ -63,7 +63,7 @@ func TestRateLimitBounds(t *testing.T) {
 			if err != nil {
 				return nil, err
 			}
-			_, err = NewWebACL(ctx, "w", &Args{Name: "w", RateLimit: limit, AwsProvider: aws})
+			_, err = NewWebACL(ctx, "w", &Args{Name: "w", RateLimit: limit}, pulumi.Provider(aws))
 			return nil, err
 		})
 		if err == nil || !strings.Contains(err.Error(), "RateLimit") {
@@ -91,17 +91,17 @@ func TestLargeBodies(t *testing.T) {
 				return nil, err
 			}
 			_, err = NewWebACL(ctx, "api", &Args{Name: "n", RateLimit: 500, ManagedRuleGroups: DefaultManagedRuleGroups,
-				CountLargeBodies: count, AwsProvider: aws})
+				CountLargeBodies: count}, pulumi.Provider(aws))
 			return nil, err
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, r := range p.Find(plan.WebACLToken)[0].Value("rules").([]any)[1:] {
+		for _, r := range p.Find(typetoken.WebACL)[0].Value("rules").([]any)[1:] {
 			group := r.(map[string]any)["statement"].(map[string]any)["managedRuleGroupStatement"].(map[string]any)
 			got := fmt.Sprint(group["ruleActionOverrides"])
 			want := "<nil>"
-			if count && group["name"] == CommonRuleSet {
+			if count && group["name"] == commonRuleSet {
 				want = "[map[actionToUse:map[count:map[]] name:SizeRestrictions_BODY]]"
 			}
 			if got != want {

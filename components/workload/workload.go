@@ -24,11 +24,11 @@ import (
 // TypeToken is the component's type, fixed for life.
 const TypeToken = "retail-api-edge:workload:Workload"
 
-// ZoneKey is the node label replicas are spread over.
-const ZoneKey = "topology.kubernetes.io/zone"
+// zoneKey is the node label replicas are spread over.
+const zoneKey = "topology.kubernetes.io/zone"
 
-// MinReplicas keeps the API up through a node or zone loss.
-const MinReplicas = 2
+// minReplicas keeps the API up through a node or zone loss.
+const minReplicas = 2
 
 // Args describes the app Deployment.
 type Args struct {
@@ -62,8 +62,8 @@ func (a *Args) validate() error {
 		return errors.New("workload: Namespace, Name and Image are required")
 	case len(a.Labels) == 0:
 		return errors.New("workload: Labels must not be empty (they are the pod selector)")
-	case a.Replicas < MinReplicas:
-		return fmt.Errorf("workload: Replicas must be at least %d, got %d", MinReplicas, a.Replicas)
+	case a.Replicas < minReplicas:
+		return fmt.Errorf("workload: Replicas must be at least %d, got %d", minReplicas, a.Replicas)
 	}
 	return nil
 }
@@ -140,7 +140,7 @@ func (a *Args) podSpec() corev1.PodSpecArgs {
 	return corev1.PodSpecArgs{
 		TopologySpreadConstraints: corev1.TopologySpreadConstraintArray{corev1.TopologySpreadConstraintArgs{
 			MaxSkew:           pulumi.Int(1),
-			TopologyKey:       pulumi.String(ZoneKey),
+			TopologyKey:       pulumi.String(zoneKey),
 			WhenUnsatisfiable: pulumi.String("ScheduleAnyway"),
 			LabelSelector:     metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(a.Labels)},
 		}},

@@ -9,11 +9,11 @@ import (
 )
 
 func TestWorkload(t *testing.T) {
-	p, err := plantest.Run(func(ctx *pulumi.Context) (pulumi.Map, error) {
+	p, err := plantest.RunWithKubernetes(func(ctx *pulumi.Context, k8s pulumi.ProviderResource) (pulumi.Map, error) {
 		_, err := NewWorkload(ctx, "retail-api", &Args{
 			Namespace: "mlops", Name: "retail-api", Labels: map[string]string{"app": "retail-api"},
 			Image: "example.com/retail-api:1.0", Replicas: 3, Port: 8000, HealthPath: "/health",
-		})
+		}, pulumi.Provider(k8s))
 		return nil, err
 	})
 	if err != nil {
@@ -47,7 +47,7 @@ func TestWorkload(t *testing.T) {
 		{"container port", get(c, "ports").([]any)[0].(map[string]any)["containerPort"], float64(8000)},
 		{"readiness probe path", get(c, "readinessProbe", "httpGet", "path"), "/health"},
 		{"liveness probe path", get(c, "livenessProbe", "httpGet", "path"), "/health"},
-		{"spread across zones", spread["topologyKey"], ZoneKey},
+		{"spread across zones", spread["topologyKey"], zoneKey},
 		{"pdb keeps one", pdb.Value("spec", "minAvailable"), float64(1)},
 		{"pdb selector", pdb.Value("spec", "selector", "matchLabels", "app"), "retail-api"},
 		// Adopting a kubectl-made Deployment: server-side apply takes the fields kubectl's manager holds.

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+
+	"github.com/mlops-retail/retail-api-edge/internal/lbkind"
 )
 
 //go:embed prices.json
@@ -55,8 +57,7 @@ func LoadPrices() (Prices, error) {
 
 // Stack is what drives the cost of a configuration.
 type Stack struct {
-	// LoadBalancer is "alb", "nlb" or "classic".
-	LoadBalancer  string
+	LoadBalancer  lbkind.Kind
 	WAFRules      int // 0: no web ACL
 	HostedZone    bool
 	AccessLogs    bool
@@ -105,17 +106,17 @@ func Estimate(p Prices, s Stack, t Traffic) []Item {
 	requestsPerMonth := t.RequestsPerSecond * secondsPerMonth * h
 	var items []Item
 	switch s.LoadBalancer {
-	case "alb":
+	case lbkind.ALB:
 		lcu := math.Max(t.RequestsPerSecond/albNewConnsPerSec, gbPerHour/gbPerUnitHour)
 		items = append(items,
 			Item{"ALB hours", fmt.Sprintf("%.0f h", h), h * p.ALB.Hour},
 			Item{"ALB capacity units", fmt.Sprintf("%.3f LCU avg", lcu), lcu * h * p.ALB.LCUHour})
-	case "nlb":
+	case lbkind.NLB:
 		nlcu := math.Max(t.RequestsPerSecond/nlbNewFlowsPerSec, gbPerHour/gbPerUnitHour)
 		items = append(items,
 			Item{"NLB hours", fmt.Sprintf("%.0f h", h), h * p.NLB.Hour},
 			Item{"NLB capacity units", fmt.Sprintf("%.3f NLCU avg", nlcu), nlcu * h * p.NLB.NLCUHour})
-	case "classic":
+	case lbkind.Classic:
 		items = append(items,
 			Item{"Classic ELB hours", fmt.Sprintf("%.0f h", h), h * p.Classic.Hour},
 			Item{"Classic ELB data", fmt.Sprintf("%.1f GB", gbPerHour*h), gbPerHour * h * p.Classic.GB})

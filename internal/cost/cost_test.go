@@ -3,6 +3,8 @@ package cost
 import (
 	"math"
 	"testing"
+
+	"github.com/mlops-retail/retail-api-edge/internal/lbkind"
 )
 
 func near(a, b float64) bool { return math.Abs(a-b) < 0.005 }
@@ -19,18 +21,18 @@ func TestEstimate(t *testing.T) {
 		want  float64
 	}{
 		// 730 h x $0.0225 + 0.04 NLCU x 730 h x $0.006
-		{"demo: NLB", Stack{LoadBalancer: "nlb"}, 730*0.0225 + 0.036*730*0.006},
-		{"classic ELB", Stack{LoadBalancer: "classic"}, 730*0.025 + 0.036*730*0.008},
+		{"demo: NLB", Stack{LoadBalancer: lbkind.NLB}, 730*0.0225 + 0.036*730*0.006},
+		{"classic ELB", Stack{LoadBalancer: lbkind.Classic}, 730*0.025 + 0.036*730*0.008},
 		// ALB: 1 rps / 25 = 0.04 LCU; WAF 5 + 4 + 2.628 M x 0.6; zone 0.5; logs 30 days of 43.2 MB/day
-		{"prod: ALB, WAF, zone, logs", Stack{LoadBalancer: "alb", WAFRules: 4, HostedZone: true, AccessLogs: true, RetentionDays: 30},
+		{"prod: ALB, WAF, zone, logs", Stack{LoadBalancer: lbkind.ALB, WAFRules: 4, HostedZone: true, AccessLogs: true, RetentionDays: 30},
 			730*0.0225 + 0.04*730*0.008 + 5 + 4 + 2.628*0.6 + 0.5 + 1.296*0.023 + 8.76*0.005},
 		// A cluster the stack creates: $0.10/h for the control plane, two t3.medium nodes.
-		{"new cluster", Stack{LoadBalancer: "nlb", Cluster: &Cluster{Nodes: 2, InstanceType: "t3.medium"}},
+		{"new cluster", Stack{LoadBalancer: lbkind.NLB, Cluster: &Cluster{Nodes: 2, InstanceType: "t3.medium"}},
 			730*0.0225 + 0.036*730*0.006 + 730*0.10 + 2*730*0.0416},
 		// Past standard support EKS bills $0.60/h until the cluster is upgraded.
-		{"new cluster on an extended-support version", Stack{LoadBalancer: "nlb", Cluster: &Cluster{ExtendedSupport: true, Nodes: 2, InstanceType: "t3.medium"}},
+		{"new cluster on an extended-support version", Stack{LoadBalancer: lbkind.NLB, Cluster: &Cluster{ExtendedSupport: true, Nodes: 2, InstanceType: "t3.medium"}},
 			730*0.0225 + 0.036*730*0.006 + 730*0.60 + 2*730*0.0416},
-		{"a node type not priced here", Stack{LoadBalancer: "nlb", Cluster: &Cluster{Nodes: 3, InstanceType: "x8g.metal"}},
+		{"a node type not priced here", Stack{LoadBalancer: lbkind.NLB, Cluster: &Cluster{Nodes: 3, InstanceType: "x8g.metal"}},
 			730*0.0225 + 0.036*730*0.006 + 730*0.10},
 	}
 	for _, tt := range tests {
@@ -45,8 +47,8 @@ func TestEstimate(t *testing.T) {
 
 func TestCapacityUnitsFollowTraffic(t *testing.T) {
 	p, _ := LoadPrices()
-	quiet := Total(Estimate(p, Stack{LoadBalancer: "alb"}, Traffic{RequestsPerSecond: 1, KBPerRequest: 10}))
-	busy := Total(Estimate(p, Stack{LoadBalancer: "alb"}, Traffic{RequestsPerSecond: 500, KBPerRequest: 10}))
+	quiet := Total(Estimate(p, Stack{LoadBalancer: lbkind.ALB}, Traffic{RequestsPerSecond: 1, KBPerRequest: 10}))
+	busy := Total(Estimate(p, Stack{LoadBalancer: lbkind.ALB}, Traffic{RequestsPerSecond: 500, KBPerRequest: 10}))
 	// 500 rps: 20 LCU by new connections
 	if !near(busy-quiet, (20-0.04)*730*0.008) {
 		t.Errorf("LCU cost must grow with traffic: %.2f -> %.2f", quiet, busy)

@@ -3,6 +3,8 @@ package cost
 import (
 	"strings"
 	"testing"
+
+	"github.com/mlops-retail/retail-api-edge/internal/lbkind"
 )
 
 // TestDiffNamesEachChangedItem: a reviewer sees each item that changes the monthly bill, with its
@@ -13,7 +15,7 @@ func TestDiffNamesEachChangedItem(t *testing.T) {
 		t.Fatal(err)
 	}
 	light := Traffic{RequestsPerSecond: 1, KBPerRequest: 10}
-	alb := Stack{LoadBalancer: "alb", HostedZone: true}
+	alb := Stack{LoadBalancer: lbkind.ALB, HostedZone: true}
 	withWAF := alb
 	withWAF.WAFRules = 4
 	moreRules := withWAF
@@ -66,7 +68,7 @@ func TestDiffSaysWhenTheSidesAssumedDifferently(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := Stack{LoadBalancer: "nlb"}
+	s := Stack{LoadBalancer: lbkind.NLB}
 	before, after := NewReport("demo", p, s, Traffic{RequestsPerSecond: 1, KBPerRequest: 10}), NewReport("demo", p, s, Traffic{RequestsPerSecond: 50, KBPerRequest: 10})
 	var b strings.Builder
 	if err := WriteDiffText(&b, before, after); err != nil {

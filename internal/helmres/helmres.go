@@ -11,10 +11,9 @@ import (
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/utilities"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-)
 
-// Token is the Helm release resource type of pulumi-kubernetes.
-const Token = "kubernetes:helm.sh/v3:Release"
+	"github.com/mlops-retail/retail-api-edge/internal/typetoken"
+)
 
 // Release is an installed chart.
 type Release struct {
@@ -80,5 +79,5 @@ func NewRelease(ctx *pulumi.Context, name string, args *ReleaseArgs, opts ...pul
 	}
 	var r Release
 	// The SDK's own defaults: the plugin version of the pulumi-kubernetes module in go.mod.
-	return &r, ctx.RegisterResource(Token, name, in, &r, utilities.PkgResourceDefaultOpts(opts)...)
+	return &r, ctx.RegisterResource(typetoken.HelmRelease, name, in, &r, utilities.PkgResourceDefaultOpts(opts)...)
 }

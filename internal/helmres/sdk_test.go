@@ -12,6 +12,8 @@ import (
 
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
 	"github.com/mlops-retail/retail-api-edge/internal/plantest"
+
+	"github.com/mlops-retail/retail-api-edge/internal/typetoken"
 )
 
 // TestReleaseMatchesTheSDK registers the release both ways under mocks and compares what the
@@ -25,7 +27,7 @@ func TestReleaseMatchesTheSDK(t *testing.T) {
 	}{{"chart repository", "https://aws.github.io/eks-charts"}, {"local chart", ""}}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			ours := registration(t, func(ctx *pulumi.Context) error {
+			ours := registration(t, func(ctx *pulumi.Context, k8s pulumi.ResourceOption) error {
 				args := &ReleaseArgs{
 					Name: pulumi.String("aws-load-balancer-controller"), Chart: pulumi.String("aws-load-balancer-controller"),
 					Version: pulumi.String("3.5.0"), Namespace: pulumi.String("kube-system"),
@@ -34,10 +36,10 @@ func TestReleaseMatchesTheSDK(t *testing.T) {
 				if c.repo != "" {
 					args.Repo = pulumi.String(c.repo)
 				}
-				_, err := NewRelease(ctx, "rel", args)
+				_, err := NewRelease(ctx, "rel", args, k8s)
 				return err
 			})
-			sdk := registration(t, func(ctx *pulumi.Context) error {
+			sdk := registration(t, func(ctx *pulumi.Context, k8s pulumi.ResourceOption) error {
 				args := &helmv3.ReleaseArgs{
 					Name: pulumi.String("aws-load-balancer-controller"), Chart: pulumi.String("aws-load-balancer-controller"),
 					Version: pulumi.String("3.5.0"), Namespace: pulumi.String("kube-system"),
@@ -46,7 +48,7 @@ func TestReleaseMatchesTheSDK(t *testing.T) {
 				if c.repo != "" {
 					args.RepositoryOpts = &helmv3.RepositoryOptsArgs{Repo: pulumi.String(c.repo)}
 				}
-				_, err := helmv3.NewRelease(ctx, "rel", args)
+				_, err := helmv3.NewRelease(ctx, "rel", args, k8s)
 				return err
 			})
 			if ours.Type != sdk.Type || ours.Custom != sdk.Custom || ours.Version != sdk.Version ||
@@ -59,16 +61,18 @@ func TestReleaseMatchesTheSDK(t *testing.T) {
 	}
 }
 
-func registration(t *testing.T, f func(ctx *pulumi.Context) error) plan.Resource {
+func registration(t *testing.T, f func(ctx *pulumi.Context, k8s pulumi.ResourceOption) error) plan.Resource {
 	t.Helper()
-	p, err := plantest.Run(func(ctx *pulumi.Context) (pulumi.Map, error) { return nil, f(ctx) })
+	p, err := plantest.RunWithKubernetes(func(ctx *pulumi.Context, k8s pulumi.ProviderResource) (pulumi.Map, error) {
+		return nil, f(ctx, pulumi.Provider(k8s))
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rs := p.Find(Token); len(rs) == 1 {
+	if rs := p.Find(typetoken.HelmRelease); len(rs) == 1 {
 		return rs[0]
 	}
-	t.Fatalf("want one %s, got %v", Token, p.Resources)
+	t.Fatalf("want one %s, got %v", typetoken.HelmRelease, p.Resources)
 	return plan.Resource{}
 }
 
@@ -76,8 +80,8 @@ func registration(t *testing.T, f func(ctx *pulumi.Context) error) plan.Resource
 // go.mod: the release's (sent by the SDK's defaults) and the Kubernetes provider the integration
 // tools build, which must report the version the program asks for.
 func TestPluginVersionsMatchGoMod(t *testing.T) {
-	want := "v" + registration(t, func(ctx *pulumi.Context) error {
-		_, err := NewRelease(ctx, "rel", &ReleaseArgs{Chart: pulumi.String("c")})
+	want := "v" + registration(t, func(ctx *pulumi.Context, k8s pulumi.ResourceOption) error {
+		_, err := NewRelease(ctx, "rel", &ReleaseArgs{Chart: pulumi.String("c")}, k8s)
 		return err
 	}).Version
 	if got := requiredVersion(t, "github.com/pulumi/pulumi-kubernetes/sdk/v4"); got != want {

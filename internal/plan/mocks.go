@@ -54,6 +54,12 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		r.Parent = rpc.GetParent()
 		r.Dependencies = sortedUnique(rpc.GetDependencies())
 		r.Provider = providerURN(rpc.GetProvider())
+		for pkg, ref := range rpc.GetProviders() {
+			if r.Providers == nil {
+				r.Providers = map[string]string{}
+			}
+			r.Providers[pkg] = providerURN(ref)
+		}
 		r.Version = rpc.GetVersion()
 		r.Protect = rpc.GetProtect()
 		r.RetainOnDelete = rpc.GetRetainOnDelete()

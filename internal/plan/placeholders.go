@@ -5,6 +5,9 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"github.com/mlops-retail/retail-api-edge/internal/lbkind"
+	"github.com/mlops-retail/retail-api-edge/internal/typetoken"
 )
 
 // Placeholder values stand in for what only AWS can answer. They are realistic in shape, so that
@@ -36,7 +39,7 @@ func OIDCIssuer(region string) string {
 func (m *mocks) invokeResult(token string, args resource.PropertyMap) (resource.PropertyMap, error) {
 	r := m.region
 	switch token {
-	case GetClusterToken:
+	case typetoken.GetCluster:
 		name := args["name"].StringValue()
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"name":                   name,
@@ -46,26 +49,26 @@ func (m *mocks) invokeResult(token string, args resource.PropertyMap) (resource.
 			"identities":             []any{map[string]any{"oidcs": []any{map[string]any{"issuer": OIDCIssuer(r)}}}},
 			"vpcConfig":              map[string]any{"vpcId": VpcID, "subnetIds": toAny(SubnetIDs)},
 		}), nil
-	case GetCallerIdentityToken:
+	case typetoken.GetCallerIdentity:
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"accountId": AccountID, "arn": fmt.Sprintf("arn:aws:iam::%s:user/example", AccountID), "userId": "AIDAEXAMPLE",
 		}), nil
-	case GetOIDCProviderToken:
+	case typetoken.GetOIDCProvider:
 		url := strings.TrimPrefix(args["url"].StringValue(), "https://")
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"arn": fmt.Sprintf("arn:aws:iam::%s:oidc-provider/%s", AccountID, url), "url": url,
 		}), nil
-	case GetZoneToken:
+	case typetoken.GetZone:
 		return resource.NewPropertyMapFromMap(map[string]any{"zoneId": HostedZoneID, "name": args["name"].StringValue()}), nil
-	case GetLBHostedZoneIDToken:
+	case typetoken.GetLBHostedZoneID:
 		return resource.NewPropertyMapFromMap(map[string]any{"id": ALBZoneID}), nil
-	case GetELBServiceAccountToken:
+	case typetoken.GetELBServiceAccount:
 		return resource.NewPropertyMapFromMap(map[string]any{"arn": ELBAccountArn, "id": "111122223333"}), nil
-	case GetVpcToken:
+	case typetoken.GetVpc:
 		return resource.NewPropertyMapFromMap(map[string]any{"id": VpcID}), nil
-	case GetSubnetsToken:
+	case typetoken.GetSubnets:
 		return resource.NewPropertyMapFromMap(map[string]any{"ids": toAny(SubnetIDs)}), nil
-	case GetLoadBalancerToken:
+	case typetoken.GetLoadBalancer:
 		// Offline the type is unknown: controller-named (k8s-...) ones are taken for ALBs.
 		name, kind := args["name"].StringValue(), "net"
 		if strings.HasPrefix(name, "k8s-") {
@@ -75,7 +78,7 @@ func (m *mocks) invokeResult(token string, args resource.PropertyMap) (resource.
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"name": name, "arnSuffix": suffix, "arn": fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:loadbalancer/%s", r, AccountID, suffix),
 		}), nil
-	case GetClassicELBToken:
+	case typetoken.GetClassicELB:
 		name := args["name"].StringValue()
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"name": name, "arn": fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:loadbalancer/%s", r, AccountID, name),
@@ -89,7 +92,7 @@ func (m *mocks) resourceOutputs(urn, token, name string, in resource.PropertyMap
 	switch {
 	case strings.HasPrefix(token, "kubernetes:"):
 		return kubernetesID(in, name), m.kubernetesStatus(token, in)
-	case token == EKSClusterToken:
+	case token == typetoken.EKSCluster:
 		return "", m.eksClusterOutputs(urn)
 	case strings.HasPrefix(token, "aws:iam/"):
 		return physicalIAMName(name, in), m.iamOutputs(token, name, in)
@@ -107,7 +110,7 @@ func (m *mocks) eksClusterOutputs(urn string) map[string]any {
 	return map[string]any{
 		"kubeconfigJson": `{"apiVersion":"v1","kind":"Config","clusters":"example"}`,
 		"core": map[string]any{"oidcProvider": resource.NewProperty(resource.ResourceReference{
-			URN: resource.URN(urn), Type: OIDCProviderToken, ID: resource.NewProperty("oidc-example"),
+			URN: resource.URN(urn), Type: typetoken.OIDCProvider, ID: resource.NewProperty("oidc-example"),
 		})},
 		"arn": fmt.Sprintf("arn:aws:iam::%s:oidc-provider/%s", AccountID, url),
 		"url": url,
@@ -117,7 +120,7 @@ func (m *mocks) eksClusterOutputs(urn string) map[string]any {
 // awsOutputs are what ACM, Route53, WAF and S3 would assign.
 func (m *mocks) awsOutputs(token, name string, in resource.PropertyMap) map[string]any {
 	switch token {
-	case CertificateToken:
+	case typetoken.Certificate:
 		var dvos []any
 		names := append([]string{lookupString(in, "domainName")}, stringList(in, "subjectAlternativeNames")...)
 		for _, n := range names {
@@ -130,18 +133,18 @@ func (m *mocks) awsOutputs(token, name string, in resource.PropertyMap) map[stri
 		return map[string]any{
 			"arn": fmt.Sprintf("arn:aws:acm:%s:%s:certificate/example-%s", m.region, AccountID, name), "domainValidationOptions": dvos,
 		}
-	case CertificateValidationToken:
+	case typetoken.CertificateValidation:
 		return map[string]any{"certificateArn": lookupString(in, "certificateArn")}
-	case RecordToken:
+	case typetoken.Record:
 		return map[string]any{"fqdn": strings.TrimSuffix(lookupString(in, "name"), ".")}
-	case WebACLToken:
+	case typetoken.WebACL:
 		return map[string]any{"arn": fmt.Sprintf("arn:aws:wafv2:%s:%s:regional/webacl/%s/example-id", m.region, AccountID, lookupString(in, "name"))}
-	case BucketToken:
+	case typetoken.Bucket:
 		bucket := lookupString(in, "bucketPrefix") + "example"
 		return map[string]any{"bucket": bucket, "arn": "arn:aws:s3:::" + bucket}
-	case MetricAlarmToken:
+	case typetoken.MetricAlarm:
 		return map[string]any{"arn": fmt.Sprintf("arn:aws:cloudwatch:%s:%s:alarm:%s-example", m.region, AccountID, name)}
-	case TopicToken:
+	case typetoken.Topic:
 		return map[string]any{"arn": fmt.Sprintf("arn:aws:sns:%s:%s:%s-example", m.region, AccountID, name)}
 	}
 	return nil
@@ -180,11 +183,11 @@ func physicalIAMName(name string, in resource.PropertyMap) string {
 func (m *mocks) iamOutputs(token, name string, in resource.PropertyMap) map[string]any {
 	physical := physicalIAMName(name, in)
 	switch token {
-	case RoleToken:
+	case typetoken.Role:
 		return map[string]any{"name": physical, "arn": fmt.Sprintf("arn:aws:iam::%s:role/%s", AccountID, physical)}
-	case PolicyToken:
+	case typetoken.Policy:
 		return map[string]any{"name": physical, "arn": fmt.Sprintf("arn:aws:iam::%s:policy/%s", AccountID, physical)}
-	case OIDCProviderToken:
+	case typetoken.OIDCProvider:
 		url := strings.TrimPrefix(lookupString(in, "url"), "https://")
 		return map[string]any{"arn": fmt.Sprintf("arn:aws:iam::%s:oidc-provider/%s", AccountID, url)}
 	}
@@ -209,15 +212,15 @@ func kubernetesID(in resource.PropertyMap, name string) string {
 // kubernetesStatus gives LoadBalancer Services and ALB Ingresses the hostname AWS would.
 func (m *mocks) kubernetesStatus(token string, in resource.PropertyMap) map[string]any {
 	name := lookupString(in, "metadata", "name")
-	if token == "kubernetes:networking.k8s.io/v1:Ingress" {
+	if token == typetoken.Ingress {
 		host := fmt.Sprintf("k8s-%s-%s-example.%s.elb.amazonaws.com", lookupString(in, "metadata", "namespace"), name, m.region)
 		return loadBalancerStatus(host)
 	}
-	if token != "kubernetes:core/v1:Service" || lookupString(in, "spec", "type") != "LoadBalancer" {
+	if token != typetoken.Service || lookupString(in, "spec", "type") != "LoadBalancer" {
 		return nil
 	}
 	host := fmt.Sprintf("%s-example.%s.elb.amazonaws.com", name, m.region) // classic ELB shape
-	if lookupString(in, "metadata", "annotations", "service.beta.kubernetes.io/aws-load-balancer-type") == "nlb" {
+	if lookupString(in, "metadata", "annotations", "service.beta.kubernetes.io/aws-load-balancer-type") == string(lbkind.NLB) {
 		host = fmt.Sprintf("%s-example.elb.%s.amazonaws.com", name, m.region) // NLB shape
 	}
 	return loadBalancerStatus(host)

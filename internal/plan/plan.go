@@ -42,8 +42,11 @@ type Resource struct {
 	Name     string
 	Parent   string
 	Provider string
-	Version  string // provider plugin version the registration asks for
-	Protect  bool
+	// Providers are a component's providers by package, as its registration sends them: the only
+	// ones a remote component (pulumi-eks's) gets. Not rendered: a plan's content is its resources.
+	Providers map[string]string
+	Version   string // provider plugin version the registration asks for
+	Protect   bool
 	// RetainOnDelete leaves the object in place when the stack deletes it (pulumi.RetainOnDelete).
 	RetainOnDelete bool
 	// ReplaceOnChanges are the input paths whose change replaces the resource

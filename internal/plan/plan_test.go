@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/mlops-retail/retail-api-edge/internal/typetoken"
 )
 
 type testComponent struct{ pulumi.ResourceState }
@@ -141,7 +143,7 @@ func TestDisabledDefaultProviders(t *testing.T) {
 	}
 	invoke := func(ctx *pulumi.Context, opts ...pulumi.InvokeOption) error {
 		var out map[string]any
-		return ctx.Invoke(GetZoneToken, map[string]any{"name": "example.com"}, &out, opts...)
+		return ctx.Invoke(typetoken.GetZone, map[string]any{"name": "example.com"}, &out, opts...)
 	}
 	explicit := func(ctx *pulumi.Context) (pulumi.ProviderResource, error) {
 		var p testProvider

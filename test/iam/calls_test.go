@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
+	"github.com/mlops-retail/retail-api-edge/internal/typetoken"
 )
 
 // call is one AWS API call pulumi-aws makes for a resource or a lookup, as the IAM action it is
@@ -94,14 +95,14 @@ func physical(o object) string {
 // Kubernetes types and the Kubernetes provider make no AWS call (the cluster is reached with
 // `aws eks get-token`, a presigned sts:GetCallerIdentity, which needs no permission).
 var apiCalls = map[string][]call{
-	plan.AWSProviderToken:                     nil, // configure: sts:GetCallerIdentity, which needs no permission
+	typetoken.AWSProvider:                     nil, // configure: sts:GetCallerIdentity, which needs no permission
 	"pulumi:providers:kubernetes":             nil,
 	"kubernetes:core/v1:Service":              nil,
 	"kubernetes:core/v1:ServiceAccount":       nil,
 	"kubernetes:core/v1:NamespacePatch":       nil,
 	"kubernetes:networking.k8s.io/v1:Ingress": nil,
-	plan.HelmReleaseToken:                     nil,
-	plan.RoleToken: {
+	typetoken.HelmRelease:                     nil,
+	typetoken.Role: {
 		{"create", "iam:CreateRole", roleARN, true}, {"create", "iam:TagRole", roleARN, true},
 		{"read", "iam:GetRole", roleARN, false}, {"read", "iam:ListRolePolicies", roleARN, false},
 		{"read", "iam:ListAttachedRolePolicies", roleARN, false},
@@ -110,7 +111,7 @@ var apiCalls = map[string][]call{
 		{"update", "iam:TagRole", roleARN, false}, {"update", "iam:UntagRole", roleARN, false},
 		{"delete", "iam:ListInstanceProfilesForRole", roleARN, false}, {"delete", "iam:DeleteRole", roleARN, false},
 	},
-	plan.PolicyToken: {
+	typetoken.Policy: {
 		{"create", "iam:CreatePolicy", policyARN, true}, {"create", "iam:TagPolicy", policyARN, true},
 		{"read", "iam:GetPolicy", policyARN, false}, {"read", "iam:GetPolicyVersion", policyARN, false},
 		{"update", "iam:ListPolicyVersions", policyARN, false}, {"update", "iam:CreatePolicyVersion", policyARN, false},
@@ -118,12 +119,12 @@ var apiCalls = map[string][]call{
 		{"update", "iam:TagPolicy", policyARN, false}, {"update", "iam:UntagPolicy", policyARN, false},
 		{"delete", "iam:DeletePolicy", policyARN, false},
 	},
-	plan.RolePolicyAttachmentToken: {
+	typetoken.RolePolicyAttachment: {
 		{"create", "iam:AttachRolePolicy", attachedRole, false},
 		{"read", "iam:ListAttachedRolePolicies", attachedRole, false},
 		{"delete", "iam:DetachRolePolicy", attachedRole, false},
 	},
-	plan.BucketToken: {
+	typetoken.Bucket: {
 		{"create", "s3:CreateBucket", bucketARN, true}, {"create", "s3:PutBucketTagging", bucketARN, true},
 		{"read", "s3:ListBucket", bucketARN, false}, {"read", "s3:GetBucketPolicy", bucketARN, false},
 		{"read", "s3:GetBucketAcl", bucketARN, false}, {"read", "s3:GetBucketCORS", bucketARN, false},
@@ -135,52 +136,52 @@ var apiCalls = map[string][]call{
 		{"update", "s3:PutBucketTagging", bucketARN, false},
 		{"delete", "s3:DeleteBucket", bucketARN, false},
 	},
-	plan.BucketPolicyToken: {
+	typetoken.BucketPolicy: {
 		{"create", "s3:PutBucketPolicy", configBucket, false}, {"read", "s3:GetBucketPolicy", configBucket, false},
 		{"delete", "s3:DeleteBucketPolicy", configBucket, false},
 	},
 	// The S3 configuration deletes (DeletePublicAccessBlock, DeleteBucketOwnershipControls,
 	// DeleteBucketEncryption, DeleteBucketLifecycle) are authorized as the matching Put actions.
-	plan.PublicAccessBlockToken: {
+	typetoken.PublicAccessBlock: {
 		{"create", "s3:PutBucketPublicAccessBlock", configBucket, false}, {"read", "s3:GetBucketPublicAccessBlock", configBucket, false},
 	},
-	plan.OwnershipControlsToken: {
+	typetoken.OwnershipControls: {
 		{"create", "s3:PutBucketOwnershipControls", configBucket, false}, {"read", "s3:GetBucketOwnershipControls", configBucket, false},
 	},
-	plan.EncryptionToken: {
+	typetoken.Encryption: {
 		{"create", "s3:PutEncryptionConfiguration", configBucket, false}, {"read", "s3:GetEncryptionConfiguration", configBucket, false},
 	},
-	plan.LifecycleToken: {
+	typetoken.Lifecycle: {
 		{"create", "s3:PutLifecycleConfiguration", configBucket, false}, {"read", "s3:GetLifecycleConfiguration", configBucket, false},
 	},
-	plan.MetricAlarmToken: {
+	typetoken.MetricAlarm: {
 		{"create", "cloudwatch:PutMetricAlarm", alarmARN, true}, {"create", "cloudwatch:TagResource", alarmARN, true},
 		{"read", "cloudwatch:DescribeAlarms", alarmARN, false}, {"read", "cloudwatch:ListTagsForResource", alarmARN, false},
 		{"update", "cloudwatch:PutMetricAlarm", alarmARN, false},
 		{"update", "cloudwatch:TagResource", alarmARN, false}, {"update", "cloudwatch:UntagResource", alarmARN, false},
 		{"delete", "cloudwatch:DeleteAlarms", alarmARN, false},
 	},
-	plan.TopicToken: {
+	typetoken.Topic: {
 		{"create", "sns:CreateTopic", topicARN, true}, {"create", "sns:TagResource", topicARN, true},
 		{"read", "sns:GetTopicAttributes", topicARN, false}, {"read", "sns:ListTagsForResource", topicARN, false},
 		{"update", "sns:SetTopicAttributes", topicARN, false},
 		{"update", "sns:TagResource", topicARN, false}, {"update", "sns:UntagResource", topicARN, false},
 		{"delete", "sns:DeleteTopic", topicARN, false},
 	},
-	plan.CertificateToken: {
+	typetoken.Certificate: {
 		{"create", "acm:RequestCertificate", anything, true}, {"create", "acm:AddTagsToCertificate", certARN, true},
 		{"read", "acm:DescribeCertificate", certARN, false}, {"read", "acm:ListTagsForCertificate", certARN, false},
 		{"update", "acm:AddTagsToCertificate", certARN, false}, {"update", "acm:RemoveTagsFromCertificate", certARN, false},
 		{"delete", "acm:DeleteCertificate", certARN, false},
 	},
-	plan.CertificateValidationToken: {{"create", "acm:DescribeCertificate", validatedARN, false}},
-	plan.RecordToken: {
+	typetoken.CertificateValidation: {{"create", "acm:DescribeCertificate", validatedARN, false}},
+	typetoken.Record: {
 		{"create", "route53:GetHostedZone", zoneARN, false}, {"create", "route53:ChangeResourceRecordSets", zoneARN, false},
 		{"create", "route53:GetChange", changeARN, false},
 		{"read", "route53:ListResourceRecordSets", zoneARN, false},
 		{"delete", "route53:ChangeResourceRecordSets", zoneARN, false},
 	},
-	plan.WebACLToken: {
+	typetoken.WebACL: {
 		{"create", "wafv2:CreateWebACL", webACLARN, true}, {"create", "wafv2:CreateWebACL", ruleSetARN, false},
 		{"create", "wafv2:TagResource", webACLARN, true},
 		{"read", "wafv2:GetWebACL", webACLARN, false}, {"read", "wafv2:ListTagsForResource", webACLARN, false},
@@ -198,20 +199,20 @@ var apiCalls = map[string][]call{
 // DescribeTags). getCallerIdentity needs no permission; getHostedZoneId and getServiceAccount are
 // tables inside the provider.
 var lookupCalls = map[string][]call{
-	plan.GetClusterToken: {{"read", "eks:DescribeCluster", clusterARN, false}},
-	plan.GetOIDCProviderToken: {
+	typetoken.GetCluster: {{"read", "eks:DescribeCluster", clusterARN, false}},
+	typetoken.GetOIDCProvider: {
 		{"read", "iam:ListOpenIDConnectProviders", anything, false}, {"read", "iam:GetOpenIDConnectProvider", oidcProviderARN, false},
 	},
-	plan.GetZoneToken: {
+	typetoken.GetZone: {
 		{"read", "route53:ListHostedZones", anything, false}, {"read", "route53:GetHostedZone", lookedUpZone, false},
 		{"read", "route53:ListTagsForResource", lookedUpZone, false},
 	},
-	plan.GetLoadBalancerToken: {
+	typetoken.GetLoadBalancer: {
 		{"read", "elasticloadbalancing:DescribeLoadBalancers", anything, false},
 		{"read", "elasticloadbalancing:DescribeLoadBalancerAttributes", anything, false},
 		{"read", "elasticloadbalancing:DescribeTags", anything, false},
 	},
-	plan.GetCallerIdentityToken:    nil,
-	plan.GetLBHostedZoneIDToken:    nil,
-	plan.GetELBServiceAccountToken: nil,
+	typetoken.GetCallerIdentity:    nil,
+	typetoken.GetLBHostedZoneID:    nil,
+	typetoken.GetELBServiceAccount: nil,
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
 	"github.com/mlops-retail/retail-api-edge/internal/stackconfig"
 	"github.com/mlops-retail/retail-api-edge/internal/stackplan"
+	"github.com/mlops-retail/retail-api-edge/internal/typetoken"
 )
 
 const root = "../.."
@@ -203,7 +204,7 @@ func writes(action string) bool {
 
 func worldOf(p *plan.Plan) world {
 	w := world{stack: p.Stack, tags: map[string]string{}}
-	for _, r := range p.Find(plan.AWSProviderToken) {
+	for _, r := range p.Find(typetoken.AWSProvider) {
 		w.region, _ = r.Value("region").(string)
 		if tags, ok := r.Value("defaultTags", "tags").(map[string]any); ok {
 			for k, v := range tags {
@@ -229,20 +230,20 @@ func callRequest(p *plan.Plan, c call, o object) request {
 		}
 	}
 	switch o.r.Type {
-	case plan.RoleToken:
+	case typetoken.Role:
 		if b := o.in("permissionsBoundary"); b != "" {
 			ctx["iam:PermissionsBoundary"] = b
 		}
-	case plan.RolePolicyAttachmentToken:
+	case typetoken.RolePolicyAttachment:
 		ctx["iam:PolicyARN"] = o.in("policyArn")
-		for _, role := range p.Find(plan.RoleToken) {
+		for _, role := range p.Find(typetoken.Role) {
 			if role.Value("name") == o.in("role") {
 				if b, ok := role.Value("permissionsBoundary").(string); ok {
 					ctx["iam:PermissionsBoundary"] = b
 				}
 			}
 		}
-	case plan.RecordToken:
+	case typetoken.Record:
 		change := "UPSERT"
 		if c.phase == "delete" {
 			change = "DELETE"
@@ -250,7 +251,7 @@ func callRequest(p *plan.Plan, c call, o object) request {
 		ctx["route53:ChangeResourceRecordSetsNormalizedRecordNames"] = []string{strings.ToLower(strings.TrimSuffix(o.in("name"), "."))}
 		ctx["route53:ChangeResourceRecordSetsRecordTypes"] = []string{o.in("type")}
 		ctx["route53:ChangeResourceRecordSetsActions"] = []string{change}
-	case plan.CertificateToken:
+	case typetoken.Certificate:
 		names := []string{o.in("domainName")}
 		if sans, ok := o.r.Value("subjectAlternativeNames").([]any); ok {
 			for _, s := range sans {
@@ -386,7 +387,7 @@ func (f *fixture) controllerFitsTheBoundary() []check {
 	allowAll := map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{"Effect": "Allow", "Action": "*", "Resource": "*"}}}
 	var out []check
 	for _, p := range f.plans {
-		for _, pol := range p.Find(plan.PolicyToken) {
+		for _, pol := range p.Find(typetoken.Policy) {
 			var doc struct {
 				Statement []struct {
 					Action    []string
@@ -488,7 +489,7 @@ func (f *fixture) githubTrust() []check {
 func (f *fixture) irsaTrust() []check {
 	var out []check
 	for _, p := range f.plans {
-		for _, r := range p.Find(plan.RoleToken) {
+		for _, r := range p.Find(typetoken.Role) {
 			text, _ := r.Value("assumeRolePolicy").(string)
 			var trust any
 			if err := json.Unmarshal([]byte(text), &trust); err != nil {
@@ -522,7 +523,7 @@ func (f *fixture) logBucketPolicy() []check {
 	var out []check
 	allowAll := map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}}
 	for _, p := range f.plans {
-		for _, r := range p.Find(plan.BucketPolicyToken) {
+		for _, r := range p.Find(typetoken.BucketPolicy) {
 			var doc any
 			text, _ := r.Value("policy").(string)
 			if json.Unmarshal([]byte(text), &doc) != nil {

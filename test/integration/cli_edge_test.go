@@ -18,7 +18,8 @@ import (
 
 	"github.com/mlops-retail/retail-api-edge/components/alarms"
 	"github.com/mlops-retail/retail-api-edge/components/albingress"
-	"github.com/mlops-retail/retail-api-edge/internal/plan"
+	"github.com/mlops-retail/retail-api-edge/internal/lbkind"
+	"github.com/mlops-retail/retail-api-edge/internal/typetoken"
 	"github.com/mlops-retail/retail-api-edge/test/integration/awsstandin"
 	"github.com/mlops-retail/retail-api-edge/test/integration/harness"
 )
@@ -49,7 +50,7 @@ func (c *cliWorld) alarmStates(t *testing.T, alb harness.LoadBalancer) map[strin
 	m := c.albMetrics(t, alb)
 	states := map[string]string{}
 	for _, o := range c.ledger(t).Live() {
-		if o.Type != plan.MetricAlarmToken {
+		if o.Type != typetoken.MetricAlarm {
 			continue
 		}
 		state, err := awsstandin.AlarmState(o.Props, m)
@@ -174,8 +175,8 @@ func (c *cliWorld) wafOff(t *testing.T, acl awsstandin.Object) {
 // logBucketTypes are what a log bucket that destroy may not empty keeps (accessLogs.emptyOnDestroy
 // false, as in Pulumi.prod.yaml): the bucket with all of its settings.
 var logBucketTypes = map[string]int{
-	plan.BucketToken: 1, plan.PublicAccessBlockToken: 1, plan.OwnershipControlsToken: 1, plan.EncryptionToken: 1,
-	plan.LifecycleToken: 1, plan.BucketPolicyToken: 1,
+	typetoken.Bucket: 1, typetoken.PublicAccessBlock: 1, typetoken.OwnershipControls: 1, typetoken.Encryption: 1,
+	typetoken.Lifecycle: 1, typetoken.BucketPolicy: 1,
 }
 
 // assertOnlyLogBucketKept checks that after prod's destroy AWS holds the log bucket whole and
@@ -213,7 +214,8 @@ func (c *cliWorld) forgetRetained(t *testing.T, want map[string]int) {
 func (c *cliWorld) twoStacks(t *testing.T) {
 	const demoSvc = "retail-api-demo-svc"
 	for _, round := range []struct {
-		name, lb   string
+		name       string
+		lb         lbkind.Kind
 		prodFirst  bool
 		demoConfig []string
 	}{

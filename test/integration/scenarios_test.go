@@ -16,6 +16,7 @@ import (
 	"github.com/mlops-retail/retail-api-edge/components/albingress"
 	"github.com/mlops-retail/retail-api-edge/components/lbcontroller"
 	"github.com/mlops-retail/retail-api-edge/components/servicelb"
+	"github.com/mlops-retail/retail-api-edge/internal/lbkind"
 	"github.com/mlops-retail/retail-api-edge/internal/ownership"
 	"github.com/mlops-retail/retail-api-edge/test/integration/harness"
 )
@@ -304,7 +305,7 @@ func (w *world) stack(t *testing.T, raw map[string]string) *harness.Stack {
 }
 
 // onlyLive asserts that exactly one load balancer is live, of the given kind, and returns it.
-func (w *world) onlyLive(t *testing.T, kind string) harness.LoadBalancer {
+func (w *world) onlyLive(t *testing.T, kind lbkind.Kind) harness.LoadBalancer {
 	t.Helper()
 	live := w.standIn.Ledger.Live()
 	if len(live) != 1 || live[0].Kind != kind {

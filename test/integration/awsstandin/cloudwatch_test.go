@@ -7,6 +7,7 @@ import (
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
 	"github.com/mlops-retail/retail-api-edge/internal/stackconfig"
 	"github.com/mlops-retail/retail-api-edge/internal/stackplan"
+	"github.com/mlops-retail/retail-api-edge/internal/typetoken"
 )
 
 // The offline plan's ALB: what the prod stack's alarms watch (internal/plan placeholders).
@@ -27,7 +28,7 @@ func prodAlarms(t *testing.T) map[string]map[string]any {
 		t.Fatal(err)
 	}
 	out := map[string]map[string]any{}
-	for _, a := range p.Find(plan.MetricAlarmToken) {
+	for _, a := range p.Find(typetoken.MetricAlarm) {
 		out[strings.TrimPrefix(a.Name, "retail-api-")] = plan.PlainMap(a.Inputs)
 	}
 	return out

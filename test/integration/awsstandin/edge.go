@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/mlops-retail/retail-api-edge/internal/typetoken"
 )
 
 // createValidation waits as ACM does until every validation record of the certificate exists in
@@ -12,14 +14,14 @@ import (
 // provider's wait does when its timeout runs out.
 func createValidation(c *createContext) (string, map[string]any, error) {
 	arn := str(c.in, "certificateArn")
-	cert := c.ledger.find("aws:acm/certificate:Certificate", func(o Object) bool { return o.ID == arn })
+	cert := c.ledger.find(typetoken.Certificate, func(o Object) bool { return o.ID == arn })
 	if cert == nil {
 		return "", nil, fmt.Errorf("ResourceNotFoundException: certificate %s not found", arn)
 	}
 	time.Sleep(c.world.Slow)
 	for _, o := range list(cert.Props, "domainValidationOptions") {
 		want := strings.TrimSuffix(str(asMap(o), "resourceRecordName"), ".")
-		if c.ledger.find("aws:route53/record:Record", func(r Object) bool { return str(r.Props, "fqdn") == want }) == nil {
+		if c.ledger.find(typetoken.Record, func(r Object) bool { return str(r.Props, "fqdn") == want }) == nil {
 			return "", nil, fmt.Errorf("timeout while waiting for state to become 'ISSUED': the validation record %s does not exist", want)
 		}
 	}
@@ -49,7 +51,7 @@ func createRecord(c *createContext) (string, map[string]any, error) {
 		return "", nil, fmt.Errorf("InvalidChangeBatch: RRSet with DNS name %s is not permitted in zone %s", fqdn, zone)
 	}
 	typ := str(c.in, "type")
-	clash := c.ledger.find("aws:route53/record:Record", func(o Object) bool {
+	clash := c.ledger.find(typetoken.Record, func(o Object) bool {
 		return str(o.Props, "fqdn") == fqdn && str(o.Props, "type") == typ
 	})
 	if clash != nil {

@@ -7,6 +7,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+
+	"github.com/mlops-retail/retail-api-edge/internal/typetoken"
 )
 
 // albZones are the canonical hosted zones of ALBs per region (AWS publishes them).
@@ -46,7 +48,7 @@ func (p *Provider) lookup(token string, args map[string]any, w World, l Ledger) 
 		region = r
 	}
 	switch token {
-	case "aws:eks/getCluster:getCluster":
+	case typetoken.GetCluster:
 		name := str(args, "name")
 		c, ok := w.Clusters[name]
 		if !ok {
@@ -59,9 +61,9 @@ func (p *Provider) lookup(token string, args map[string]any, w World, l Ledger) 
 			"vpcConfig":  map[string]any{"vpcId": c.VpcID, "subnetIds": toAny(c.SubnetIDs)},
 			"status":     "ACTIVE", "version": "1.33",
 		}, nil
-	case "aws:index/getCallerIdentity:getCallerIdentity":
+	case typetoken.GetCallerIdentity:
 		return map[string]any{"accountId": w.Account, "arn": "arn:aws:iam::" + w.Account + ":user/integration", "userId": "AIDAINTEGRATION", "id": w.Account}, nil
-	case "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider":
+	case typetoken.GetOIDCProvider:
 		url := str(args, "url")
 		if !w.hasOIDC(url) && l.oidc(url) == nil {
 			// terraform-provider-aws's data source, when no provider has the URL.
@@ -69,20 +71,20 @@ func (p *Provider) lookup(token string, args map[string]any, w World, l Ledger) 
 		}
 		arn := fmt.Sprintf("arn:aws:iam::%s:oidc-provider/%s", w.Account, strings.TrimPrefix(url, "https://"))
 		return map[string]any{"arn": arn, "id": arn, "url": strings.TrimPrefix(url, "https://"), "clientIdLists": []any{"sts.amazonaws.com"}}, nil
-	case "aws:route53/getZone:getZone":
+	case typetoken.GetZone:
 		name := strings.TrimSuffix(str(args, "name"), ".")
 		id, ok := w.Zones[name]
 		if !ok || args["privateZone"] == true {
 			return nil, fmt.Errorf("no matching Route 53 Hosted Zone found for %q", name)
 		}
 		return map[string]any{"zoneId": id, "id": id, "name": name}, nil
-	case "aws:lb/getHostedZoneId:getHostedZoneId":
+	case typetoken.GetLBHostedZoneID:
 		id, ok := albZones[region]
 		if !ok {
 			return nil, fmt.Errorf("unsupported AWS region: %s", region)
 		}
 		return map[string]any{"id": id}, nil
-	case "aws:lb/getLoadBalancer:getLoadBalancer":
+	case typetoken.GetLoadBalancer:
 		// The only load balancers in this world are the Kubernetes stand-in's, which it names
 		// k8s-<alb|nlb>-<object>-<n>; their hostnames give these names.
 		name := str(args, "name")
@@ -92,7 +94,7 @@ func (p *Provider) lookup(token string, args map[string]any, w World, l Ledger) 
 		}
 		arn := fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:loadbalancer/%s", region, w.Account, suffix)
 		return map[string]any{"name": name, "arn": arn, "id": arn, "arnSuffix": suffix}, nil
-	case "aws:elb/getServiceAccount:getServiceAccount":
+	case typetoken.GetELBServiceAccount:
 		account, ok := elbAccounts[region]
 		if !ok {
 			return nil, fmt.Errorf("unknown region (%q)", region)

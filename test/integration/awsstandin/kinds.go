@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/mlops-retail/retail-api-edge/internal/typetoken"
 )
 
 // kind is what the stand-in knows of one pulumi-aws resource type: which input changes replace the
@@ -46,7 +48,7 @@ var (
 
 // kinds are the resource types this program creates.
 var kinds = map[string]kind{
-	"aws:iam/role:Role": {
+	typetoken.Role: {
 		replaceOn: []string{"name", "namePrefix", "path"}, autoname: "name",
 		check: func(in map[string]any) []string {
 			return problems(
@@ -56,13 +58,13 @@ var kinds = map[string]kind{
 		},
 		create: func(c *createContext) (string, map[string]any, error) {
 			name := str(c.in, "name")
-			if c.ledger.find("aws:iam/role:Role", func(o Object) bool { return str(o.Props, "name") == name }) != nil {
+			if c.ledger.find(typetoken.Role, func(o Object) bool { return str(o.Props, "name") == name }) != nil {
 				return "", nil, fmt.Errorf("EntityAlreadyExists: Role with name %s already exists", name)
 			}
 			return name, map[string]any{"arn": c.arn("iam", "", "role/"+name), "uniqueId": "AROA" + token(8)}, nil
 		},
 	},
-	"aws:iam/policy:Policy": {
+	typetoken.Policy: {
 		replaceOn: []string{"name", "namePrefix", "path"}, autoname: "name",
 		check: func(in map[string]any) []string {
 			compact := strings.Join(strings.Fields(str(in, "policy")), "")
@@ -76,21 +78,21 @@ var kinds = map[string]kind{
 			return arn, map[string]any{"arn": arn, "policyId": "ANPA" + token(8)}, nil
 		},
 	},
-	"aws:iam/rolePolicyAttachment:RolePolicyAttachment": {
+	typetoken.RolePolicyAttachment: {
 		untagged:  true,
 		replaceOn: []string{"role", "policyArn"},
 		create: func(c *createContext) (string, map[string]any, error) {
 			role, arn := str(c.in, "role"), str(c.in, "policyArn")
-			if c.ledger.find("aws:iam/role:Role", func(o Object) bool { return str(o.Props, "name") == role }) == nil {
+			if c.ledger.find(typetoken.Role, func(o Object) bool { return str(o.Props, "name") == role }) == nil {
 				return "", nil, fmt.Errorf("NoSuchEntity: the role with name %s cannot be found", role)
 			}
-			if c.ledger.find("aws:iam/policy:Policy", func(o Object) bool { return o.ID == arn }) == nil && !strings.Contains(arn, ":aws:policy/") {
+			if c.ledger.find(typetoken.Policy, func(o Object) bool { return o.ID == arn }) == nil && !strings.Contains(arn, ":aws:policy/") {
 				return "", nil, fmt.Errorf("NoSuchEntity: policy %s does not exist or is not attachable", arn)
 			}
 			return role + "-" + token(8), nil, nil
 		},
 	},
-	"aws:iam/openIdConnectProvider:OpenIdConnectProvider": {
+	typetoken.OIDCProvider: {
 		replaceOn: []string{"url"},
 		check: func(in map[string]any) []string {
 			return problems(!strings.HasPrefix(str(in, "url"), "https://"), "ValidationError: url must begin with https://",
@@ -105,7 +107,7 @@ var kinds = map[string]kind{
 			return arn, map[string]any{"arn": arn}, nil
 		},
 	},
-	"aws:acm/certificate:Certificate": {
+	typetoken.Certificate: {
 		replaceOn: []string{"domainName", "subjectAlternativeNames", "validationMethod", "keyAlgorithm"},
 		check: func(in map[string]any) []string {
 			var out []string
@@ -138,12 +140,12 @@ var kinds = map[string]kind{
 			return arn, map[string]any{"arn": arn, "domainValidationOptions": options, "status": "PENDING_VALIDATION"}, nil
 		},
 	},
-	"aws:acm/certificateValidation:CertificateValidation": {
+	typetoken.CertificateValidation: {
 		untagged:  true,
 		replaceOn: []string{"certificateArn", "validationRecordFqdns"},
 		create:    createValidation,
 	},
-	"aws:route53/record:Record": {
+	typetoken.Record: {
 		untagged:  true,
 		replaceOn: []string{"zoneId", "name", "type", "setIdentifier"},
 		check: func(in map[string]any) []string {
@@ -156,7 +158,7 @@ var kinds = map[string]kind{
 		},
 		create: createRecord,
 	},
-	"aws:wafv2/webAcl:WebAcl": {
+	typetoken.WebACL: {
 		replaceOn: []string{"name", "scope"},
 		check:     checkWebACL,
 		create: func(c *createContext) (string, map[string]any, error) {
@@ -165,7 +167,7 @@ var kinds = map[string]kind{
 			return id, map[string]any{"arn": arn, "capacity": 1000, "lockToken": token(8)}, nil
 		},
 	},
-	"aws:cloudwatch/metricAlarm:MetricAlarm": {
+	typetoken.MetricAlarm: {
 		replaceOn: []string{"name"}, autoname: "name",
 		check: checkMetricAlarm,
 		create: func(c *createContext) (string, map[string]any, error) {
@@ -173,14 +175,14 @@ var kinds = map[string]kind{
 			return name, map[string]any{"arn": c.arn("cloudwatch", c.region, "alarm:"+name)}, nil
 		},
 	},
-	"aws:sns/topic:Topic": {
+	typetoken.Topic: {
 		replaceOn: []string{"name", "namePrefix", "fifoTopic"}, autoname: "name",
 		create: func(c *createContext) (string, map[string]any, error) {
 			arn := c.arn("sns", c.region, str(c.in, "name"))
 			return arn, map[string]any{"arn": arn}, nil
 		},
 	},
-	"aws:s3/bucketV2:BucketV2": {
+	typetoken.Bucket: {
 		replaceOn: []string{"bucket", "bucketPrefix"},
 		check: func(in map[string]any) []string {
 			return problems(len(str(in, "bucketPrefix")) > 37, "InvalidBucketName: bucketPrefix can be at most 37 characters",
@@ -198,13 +200,13 @@ var kinds = map[string]kind{
 				"bucketDomainName": name + ".s3.amazonaws.com"}, nil
 		},
 	},
-	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": bucketSetting(nil),
-	"aws:s3/bucketOwnershipControls:BucketOwnershipControls": bucketSetting(func(in map[string]any) []string {
+	typetoken.PublicAccessBlock: bucketSetting(nil),
+	typetoken.OwnershipControls: bucketSetting(func(in map[string]any) []string {
 		own := str(obj(in, "rule"), "objectOwnership")
 		return problems(!slices.Contains([]string{"BucketOwnerEnforced", "BucketOwnerPreferred", "ObjectWriter"}, own),
 			"InvalidArgument: objectOwnership "+own)
 	}),
-	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": bucketSetting(func(in map[string]any) []string {
+	typetoken.Encryption: bucketSetting(func(in map[string]any) []string {
 		var out []string
 		for _, r := range list(in, "rules") {
 			alg := str(obj(asMap(r), "applyServerSideEncryptionByDefault"), "sseAlgorithm")
@@ -212,7 +214,7 @@ var kinds = map[string]kind{
 		}
 		return out
 	}),
-	"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2": bucketSetting(func(in map[string]any) []string {
+	typetoken.Lifecycle: bucketSetting(func(in map[string]any) []string {
 		var out []string
 		for _, r := range list(in, "rules") {
 			rule := asMap(r)
@@ -223,12 +225,12 @@ var kinds = map[string]kind{
 		}
 		return out
 	}),
-	"aws:s3/bucketPolicy:BucketPolicy": bucketSetting(func(in map[string]any) []string {
+	typetoken.BucketPolicy: bucketSetting(func(in map[string]any) []string {
 		doc := str(in, "policy")
 		return problems(!policyDoc(doc), "MalformedPolicy: policy is not a policy document",
 			policyDoc(doc) && !strings.Contains(doc, "arn:aws:s3:::"+str(in, "bucket")), "MalformedPolicy: Policy has invalid resource")
 	}),
-	"aws:ec2/tag:Tag": {
+	typetoken.Tag: {
 		untagged:  true,
 		replaceOn: []string{"resourceId", "key"},
 		create: func(c *createContext) (string, map[string]any, error) {
@@ -246,7 +248,7 @@ func bucketSetting(check func(map[string]any) []string) kind {
 		untagged:  true,
 		create: func(c *createContext) (string, map[string]any, error) {
 			bucket := str(c.in, "bucket")
-			if c.ledger.find("aws:s3/bucketV2:BucketV2", func(o Object) bool { return o.ID == bucket }) == nil {
+			if c.ledger.find(typetoken.Bucket, func(o Object) bool { return o.ID == bucket }) == nil {
 				return "", nil, fmt.Errorf("NoSuchBucket: the specified bucket %s does not exist", bucket)
 			}
 			return bucket, nil, nil
@@ -270,7 +272,7 @@ func (l *Ledger) find(typ string, match func(Object) bool) *Object {
 }
 
 func (l *Ledger) oidc(url string) *Object {
-	return l.find("aws:iam/openIdConnectProvider:OpenIdConnectProvider", func(o Object) bool { return str(o.Props, "url") == url })
+	return l.find(typetoken.OIDCProvider, func(o Object) bool { return str(o.Props, "url") == url })
 }
 
 func policyDoc(doc string) bool {

@@ -16,6 +16,8 @@ import (
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/protobuf/types/known/structpb"
+
+	"github.com/mlops-retail/retail-api-edge/internal/typetoken"
 )
 
 // Provider is the stand-in's ResourceProviderServer.
@@ -166,7 +168,7 @@ func (p *Provider) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pul
 	if err != nil {
 		return nil, err
 	}
-	if t := req.GetTimeout(); t > 0 && world.Slow > time.Duration(t*float64(time.Second)) && req.GetType() == "aws:acm/certificateValidation:CertificateValidation" {
+	if t := req.GetTimeout(); t > 0 && world.Slow > time.Duration(t*float64(time.Second)) && req.GetType() == typetoken.CertificateValidation {
 		return nil, fmt.Errorf("timeout while waiting for state to become 'ISSUED' (timeout: %s)", time.Duration(t*float64(time.Second)))
 	}
 	var id string
@@ -257,7 +259,7 @@ func (p *Provider) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*e
 	if err := p.failIfInjected("delete", req.GetType()); err != nil {
 		return nil, err
 	}
-	if req.GetType() == "aws:wafv2/webAcl:WebAcl" {
+	if req.GetType() == typetoken.WebACL {
 		if err := p.waitDisassociated(ctx, req); err != nil {
 			return nil, err
 		}
@@ -309,16 +311,16 @@ func (p *Provider) waitDisassociated(ctx context.Context, req *pulumirpc.DeleteR
 // role, a bucket with a configuration left.
 func deletable(l *Ledger, o Object) error {
 	switch o.Type {
-	case "aws:iam/role:Role":
-		if l.find("aws:iam/rolePolicyAttachment:RolePolicyAttachment", func(a Object) bool { return str(a.Props, "role") == o.ID }) != nil {
+	case typetoken.Role:
+		if l.find(typetoken.RolePolicyAttachment, func(a Object) bool { return str(a.Props, "role") == o.ID }) != nil {
 			return fmt.Errorf("DeleteConflict: Cannot delete entity, must detach all policies first (role %s)", o.ID)
 		}
-	case "aws:iam/policy:Policy":
-		if l.find("aws:iam/rolePolicyAttachment:RolePolicyAttachment", func(a Object) bool { return str(a.Props, "policyArn") == o.ID }) != nil {
+	case typetoken.Policy:
+		if l.find(typetoken.RolePolicyAttachment, func(a Object) bool { return str(a.Props, "policyArn") == o.ID }) != nil {
 			return fmt.Errorf("DeleteConflict: Cannot delete a policy attached to entities (%s)", o.ID)
 		}
-	case "aws:acm/certificate:Certificate":
-		if l.find("aws:acm/certificateValidation:CertificateValidation", func(a Object) bool { return a.ID == o.ID }) != nil {
+	case typetoken.Certificate:
+		if l.find(typetoken.CertificateValidation, func(a Object) bool { return a.ID == o.ID }) != nil {
 			return fmt.Errorf("ResourceInUseException: certificate %s is in use", o.ID)
 		}
 	}

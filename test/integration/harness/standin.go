@@ -13,6 +13,10 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
+
+	"github.com/mlops-retail/retail-api-edge/components/albingress"
+	"github.com/mlops-retail/retail-api-edge/components/servicelb"
+	"github.com/mlops-retail/retail-api-edge/internal/lbkind"
 )
 
 // Finalizers the AWS side puts on what it provisions for. The in-tree cloud provider (EKS's cloud
@@ -27,7 +31,7 @@ const (
 
 // LoadBalancer is one load balancer the stand-in "created".
 type LoadBalancer struct {
-	Kind     string // "nlb", "classic" or "alb"
+	Kind     lbkind.Kind
 	Owner    string // "cloud-provider" or "controller"
 	Object   string // "service mlops/retail-api-svc"
 	UID      types.UID
@@ -68,7 +72,7 @@ func (l *Ledger) live(uid types.UID) *LoadBalancer {
 }
 
 // ensure returns the live load balancer of an object, creating it if there is none.
-func (l *Ledger) ensure(kind, owner, object string, uid types.UID) *LoadBalancer {
+func (l *Ledger) ensure(kind lbkind.Kind, owner, object string, uid types.UID) *LoadBalancer {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if lb := l.live(uid); lb != nil {
@@ -239,11 +243,11 @@ func (s *StandIn) service(ctx context.Context, svc *corev1.Service, controllerRu
 
 // serviceKind is the load balancer a Service gets: the controller makes NLBs only, the in-tree
 // provider an NLB for type "nlb" and a classic ELB otherwise (aws.go, isNLB).
-func serviceKind(svc *corev1.Service) string {
-	if svc.Spec.LoadBalancerClass != nil || svc.Annotations["service.beta.kubernetes.io/aws-load-balancer-type"] == "nlb" {
-		return "nlb"
+func serviceKind(svc *corev1.Service) lbkind.Kind {
+	if svc.Spec.LoadBalancerClass != nil || svc.Annotations[servicelb.TypeAnnotation] == string(lbkind.NLB) {
+		return lbkind.NLB
 	}
-	return "classic"
+	return lbkind.Classic
 }
 
 // webACL reports the web ACL an Ingress asks for, as the controller applies it.
@@ -270,7 +274,7 @@ func (s *StandIn) reportACL(hostname, acl string) {
 }
 
 func (s *StandIn) ingress(ctx context.Context, ing *networkingv1.Ingress, controllerRunning bool) {
-	isALB := ing.Spec.IngressClassName != nil && *ing.Spec.IngressClassName == "alb"
+	isALB := ing.Spec.IngressClassName != nil && *ing.Spec.IngressClassName == albingress.ClassName
 	if !controllerRunning || (!isALB && !slices.Contains(ing.Finalizers, IngressFinalizer)) {
 		return
 	}
@@ -281,7 +285,7 @@ func (s *StandIn) ingress(ctx context.Context, ing *networkingv1.Ingress, contro
 				return
 			}
 		}
-		lb := s.Ledger.ensure("alb", "controller", "ingress "+ing.Namespace+"/"+ing.Name, ing.UID)
+		lb := s.Ledger.ensure(lbkind.ALB, "controller", "ingress "+ing.Namespace+"/"+ing.Name, ing.UID)
 		s.webACL(ing, lb.Hostname)
 		if st := ing.Status.LoadBalancer.Ingress; len(st) != 1 || st[0].Hostname != lb.Hostname {
 			ing.Status.LoadBalancer.Ingress = []networkingv1.IngressLoadBalancerIngress{{Hostname: lb.Hostname}}
