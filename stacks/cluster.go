@@ -52,7 +52,20 @@ type ClusterConfig struct {
 	// trusts it), so destroy and turning this off leave it in place. `false` looks it up only (see
 	// [option-b.md](option-b.md#prerequisites)).
 	CreateOIDCProvider bool `json:"createOidcProvider"`
+	// Whether the cluster's load balancing is EKS Auto Mode's: `true` or `false` overrides what
+	// the cluster says (and is how `edgectl plan` shows either case offline). On Auto Mode, Option
+	// B installs no controller, IAM policy or role: the Ingress gets an IngressClass of its own
+	// (`retail-api-edge-<stack>`, controller `eks.amazonaws.com/alb`) with an IngressClassParams
+	// carrying the scheme, tags, certificate and load balancer attributes; Option A's Service gets
+	// the class `eks.amazonaws.com/nlb`, and `service.loadBalancer: classic` is refused. `false`
+	// on an Auto Mode cluster installs the controller beside Auto Mode's. Not with
+	// `cluster.create`.
+	// Default: detected from the cluster (DescribeCluster's elasticLoadBalancing.enabled); false with `cluster.kubeconfig`.
+	AutoMode *bool `json:"autoMode"`
 }
+
+// autoModeOn says whether the stack says the cluster runs Auto Mode's load balancing.
+func (c *ClusterConfig) autoModeOn() bool { return c.AutoMode != nil && *c.AutoMode }
 
 var (
 	eksNameRe      = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$`)
@@ -89,6 +102,9 @@ func (c *ClusterConfig) validate(_ *Config, v *validator) {
 	}
 	v.check(c.Kubeconfig == "", k("cluster.kubeconfig"),
 		"reaches an existing cluster and cannot be combined with cluster.create: true")
+	v.check(c.AutoMode == nil, k("cluster.autoMode"),
+		"applies to an existing cluster: this stack creates clusters without Auto Mode (create an Auto Mode cluster outside it, "+
+			"e.g. `eksctl create cluster --enable-auto-mode`, and set %s)", k("cluster.name"))
 	checkKubernetesVersion(v, c.KubernetesVersion)
 	v.check(instanceTypeRe.MatchString(c.InstanceType), k("cluster.instanceType"),
 		"must be an EC2 instance type like t3.medium, got %q", c.InstanceType)

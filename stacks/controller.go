@@ -96,6 +96,15 @@ func (*ControllerConfig) inert() []inertRule {
 			needs:  func(*Config) string { return fmt.Sprintf("%s %s", k("exposure"), ExposeIngress) },
 		},
 		{
+			keys: []string{"controller.install", "controller.chart", "controller.chartVersion", "controller.repository",
+				"controller.namespace", "controller.serviceAccount", "controller.replicas", "controller.roleArn",
+				"controller.policyVersion", "controller.defaultSSLPolicy"},
+			active: func(c *Config) bool { return !c.Cluster.autoModeOn() },
+			needs: func(*Config) string {
+				return k("cluster.autoMode") + " false (Auto Mode's load balancing needs no controller)"
+			},
+		},
+		{
 			keys:   []string{"controller.chart", "controller.repository", "controller.replicas", "controller.policyVersion", "controller.defaultSSLPolicy"},
 			active: func(c *Config) bool { return c.Exposure != ExposeIngress || c.Controller.Install },
 			needs: func(*Config) string {

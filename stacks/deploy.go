@@ -92,7 +92,7 @@ func clusterArgs(cfg *Config) *cluster.Args {
 	return &cluster.Args{
 		Name: c.Name, Region: cfg.Region, Create: c.Create,
 		Kubeconfig: c.Kubeconfig, Context: c.Context, VpcID: c.VpcID,
-		NeedOIDC:           cfg.exposure().needsOIDC(),
+		NeedOIDC: cfg.exposure().needsOIDC(), AutoMode: c.AutoMode,
 		CreateOIDCProvider: c.CreateOIDCProvider, Partition: partition(cfg.Region), Identity: cfg.AWS.identity(),
 		New: cluster.NewClusterArgs{
 			KubernetesVersion: c.KubernetesVersion, InstanceType: c.InstanceType, AMIType: c.amiType(),

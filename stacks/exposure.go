@@ -49,9 +49,9 @@ type exposure interface {
 	// validate checks what only this exposure needs.
 	validate(v *validator)
 	// objects are the Kubernetes objects it owns besides the app's, for the ownership precheck.
-	objects() []ownership.Object
+	objects(autoMode bool) []ownership.Object
 	// check is its own preview-time check of the cluster.
-	check(ctx context.Context, r ownership.Reader) error
+	check(ctx context.Context, r ownership.Reader, autoMode bool) error
 	// register creates it, with the edge features' resources in front of it, and says where it listens.
 	register(ctx *pulumi.Context, cl *cluster.Cluster, aws pulumi.ProviderResource, e *edge) (*endpoint, error)
 }

@@ -26,8 +26,10 @@ func (*IAMConfig) setDefaults() {}
 
 func (*IAMConfig) inert() []inertRule {
 	return []inertRule{{
-		keys:   []string{"iam.permissionsBoundary"},
-		active: func(c *Config) bool { return len(c.createsRoles()) > 0 },
+		keys: []string{"iam.permissionsBoundary"},
+		// With requirePermissionsBoundary the boundary is the stack's standing rule, kept while no
+		// role is made (Option B on Auto Mode) so one that comes back carries it.
+		active: func(c *Config) bool { return len(c.createsRoles()) > 0 || c.IAM.RequirePermissionsBoundary },
 		needs:  iamInertNeeds,
 	}}
 }

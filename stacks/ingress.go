@@ -25,10 +25,11 @@ func (ingressExposure) loadBalancer() lbkind.Kind { return lbkind.ALB }
 // runsLoadBalancer: the ALB is the Ingress's, whoever owns the Service.
 func (ingressExposure) runsLoadBalancer() bool { return true }
 
-// needsAWS: the controller's IAM role, unless it is given or another stack's controller is used.
+// needsAWS: the controller's IAM role, unless it is given, another stack's controller is used, or
+// the cluster is said to run Auto Mode's load balancing (detected, the lookup needs AWS anyway).
 func (i ingressExposure) needsAWS() bool {
 	c := i.cfg.Controller
-	return c.Install && c.RoleArn == ""
+	return c.Install && c.RoleArn == "" && !i.cfg.Cluster.autoModeOn()
 }
 
 func (i ingressExposure) needsOIDC() bool { return i.needsAWS() }
@@ -50,7 +51,10 @@ func (i ingressExposure) validate(v *validator) {
 
 // check: a stack that installs the controller finds none it did not install; one that relies on
 // another's finds it, serving the class its Ingress names.
-func (i ingressExposure) check(ctx context.Context, r ownership.Reader) error {
+func (i ingressExposure) check(ctx context.Context, r ownership.Reader, autoMode bool) error {
+	if autoMode {
+		return nil // Auto Mode's own load balancing serves the stack's IngressClass: no controller to find
+	}
 	if i.cfg.Controller.Install {
 		return ownership.CheckInstall(ctx, r, i.cfg.owner(), installedController(i.cfg))
 	}
@@ -64,10 +68,19 @@ func (i ingressExposure) check(ctx context.Context, r ownership.Reader) error {
 // the Ingress finalizer. The Service and the pods wait for the release too: the controller's
 // webhook rejects Service creation (failurePolicy Fail) until it answers, and pods created before
 // it runs get no readiness gate.
+//
+// On EKS Auto Mode (detected, or cluster.autoMode) no controller is installed or relied on: the
+// Ingress gets an IngressClass of its own that Auto Mode's load balancing serves.
 func (i ingressExposure) register(ctx *pulumi.Context, cl *cluster.Cluster, aws pulumi.ProviderResource, e *edge) (*endpoint, error) {
 	cfg := i.cfg
-	ctrl, err := newController(ctx, cfg, cl, aws)
-	if err != nil {
+	var ctrl controller
+	var err error
+	if cl.AutoMode {
+		if err := autoModeIgnores(ctx, cfg); err != nil {
+			return nil, err
+		}
+		ctrl.roleArn = pulumi.String("").ToStringOutput()
+	} else if ctrl, err = newController(ctx, cfg, cl, aws); err != nil {
 		return nil, err
 	}
 	sa := serviceArgs(cfg)
@@ -83,6 +96,9 @@ func (i ingressExposure) register(ctx *pulumi.Context, cl *cluster.Cluster, aws 
 		Annotations: cfg.ownerMarker(), ControllerElsewhere: !cfg.Controller.Install,
 		DependsOn: slices.Concat(ctrl.ready, e.ready),
 	}
+	if cl.AutoMode {
+		args.AutoMode = &albingress.AutoMode{Class: autoModeClass(cfg.Stack)}
+	}
 	ing, err := albingress.NewIngress(ctx, AppName, args, pulumi.Provider(cl.Provider))
 	if err != nil {
 		return nil, err
@@ -90,7 +106,10 @@ func (i ingressExposure) register(ctx *pulumi.Context, cl *cluster.Cluster, aws 
 	if err := deployApp(ctx, cfg, cl, slices.Concat(ctrl.ready, ing.Ready)); err != nil {
 		return nil, err
 	}
-	out := pulumi.Map{"albHostname": ing.Hostname, "controllerRoleArn": ctrl.roleArn}
+	out := pulumi.Map{"albHostname": ing.Hostname}
+	if !cl.AutoMode {
+		out["controllerRoleArn"] = ctrl.roleArn
+	}
 	return &endpoint{hostname: ing.Hostname, port: 80, object: "ingress " + cfg.Ingress.Name, outputs: out}, nil
 }
 
@@ -184,3 +203,20 @@ func validSuccessCodes(codes string) bool {
 }
 
 func inSuccessRange(code string) bool { return code >= "200" && code <= "499" }
+
+// autoModeClass names the stack's IngressClass and IngressClassParams on Auto Mode: cluster-wide
+// objects, so one per stack. Stack names allow upper case and _, which Kubernetes names do not.
+func autoModeClass(stack string) string {
+	return strings.ReplaceAll(strings.ToLower(Project+"-"+stack), "_", "-")
+}
+
+// autoModeIgnores warns that the controller settings do nothing on a cluster detected to run Auto
+// Mode's load balancing (with cluster.autoMode true the inert check refuses them instead).
+func autoModeIgnores(ctx *pulumi.Context, cfg *Config) error {
+	if cfg.Cluster.AutoMode != nil {
+		return nil
+	}
+	return ctx.Log.Warn(fmt.Sprintf("EKS cluster %q runs Auto Mode's load balancing: Option B uses it through IngressClass %q "+
+		"and installs no controller (the %s settings do nothing; set %s false to install the controller anyway)",
+		cfg.Cluster.Name, autoModeClass(cfg.Stack), k("controller"), k("cluster.autoMode")), nil)
+}

@@ -41,26 +41,26 @@ func (c *Config) appMarker() map[string]string {
 
 // precheck refuses, before any Kubernetes object changes, to take an object another stack owns,
 // and, for a stack that relies on another's controller, checks that it is there.
-func precheck(cfg *Config, open ClusterReader) func(kubeconfig, kubeContext string) error {
+func precheck(cfg *Config, open ClusterReader) func(kubeconfig, kubeContext string, autoMode bool) error {
 	if open == nil {
 		return nil
 	}
-	return func(kubeconfig, kubeContext string) error {
+	return func(kubeconfig, kubeContext string, autoMode bool) error {
 		r, err := open(kubeconfig, kubeContext)
 		if err != nil {
 			return err
 		}
 		ctx := context.Background()
-		if err := ownership.Check(ctx, r, cfg.owner(), ownedObjects(cfg)); err != nil {
+		if err := ownership.Check(ctx, r, cfg.owner(), ownedObjects(cfg, autoMode)); err != nil {
 			return err
 		}
-		return cfg.exposure().check(ctx, r)
+		return cfg.exposure().check(ctx, r, autoMode)
 	}
 }
 
 // ownedObjects are the Kubernetes objects the stack creates or adopts, each with the way out of a
 // conflict with another stack.
-func ownedObjects(cfg *Config) []ownership.Object {
+func ownedObjects(cfg *Config, autoMode bool) []ownership.Object {
 	a, me := cfg.App, cfg.Stack
 	handOver := func(owner string) string {
 		return fmt.Sprintf("To hand it over, run on stack %[1]q: `pulumi config set --path %[2]s %[3]s` and `pulumi up` "+
@@ -76,18 +76,18 @@ func ownedObjects(cfg *Config) []ownership.Object {
 			objects[i].HandedTo = ownership.Owner(Project, a.HandOverTo)
 		}
 	}
-	return append(objects, cfg.exposure().objects()...)
+	return append(objects, cfg.exposure().objects(autoMode)...)
 }
 
 // objects: the Ingress, and the controller's Deployment and service account when this stack
-// installs it.
-func (i ingressExposure) objects() []ownership.Object {
+// installs it (never on Auto Mode, whose load balancing needs no controller).
+func (i ingressExposure) objects(autoMode bool) []ownership.Object {
 	cfg, a := i.cfg, i.cfg.App
 	objects := []ownership.Object{{Kind: ownership.Ingress, Namespace: a.Namespace, Name: cfg.Ingress.Name,
 		WayOut: func(owner string) string {
 			return fmt.Sprintf("Give this stack its own %s, or destroy stack %q's Ingress first.", k("ingress.name"), stackOf(owner))
 		}}}
-	if c := cfg.Controller; c.Install {
+	if c := cfg.Controller; c.Install && !autoMode {
 		relyOn := func(owner string) string {
 			return fmt.Sprintf("One stack per cluster owns the controller: rely on stack %q's with "+
 				"`pulumi config set --path %s false` on this stack.", stackOf(owner), k("controller.install"))

@@ -19,7 +19,9 @@ type ServiceConfig struct {
 
 func (s *ServiceConfig) setDefaults() { *s = ServiceConfig{LoadBalancer: lbkind.NLB} }
 
-func (s *ServiceConfig) validate(_ *Config, v *validator) {
+func (s *ServiceConfig) validate(c *Config, v *validator) {
+	v.check(!c.Cluster.autoModeOn() || s.LoadBalancer == lbkind.NLB, k("service.loadBalancer"),
+		"is %q, but %s is true: EKS Auto Mode makes NLBs only (set it to nlb, or %s to false)", s.LoadBalancer, k("cluster.autoMode"), k("cluster.autoMode"))
 	v.check(s.LoadBalancer == lbkind.NLB || s.LoadBalancer == lbkind.Classic, k("service.loadBalancer"),
 		"must be \"nlb\" (Network Load Balancer) or \"classic\" (Classic Load Balancer), got %q", s.LoadBalancer)
 	for i, cidr := range s.SourceRanges {

@@ -16,20 +16,25 @@ import (
 // classic ELB for it.
 type serviceExposure struct{ cfg *Config }
 
-func (s serviceExposure) loadBalancer() lbkind.Kind                   { return s.cfg.Service.LoadBalancer }
-func (s serviceExposure) runsLoadBalancer() bool                      { return s.cfg.App.HandOverTo == "" }
-func (serviceExposure) needsAWS() bool                                { return false }
-func (serviceExposure) needsOIDC() bool                               { return false }
-func (serviceExposure) validate(*validator)                           {}
-func (serviceExposure) objects() []ownership.Object                   { return nil }
-func (serviceExposure) check(context.Context, ownership.Reader) error { return nil }
+func (s serviceExposure) loadBalancer() lbkind.Kind                         { return s.cfg.Service.LoadBalancer }
+func (s serviceExposure) runsLoadBalancer() bool                            { return s.cfg.App.HandOverTo == "" }
+func (serviceExposure) needsAWS() bool                                      { return false }
+func (serviceExposure) needsOIDC() bool                                     { return false }
+func (serviceExposure) validate(*validator)                                 {}
+func (serviceExposure) objects(bool) []ownership.Object                     { return nil }
+func (serviceExposure) check(context.Context, ownership.Reader, bool) error { return nil }
 
 func (s serviceExposure) register(ctx *pulumi.Context, cl *cluster.Cluster, _ pulumi.ProviderResource, _ *edge) (*endpoint, error) {
 	cfg := s.cfg
 	args := serviceArgs(cfg)
 	if cfg.App.HandOverTo == "" { // a handed-over Service stays ClusterIP: its new owner exposes it
 		args.SourceRanges = cfg.Service.SourceRanges
+		if cl.AutoMode && cfg.Service.LoadBalancer != lbkind.NLB {
+			return nil, keyErr(k("service.loadBalancer"), "is %q, but EKS cluster %q runs Auto Mode's load balancing, which makes NLBs "+
+				"only: set it to nlb, or %s to false to use the in-tree provider's classic ELB", cfg.Service.LoadBalancer, cfg.Cluster.Name, k("cluster.autoMode"))
+		}
 		args.LoadBalancer = &servicelb.LoadBalancer{
+			AutoMode:    cl.AutoMode,
 			Kind:        cfg.Service.LoadBalancer,
 			HealthCheck: healthCheck(cfg),
 			Tags:        cfg.Tags,

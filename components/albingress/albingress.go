@@ -6,7 +6,9 @@
 // Outputs: Hostname (the ALB's DNS name, from the Ingress status).
 // Creates: `kubernetes:networking.k8s.io/v1:Ingress`, and a `kubernetes:core/v1:NamespacePatch` that labels
 // the namespace for pod readiness gates, so a rolling update never removes an old pod before the
-// ALB has marked its replacement healthy.
+// ALB has marked its replacement healthy. With AutoMode (EKS Auto Mode's load balancing) also a
+// `kubernetes:networking.k8s.io/v1:IngressClass` for `eks.amazonaws.com/alb` and its
+// `kubernetes:eks.amazonaws.com/v1:IngressClassParams`, which the Ingress names instead of `alb`.
 package albingress
 
 import (
@@ -55,13 +57,16 @@ type Args struct {
 	ControllerElsewhere bool
 	// Annotations are added to the controller's (the stack's ownership marker, say).
 	Annotations map[string]string
+	// AutoMode hands the Ingress to EKS Auto Mode's load balancing, through an IngressClass of its
+	// own; no controller release is then involved.
+	AutoMode *AutoMode
 	// DependsOn holds what must exist before the Ingress and outlive it: the controller release,
 	// and the certificate validation, web ACL and log bucket policy the ALB refers to.
 	DependsOn []pulumi.Resource
 }
 
-// annotations resolves the features' references and renders the annotations.
-func (a *Args) annotations() pulumi.StringMapOutput {
+// refInputs are the features' references (each "" when off), resolved together.
+func (a *Args) refInputs() pulumi.ArrayOutput {
 	s := a.Settings
 	var cert, acl, bucket pulumi.StringInput = pulumi.String(""), pulumi.String(""), pulumi.String("")
 	if s.TLS != nil {
@@ -73,13 +78,27 @@ func (a *Args) annotations() pulumi.StringMapOutput {
 	if s.AccessLogs != nil {
 		bucket = s.AccessLogs.Bucket
 	}
-	return pulumi.All(cert, acl, bucket).ApplyT(
-		func(v []any) map[string]string {
-			out := s.annotations(refs{certificateArn: v[0].(string), webACLArn: v[1].(string), logBucket: v[2].(string)})
-			maps.Copy(out, a.Annotations)
-			out[annotation.PatchForce] = "true"
-			return out
-		}).(pulumi.StringMapOutput)
+	return pulumi.All(cert, acl, bucket)
+}
+
+func toRefs(v []any) refs {
+	return refs{certificateArn: v[0].(string), webACLArn: v[1].(string), logBucket: v[2].(string)}
+}
+
+// annotations renders the annotations once the references are known; on Auto Mode without those
+// its IngressClassParams carries.
+func (a *Args) annotations() pulumi.StringMapOutput {
+	return a.refInputs().ApplyT(func(v []any) map[string]string {
+		out := a.Settings.annotations(toRefs(v))
+		if a.AutoMode != nil {
+			for _, k := range movedToParams {
+				delete(out, k)
+			}
+		}
+		maps.Copy(out, a.Annotations)
+		out[annotation.PatchForce] = "true"
+		return out
+	}).(pulumi.StringMapOutput)
 }
 
 // Ingress is the ALB Ingress component.
@@ -109,7 +128,9 @@ func (a *Args) validate() error {
 	case a.Settings.TLS != nil && a.Settings.TLS.CertificateArn == nil, a.Settings.WAF != nil && a.Settings.WAF.WebACLArn == nil,
 		a.Settings.AccessLogs != nil && a.Settings.AccessLogs.Bucket == nil:
 		return errors.New("albingress: Settings.TLS, WAF and AccessLogs need their CertificateArn, WebACLArn and Bucket")
-	case len(a.DependsOn) == 0 && !a.ControllerElsewhere:
+	case a.AutoMode != nil && a.AutoMode.Class == "":
+		return errors.New("albingress: AutoMode needs its Class name")
+	case len(a.DependsOn) == 0 && !a.ControllerElsewhere && a.AutoMode == nil:
 		return errors.New("albingress: DependsOn must name the controller release (destroy order), or set ControllerElsewhere")
 	}
 	return nil
@@ -133,6 +154,14 @@ func NewIngress(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Res
 	if err != nil {
 		return nil, err
 	}
+	class, deps := ClassName, append([]pulumi.Resource{gate}, args.DependsOn...)
+	if args.AutoMode != nil {
+		ic, err := args.autoModeClass(ctx, name, in)
+		if err != nil {
+			return nil, err
+		}
+		class, deps = args.AutoMode.Class, append(deps, ic)
+	}
 	ing, err := networkingv1.NewIngress(ctx, name+"-ingress", &networkingv1.IngressArgs{
 		Metadata: metav1.ObjectMetaArgs{
 			Name:        pulumi.String(args.Name),
@@ -140,7 +169,7 @@ func NewIngress(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Res
 			Annotations: args.annotations(),
 		},
 		Spec: networkingv1.IngressSpecArgs{
-			IngressClassName: pulumi.String(ClassName),
+			IngressClassName: pulumi.String(class),
 			Rules: networkingv1.IngressRuleArray{networkingv1.IngressRuleArgs{
 				Http: networkingv1.HTTPIngressRuleValueArgs{Paths: networkingv1.HTTPIngressPathArray{
 					networkingv1.HTTPIngressPathArgs{
@@ -154,7 +183,7 @@ func NewIngress(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Res
 				}},
 			}},
 		},
-	}, pulumi.Parent(in), pulumi.DependsOn(append([]pulumi.Resource{gate}, args.DependsOn...)), pulumi.Protect(args.Protect),
+	}, pulumi.Parent(in), pulumi.DependsOn(deps), pulumi.Protect(args.Protect),
 		provisioning.Option())
 	if err != nil {
 		return nil, err

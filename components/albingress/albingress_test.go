@@ -199,3 +199,70 @@ func TestFeatureReferences(t *testing.T) {
 		})
 	}
 }
+
+// On EKS Auto Mode the Ingress gets its own IngressClass (controller eks.amazonaws.com/alb) and
+// IngressClassParams carrying the scheme, tags, certificate and attributes, which leave the
+// Ingress's annotations; destroy goes Ingress, class, parameters (auto-configure-alb.adoc).
+func TestAutoModeClass(t *testing.T) {
+	s := settings()
+	s.TLS = &TLS{CertificateArn: pulumi.String("arn:cert"), SSLPolicy: "p"}
+	s.WAF = &WAF{WebACLArn: pulumi.String("arn:acl")}
+	s.AccessLogs = &AccessLogs{Bucket: pulumi.String("logs-bucket"), Prefix: "api"}
+	s.Tags = map[string]string{"stack": "prod", "project": "retail-api-edge"}
+	p, err := plantest.RunWithKubernetes(func(ctx *pulumi.Context, k8s pulumi.ProviderResource) (pulumi.Map, error) {
+		_, err := NewIngress(ctx, "retail-api", &Args{Namespace: "mlops", Name: "retail-api", ServiceName: pulumi.String("retail-api-svc"),
+			ServicePort: 80, Settings: s, AutoMode: &AutoMode{Class: "retail-api-edge-prod"},
+			Annotations: map[string]string{"retail-api-edge.mlops.io/owner": "prod"}}, pulumi.Provider(k8s))
+		return nil, err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ing := p.Find("kubernetes:networking.k8s.io/v1:Ingress")[0]
+	class := p.Find("kubernetes:networking.k8s.io/v1:IngressClass")[0]
+	params := p.Find("kubernetes:eks.amazonaws.com/v1:IngressClassParams")[0]
+	comp := p.Find(TypeToken)[0]
+	spec := func(key string) any { return params.Value("spec", key) }
+	attrs := map[string]string{}
+	for _, a := range spec("loadBalancerAttributes").([]any) {
+		kv := a.(map[string]any)
+		attrs[kv["key"].(string)] = kv["value"].(string)
+	}
+	checks := []struct {
+		name string
+		ok   bool
+	}{
+		{"the Ingress names its own class", ing.Value("spec", "ingressClassName") == "retail-api-edge-prod"},
+		{"class served by Auto Mode", class.Value("spec", "controller") == AutoModeController},
+		{"class points at its parameters", class.Value("spec", "parameters", "kind") == "IngressClassParams" &&
+			class.Value("spec", "parameters", "apiGroup") == "eks.amazonaws.com" &&
+			class.Value("spec", "parameters", "name") == "retail-api-edge-prod" && params.Value("metadata", "name") == "retail-api-edge-prod"},
+		{"internet-facing", spec("scheme") == "internet-facing"},
+		{"certificate in the parameters", slices.Equal(toStrings(spec("certificateARNs")), []string{"arn:cert"})},
+		{"access logs in the parameters", attrs["access_logs.s3.enabled"] == "true" && attrs["access_logs.s3.bucket"] == "logs-bucket"},
+		{"deletion protection explicit", attrs["deletion_protection.enabled"] == "false"},
+		{"tags as key/value, in key order", len(spec("tags").([]any)) == 2 && spec("tags").([]any)[0].(map[string]any)["key"] == "project"},
+		{"no scheme, certificate, tags or attributes left on the Ingress", ing.Value("metadata", "annotations", Prefix+"scheme") == nil &&
+			ing.Value("metadata", "annotations", Prefix+"certificate-arn") == nil && ing.Value("metadata", "annotations", Prefix+"tags") == nil &&
+			ing.Value("metadata", "annotations", Prefix+"load-balancer-attributes") == nil},
+		{"WAF stays on the Ingress (Auto Mode supports wafv2-acl-arn)", ing.Value("metadata", "annotations", Prefix+"wafv2-acl-arn") == "arn:acl"},
+		{"health check stays on the Ingress", ing.Value("metadata", "annotations", Prefix+"healthcheck-path") == "/health"},
+		{"destroy order: Ingress before class before parameters", slices.Contains(ing.Dependencies, class.URN) && slices.Contains(class.Dependencies, params.URN)},
+		{"the stack's marker on both", class.Value("metadata", "annotations", "retail-api-edge.mlops.io/owner") == "prod" &&
+			params.Value("metadata", "annotations", "retail-api-edge.mlops.io/owner") == "prod"},
+		{"children of the component", class.Parent == comp.URN && params.Parent == comp.URN},
+	}
+	for _, c := range checks {
+		if !c.ok {
+			t.Errorf("%s\nIngress: %v\nclass: %v\nparams: %v", c.name, ing.Inputs, class.Inputs, params.Inputs)
+		}
+	}
+}
+
+func toStrings(v any) []string {
+	var out []string
+	for _, s := range v.([]any) {
+		out = append(out, s.(string))
+	}
+	return out
+}

@@ -111,8 +111,11 @@ func (s Settings) annotations(refs refs) map[string]string {
 	return a
 }
 
-// attributes are the ALB attributes; each is explicit so that turning one off really does.
-func (s Settings) attributes(refs refs) string {
+// attributes are the ALB attributes as the annotation takes them.
+func (s Settings) attributes(refs refs) string { return annotation.JoinPairs(s.attributeMap(refs)) }
+
+// attributeMap are the ALB attributes; each is explicit so that turning one off really does.
+func (s Settings) attributeMap(refs refs) map[string]string {
 	attrs := map[string]string{
 		"routing.http.drop_invalid_header_fields.enabled": "true",
 		"deletion_protection.enabled":                     strconv.FormatBool(s.DeletionProtection),
@@ -125,7 +128,7 @@ func (s Settings) attributes(refs refs) string {
 	if s.IdleTimeoutSeconds > 0 {
 		attrs["idle_timeout.timeout_seconds"] = strconv.Itoa(s.IdleTimeoutSeconds)
 	}
-	return annotation.JoinPairs(attrs)
+	return attrs
 }
 
 func listenPorts(https bool) string {

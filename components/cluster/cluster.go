@@ -4,7 +4,9 @@
 //
 // Inputs (Args): cluster name, region, and for a new cluster its size and network, or a kubeconfig.
 // Outputs: Provider (for every Kubernetes resource), AdoptProvider (for objects that may already
-// exist from a manual `kubectl apply`), Name, VpcID, OIDCIssuer, OIDCProviderArn (with NeedOIDC).
+// exist from a manual `kubectl apply`), Name, VpcID, OIDCIssuer, OIDCProviderArn (with NeedOIDC,
+// except on Auto Mode), and AutoMode, known at run time: whether EKS Auto Mode's load balancing
+// serves the cluster (detected by the lookup, or as Args.AutoMode says).
 // Creates: two `pulumi:providers:kubernetes`; with Create also `eks:index:Cluster` (pulumi-eks, no
 // default node group), `eks:index:ManagedNodeGroup` with its `aws:iam/role:Role` and three policy
 // attachments, the `vpc-cni`, `kube-proxy` and `coredns` `aws:eks/addon:Addon`s, and one
@@ -42,8 +44,12 @@ type Args struct {
 	// Create makes a new cluster with pulumi-eks instead of looking one up.
 	Create bool
 	New    NewClusterArgs
-	// NeedOIDC resolves the cluster's IAM OIDC provider, which IRSA roles trust.
+	// NeedOIDC resolves the cluster's IAM OIDC provider, which IRSA roles trust, unless the
+	// cluster's load balancing is EKS Auto Mode's (no controller of ours runs there).
 	NeedOIDC bool
+	// AutoMode overrides what the lookup says about EKS Auto Mode's load balancing; nil: detect it
+	// (an existing cluster), or false (a new or a kubeconfig-reached one).
+	AutoMode *bool
 	// CreateOIDCProvider creates that provider for an existing cluster that has none.
 	CreateOIDCProvider bool
 	// Partition is the AWS partition of Region ("aws", "aws-cn", "aws-us-gov").
@@ -57,10 +63,10 @@ type Args struct {
 	Context string
 	// VpcID is the cluster's VPC when Kubeconfig is set.
 	VpcID string
-	// Precheck, when set, runs with the kubeconfig and Context before either Kubernetes provider
+	// Precheck, when set, runs with the kubeconfig, Context and AutoMode before either Kubernetes provider
 	// may use them: its error stops the program before any Kubernetes object changes. It runs in
 	// preview when the kubeconfig is known (an existing cluster); a new cluster holds nothing to check.
-	Precheck func(kubeconfig, kubeContext string) error
+	Precheck func(kubeconfig, kubeContext string, autoMode bool) error
 }
 
 // NewClusterArgs sizes a cluster made with Create.
@@ -92,6 +98,10 @@ type Cluster struct {
 	OIDCIssuer    pulumi.StringOutput  `pulumi:"oidcIssuer"`
 	// OIDCProviderArn is set with Args.NeedOIDC.
 	OIDCProviderArn pulumi.StringOutput `pulumi:"oidcProviderArn"`
+	// AutoMode says whether EKS Auto Mode's load balancing serves the cluster's Ingresses and
+	// LoadBalancer Services: known when the program runs (a plain lookup), so the stack can choose
+	// what to register.
+	AutoMode bool `pulumi:"-"`
 
 	// aws is the AWS provider from the component's options, which the pulumi-eks components need
 	// explicitly (see awsProviderIn).
@@ -165,7 +175,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Res
 	}
 	if args.Precheck != nil {
 		kubeconfig = kubeconfig.ApplyT(func(kc string) (string, error) {
-			return kc, args.Precheck(kc, args.Context)
+			return kc, args.Precheck(kc, args.Context, c.AutoMode)
 		}).(pulumi.StringOutput)
 	}
 	if err := c.registerProviders(ctx, name, kubeconfig, args.Context); err != nil {
@@ -182,6 +192,7 @@ func (c *Cluster) supplied(args *Args) pulumi.StringOutput {
 	c.Name = pulumi.String(args.Name).ToStringOutput()
 	c.VpcID = pulumi.String(args.VpcID).ToStringOutput()
 	c.OIDCIssuer = pulumi.String("").ToStringOutput()
+	c.AutoMode = args.AutoMode != nil && *args.AutoMode // nothing to detect it with
 	kubeconfig := pulumi.String(args.Kubeconfig).ToStringOutput()
 	if InlineKubeconfig(args.Kubeconfig) {
 		return pulumi.ToSecret(kubeconfig).(pulumi.StringOutput)
@@ -202,16 +213,35 @@ func (c *Cluster) lookup(ctx *pulumi.Context, name string, args *Args) (pulumi.S
 			"and are AWS credentials set?): %w", args.Name, args.Region, err)
 	}
 	issuer := oidcIssuer(found)
+	c.AutoMode = autoModeLoadBalancing(found)
+	if args.AutoMode != nil {
+		c.AutoMode = *args.AutoMode
+	}
 	c.Name = pulumi.String(found.Name).ToStringOutput()
 	c.VpcID = pulumi.String(found.VpcConfig.VpcId).ToStringOutput()
 	c.OIDCIssuer = pulumi.String(issuer).ToStringOutput()
-	if args.NeedOIDC {
+	if args.NeedOIDC && !c.AutoMode {
 		if c.OIDCProviderArn, err = c.existingOIDCProvider(ctx, name, args, issuer); err != nil {
 			return pulumi.StringOutput{}, err
 		}
 	}
 	cfg := Kubeconfig(found.Name, args.Region, found.Endpoint, certificateAuthority(found), args.Identity)
 	return pulumi.String(cfg).ToStringOutput(), nil
+}
+
+// autoModeLoadBalancing reads DescribeCluster's kubernetesNetworkConfig.elasticLoadBalancing.enabled
+// (EKS API reference, ElasticLoadBalancing: "If the load balancing capability is enabled, EKS Auto
+// Mode will create and delete load balancers"); Auto Mode turns it on together with
+// computeConfig.enabled, which this does not need.
+func autoModeLoadBalancing(c *awseks.LookupClusterResult) bool {
+	for _, n := range c.KubernetesNetworkConfigs {
+		for _, lb := range n.ElasticLoadBalancings {
+			if lb.Enabled {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // oidcIssuer returns the cluster's OIDC issuer URL, or "" if it has none.

@@ -20,11 +20,23 @@ type LoadBalancer struct {
 	// Load Balancer Controller, where one runs, leaves a Service without a load balancer class and
 	// with type "nlb" to it (pkg/service/service_utils.go), and this program installs the
 	// controller with its Service mutator off, so nothing gives such a Service the controller's class.
-	Kind        lbkind.Kind
+	Kind lbkind.Kind
+	// AutoMode gives the Service to EKS Auto Mode's load balancing (an NLB only): the class
+	// AutoModeClass, and only the annotations Auto Mode supports.
+	AutoMode    bool
 	HealthCheck healthcheck.HTTP
 	// Tags go onto the load balancer itself (it is created by a controller, not by Pulumi).
 	Tags map[string]string
 }
+
+// AutoModeClass is the load balancer class of EKS Auto Mode's NLBs (the cluster's default class
+// there; docs: awsdocs/amazon-eks-user-guide latest/ug/automode/auto-configure-nlb.adoc).
+const AutoModeClass = "eks.amazonaws.com/nlb"
+
+// autoModeUnsupported are the annotations Auto Mode does not read (auto-configure-nlb.adoc,
+// "Service annotations": the type moves to spec.loadBalancerClass, the cross-zone flag into
+// aws-load-balancer-attributes, which is set as well).
+var autoModeUnsupported = []string{TypeAnnotation, Prefix + "cross-zone-load-balancing-enabled"}
 
 // Annotations turns the settings into the Service annotations. Every setting is explicit, so the
 // result does not depend on which controller picks the Service up: the in-tree provider defaults
@@ -60,6 +72,11 @@ func (lb LoadBalancer) Annotations() map[string]string {
 	}
 	if len(lb.Tags) > 0 {
 		a[Prefix+"additional-resource-tags"] = annotation.JoinPairs(lb.Tags)
+	}
+	if lb.AutoMode {
+		for _, k := range autoModeUnsupported {
+			delete(a, k)
+		}
 	}
 	return a
 }

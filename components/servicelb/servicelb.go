@@ -67,6 +67,8 @@ func (a *Args) validate() error {
 		return fmt.Errorf("servicelb: ports must be 1-65535, got %d->%d", a.Port, a.TargetPort)
 	case a.LoadBalancer == nil && len(a.SourceRanges) > 0:
 		return errors.New("servicelb: SourceRanges need a LoadBalancer")
+	case a.LoadBalancer != nil && a.LoadBalancer.AutoMode && a.LoadBalancer.Kind != lbkind.NLB:
+		return fmt.Errorf("servicelb: EKS Auto Mode makes NLBs only, got %q", a.LoadBalancer.Kind)
 	case a.LoadBalancer != nil && a.LoadBalancer.Kind != lbkind.NLB && a.LoadBalancer.Kind != lbkind.Classic:
 		return fmt.Errorf("servicelb: a Service's load balancer is %q or %q, got %q", lbkind.NLB, lbkind.Classic, a.LoadBalancer.Kind)
 	}
@@ -116,8 +118,10 @@ func (a *Args) replaceOnKindChange() []pulumi.ResourceOption {
 	if a.LoadBalancer == nil {
 		return nil
 	}
+	// spec.loadBalancerClass cannot change once set (the API server refuses it: k8s.io/kubernetes
+	// pkg/apis/core/validation ValidateServiceUpdate), so moving to or from Auto Mode replaces too.
 	return []pulumi.ResourceOption{
-		pulumi.ReplaceOnChanges([]string{fmt.Sprintf("metadata.annotations[%q]", TypeAnnotation)}),
+		pulumi.ReplaceOnChanges([]string{fmt.Sprintf("metadata.annotations[%q]", TypeAnnotation), "spec.loadBalancerClass"}),
 		pulumi.DeleteBeforeReplace(true),
 	}
 }
@@ -145,6 +149,9 @@ func (a *Args) spec() corev1.ServiceSpecArgs {
 	if a.LoadBalancer != nil {
 		spec.Type = pulumi.String("LoadBalancer")
 		spec.LoadBalancerSourceRanges = pulumi.ToStringArray(a.SourceRanges)
+		if a.LoadBalancer.AutoMode {
+			spec.LoadBalancerClass = pulumi.String(AutoModeClass)
+		}
 	}
 	return spec
 }

@@ -124,9 +124,10 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 	}
 }
 
-// The in-tree provider refuses to change an existing load balancer's type, so a Service whose kind
-// changes is replaced, the old one first (its name is fixed); a ClusterIP Service registers neither,
-// so switching to Option B, or a handed-over Service, updates in place.
+// The in-tree provider refuses to change an existing load balancer's type, and the API server a
+// load balancer class once set, so a Service whose kind or class changes is replaced, the old one
+// first (its name is fixed); a ClusterIP Service registers neither, so switching to Option B, or a
+// handed-over Service, updates in place.
 func TestKindChangeReplaces(t *testing.T) {
 	for _, tt := range []struct {
 		name    string
@@ -141,10 +142,44 @@ func TestKindChangeReplaces(t *testing.T) {
 		s := p.Find("kubernetes:core/v1:Service")[0]
 		want := []string(nil)
 		if tt.replace {
-			want = []string{`metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-type"]`}
+			want = []string{`metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-type"]`, "spec.loadBalancerClass"}
 		}
 		if !slices.Equal(s.ReplaceOnChanges, want) || s.DeleteBeforeReplace != tt.replace {
 			t.Errorf("%s: replaceOnChanges %q, deleteBeforeReplace %v; want %q, %v", tt.name, s.ReplaceOnChanges, s.DeleteBeforeReplace, want, tt.replace)
 		}
+	}
+}
+
+// On EKS Auto Mode the Service takes Auto Mode's class and only the annotations it reads
+// (awsdocs/amazon-eks-user-guide latest/ug/automode/auto-configure-nlb.adoc); a classic ELB is
+// refused before anything is registered.
+func TestAutoMode(t *testing.T) {
+	lb := nlb()
+	lb.AutoMode = true
+	p, _ := planService(t, args(lb))
+	s := p.Find("kubernetes:core/v1:Service")[0]
+	checks := []struct {
+		name string
+		ok   bool
+	}{
+		{"class eks.amazonaws.com/nlb", s.Value("spec", "loadBalancerClass") == AutoModeClass},
+		{"no type annotation (spec.loadBalancerClass replaces it)", s.Value("metadata", "annotations", TypeAnnotation) == nil},
+		{"no cross-zone flag", s.Value("metadata", "annotations", Prefix+"cross-zone-load-balancing-enabled") == nil},
+		{"cross zone as an attribute", s.Value("metadata", "annotations", Prefix+"attributes") == "load_balancing.cross_zone.enabled=true"},
+		{"internet-facing", s.Value("metadata", "annotations", Prefix+"scheme") == "internet-facing"},
+		{"ip targets", s.Value("metadata", "annotations", Prefix+"nlb-target-type") == "ip"},
+		{"HTTP health check on the path", s.Value("metadata", "annotations", Prefix+"healthcheck-path") == lb.HealthCheck.Path},
+	}
+	for _, c := range checks {
+		if !c.ok {
+			t.Errorf("%s: %v", c.name, s.Inputs)
+		}
+	}
+	if p, _ := planService(t, args(nlb())); p.Find("kubernetes:core/v1:Service")[0].Value("spec", "loadBalancerClass") != nil {
+		t.Error("a Service outside Auto Mode must leave its class to the cluster (the in-tree provider)")
+	}
+	classic := &LoadBalancer{Kind: lbkind.Classic, AutoMode: true, HealthCheck: nlb().HealthCheck}
+	if err := args(classic).validate(); err == nil || !strings.Contains(err.Error(), "Auto Mode") {
+		t.Errorf("a classic ELB on Auto Mode must be refused up front, got %v", err)
 	}
 }

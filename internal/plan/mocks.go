@@ -19,6 +19,7 @@ import (
 type mocks struct {
 	project, stack, region string
 	failing                map[string]string
+	answers                map[string]map[string]any
 	// noDefaultProviders are the packages whose default provider the stack disables ("*": all).
 	noDefaultProviders []string
 
@@ -40,7 +41,13 @@ func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	if args.Provider == "" && m.defaultProviderDisabled(args.Token) {
 		return nil, fmt.Errorf("%s needs an explicit provider: pulumi:disable-default-providers is set", args.Token)
 	}
-	return m.invokeResult(args.Token, args.Args)
+	out, err := m.invokeResult(args.Token, args.Args)
+	if err == nil {
+		for k, v := range m.answers[args.Token] {
+			out[resource.PropertyKey(k)] = resource.NewPropertyValue(v)
+		}
+	}
+	return out, err
 }
 
 func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {

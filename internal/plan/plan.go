@@ -33,6 +33,9 @@ type Options struct {
 	// FailingLookups makes these provider functions fail, as AWS does when a thing does not exist
 	// (token to error message), to plan what happens then.
 	FailingLookups map[string]string
+	// Answers set these fields of these provider functions' results over the placeholders (token
+	// to field to value), to plan a cluster or account that differs from the placeholder one.
+	Answers map[string]map[string]any
 }
 
 // Resource is one registration.
@@ -97,7 +100,7 @@ func (e *ProgramError) Unwrap() error { return e.Err }
 // Run executes program offline and returns what it would register. When the program fails, the
 // plan holds what it registered before failing, and the error is a *ProgramError.
 func Run(opts Options, program Program) (*Plan, error) {
-	m := &mocks{project: opts.Project, stack: opts.Stack, region: opts.Region, failing: opts.FailingLookups,
+	m := &mocks{project: opts.Project, stack: opts.Stack, region: opts.Region, failing: opts.FailingLookups, answers: opts.Answers,
 		noDefaultProviders: disabledDefaultProviders(opts.Config)}
 	var outputs pulumi.Map
 	var programErr error

@@ -18,6 +18,8 @@ type Options struct {
 	Cluster stacks.ClusterReader
 	// FailingLookups make these provider functions fail (plan.Options).
 	FailingLookups map[string]string
+	// Answers override fields of the placeholder lookup results (plan.Options).
+	Answers map[string]map[string]any
 }
 
 // Plan is the offline plan of st, as `edgectl plan` makes it.
@@ -27,7 +29,7 @@ func Plan(st *stackconfig.Stack) (*plan.Plan, error) { return PlanWith(st, Optio
 func PlanWith(st *stackconfig.Stack, o Options) (*plan.Plan, error) {
 	return plan.Run(plan.Options{
 		Project: st.Project, Stack: st.Stack, Config: st.Config, SecretKeys: st.SecretKeys,
-		Region: st.Config[stacks.RegionKey], FailingLookups: o.FailingLookups,
+		Region: st.Config[stacks.RegionKey], FailingLookups: o.FailingLookups, Answers: o.Answers,
 	}, func(ctx *pulumi.Context) (pulumi.Map, error) {
 		return stacks.RunWith(ctx, st.Config, st.SecretKeys, o.Cluster)
 	})

@@ -1,0 +1,140 @@
+package stacks_test
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/mlops-retail/retail-api-edge/internal/plan"
+	"github.com/mlops-retail/retail-api-edge/internal/stackconfig"
+	"github.com/mlops-retail/retail-api-edge/internal/stackplan"
+	"github.com/mlops-retail/retail-api-edge/internal/typetoken"
+	"github.com/mlops-retail/retail-api-edge/stacks"
+)
+
+// autoModeCluster is DescribeCluster's answer for a cluster whose load balancing is Auto Mode's
+// (EKS API reference, ElasticLoadBalancing; pulumi-aws v6 eks.LookupCluster's
+// kubernetesNetworkConfigs).
+var autoModeCluster = map[string]map[string]any{typetoken.GetCluster: {
+	"kubernetesNetworkConfigs": []any{map[string]any{"elasticLoadBalancings": []any{map[string]any{"enabled": true}}}},
+	"computeConfigs":           []any{map[string]any{"enabled": true}},
+}}
+
+// withCluster is a stack file's configuration with keys set in its cluster block.
+func withCluster(t *testing.T, stack string, set map[string]any, extra ...string) *stackconfig.Stack {
+	t.Helper()
+	st, err := stackconfig.Load("..", stack, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	block := map[string]any{}
+	if raw := st.Config[stacks.K("cluster")]; raw != "" {
+		if err := json.Unmarshal([]byte(raw), &block); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for k, v := range set {
+		block[k] = v
+	}
+	b, _ := json.Marshal(block)
+	st.Config[stacks.K("cluster")] = string(b)
+	for i := 0; i+1 < len(extra); i += 2 {
+		st.Config[extra[i]] = extra[i+1]
+	}
+	return st
+}
+
+func invoked(p *plan.Plan, token string) bool {
+	return slices.ContainsFunc(p.Invokes, func(i plan.Invoke) bool { return i.Token == token })
+}
+
+// Prod on Auto Mode, said or detected: no controller, IAM or OIDC; its own IngressClass for Auto
+// Mode's ALBs with the edge features in its parameters.
+func TestProdOnAutoMode(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		st      *stackconfig.Stack
+		answers map[string]map[string]any
+	}{
+		{"cluster.autoMode true", withCluster(t, "prod", map[string]any{"autoMode": true}), nil},
+		{"detected from the cluster", withCluster(t, "prod", nil), autoModeCluster},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := stackplan.PlanWith(tt.st, stackplan.Options{Answers: tt.answers})
+			if err != nil {
+				t.Fatal(err)
+			}
+			classes := p.Find("kubernetes:networking.k8s.io/v1:IngressClass")
+			params := p.Find("kubernetes:" + "eks.amazonaws.com/v1:IngressClassParams")
+			ing := p.Find("kubernetes:networking.k8s.io/v1:Ingress")
+			checks := []struct {
+				name string
+				ok   bool
+			}{
+				{"no Helm release", len(p.Find(typetoken.HelmRelease)) == 0},
+				{"no IAM role or policy", len(p.Find(typetoken.Role)) == 0 && len(p.Find(typetoken.Policy)) == 0},
+				{"no OIDC provider lookup", !invoked(p, typetoken.GetOIDCProvider)},
+				{"one IngressClass for Auto Mode", len(classes) == 1 && classes[0].Value("spec", "controller") == "eks.amazonaws.com/alb"},
+				{"its parameters, with the certificate (prod has TLS)", len(params) == 1 && params[0].Value("spec", "certificateARNs") != nil},
+				{"the Ingress uses it", len(ing) == 1 && ing[0].Value("spec", "ingressClassName") == "retail-api-edge-prod"},
+				{"WAF still attached by annotation", len(ing) == 1 && strings.HasPrefix(
+					ing[0].Value("metadata", "annotations", "alb.ingress.kubernetes.io/wafv2-acl-arn").(string), "arn:aws:wafv2:")},
+				{"no controller role output", p.Outputs["controllerRoleArn"].Value == nil},
+			}
+			for _, c := range checks {
+				if !c.ok {
+					t.Error(c.name)
+				}
+			}
+		})
+	}
+}
+
+// Option A on Auto Mode: the Service takes Auto Mode's NLB class; a classic ELB is refused,
+// naming the key, whether Auto Mode is said or detected.
+func TestDemoOnAutoMode(t *testing.T) {
+	p, err := stackplan.Plan(withCluster(t, "demo", map[string]any{"autoMode": true}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Find("kubernetes:core/v1:Service")[0].Value("spec", "loadBalancerClass"); got != "eks.amazonaws.com/nlb" {
+		t.Errorf("loadBalancerClass %v, want eks.amazonaws.com/nlb", got)
+	}
+	classic := stacks.K("service")
+	for _, tt := range []struct {
+		name    string
+		st      *stackconfig.Stack
+		answers map[string]map[string]any
+	}{
+		{"said", withCluster(t, "demo", map[string]any{"autoMode": true}, classic, `{"loadBalancer": "classic"}`), nil},
+		{"detected", withCluster(t, "demo", nil, classic, `{"loadBalancer": "classic"}`), autoModeCluster},
+	} {
+		_, err := stackplan.PlanWith(tt.st, stackplan.Options{Answers: tt.answers})
+		if err == nil || !strings.Contains(err.Error(), stacks.K("service.loadBalancer")) || !strings.Contains(err.Error(), "NLBs only") {
+			t.Errorf("%s: a classic ELB on Auto Mode must be refused naming service.loadBalancer, got %v", tt.name, err)
+		}
+	}
+}
+
+func TestAutoModeSettingsAreChecked(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		raw  map[string]string
+		want string
+	}{
+		{"not with cluster.create", stacks.With(stacks.K("cluster"), `{"create": true, "autoMode": true}`), stacks.K("cluster.autoMode") + ": applies to an existing cluster"},
+		{"controller settings do nothing on Auto Mode", stacks.With(stacks.K("exposure"), "ingress",
+			stacks.K("cluster"), `{"autoMode": true}`, stacks.K("controller"), `{"replicas": 3}`),
+			stacks.K("controller.replicas") + ": has no effect without " + stacks.K("cluster.autoMode") + " false"},
+		{"a bool", stacks.With(stacks.K("cluster"), `{"autoMode": "yes"}`), stacks.K("cluster.autoMode") + ": must be true or false"},
+	} {
+		_, err := stacks.Decode("test", tt.raw)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: want %q, got %v", tt.name, tt.want, err)
+		}
+	}
+	if _, err := stacks.Decode("test", stacks.With(stacks.K("exposure"), "ingress", stacks.K("cluster"), `{"autoMode": true}`)); err != nil {
+		t.Errorf("Option B on Auto Mode must be valid: %v", err)
+	}
+}
