@@ -11,6 +11,7 @@ import (
 	"github.com/mlops-retail/retail-api-edge/components/cluster"
 	"github.com/mlops-retail/retail-api-edge/components/workload"
 	"github.com/mlops-retail/retail-api-edge/internal/fielderr"
+	"github.com/mlops-retail/retail-api-edge/internal/lbkind"
 )
 
 // AppName names the components that carry the app (Service, workload). It is part of their URNs:
@@ -30,6 +31,8 @@ func Deploy(ctx *pulumi.Context, cfg *Config, open ClusterReader) (pulumi.Map, e
 	}
 	clArgs := clusterArgs(cfg)
 	clArgs.Precheck = precheck(cfg, open)
+	// Preflight runs where the cluster is read for real (pulumi preview and up), not offline.
+	clArgs.CheckPublicSubnets = open != nil && cfg.exposure().loadBalancer() == lbkind.ALB
 	cl, err := cluster.NewCluster(ctx, "cluster", clArgs, providers(awsProvider))
 	if err != nil {
 		return nil, fielderr.Name(err, clusterKeys)

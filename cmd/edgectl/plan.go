@@ -79,8 +79,16 @@ func runPlan(cmd *cobra.Command, f *planFlags) error {
 	if f.output == "json" {
 		return p.WriteJSON(cmd.OutOrStdout())
 	}
-	return p.WriteTable(cmd.OutOrStdout())
+	if err := p.WriteTable(cmd.OutOrStdout()); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(cmd.ErrOrStderr(), preflightSkipped)
+	return err
 }
+
+// preflightSkipped is the one line that says what the offline plan cannot check.
+const preflightSkipped = "preflight skipped offline (no cluster or account is read): `pulumi preview` checks ownership, " +
+	"foreign controllers and, for Option B, the public subnets"
 
 // decodeStack reads a stack's settings from the project and decodes them, failing with the
 // message `pulumi up` would give for invalid configuration.

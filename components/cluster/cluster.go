@@ -50,6 +50,9 @@ type Args struct {
 	// AutoMode overrides what the lookup says about EKS Auto Mode's load balancing; nil: detect it
 	// (an existing cluster), or false (a new or a kubeconfig-reached one).
 	AutoMode *bool
+	// CheckPublicSubnets makes the lookup refuse a VPC whose public subnets an internet-facing ALB
+	// cannot use (subnets.go), before anything is registered.
+	CheckPublicSubnets bool
 	// CreateOIDCProvider creates that provider for an existing cluster that has none.
 	CreateOIDCProvider bool
 	// Partition is the AWS partition of Region ("aws", "aws-cn", "aws-us-gov").
@@ -220,6 +223,11 @@ func (c *Cluster) lookup(ctx *pulumi.Context, name string, args *Args) (pulumi.S
 	c.Name = pulumi.String(found.Name).ToStringOutput()
 	c.VpcID = pulumi.String(found.VpcConfig.VpcId).ToStringOutput()
 	c.OIDCIssuer = pulumi.String(issuer).ToStringOutput()
+	if args.CheckPublicSubnets {
+		if err := c.checkPublicSubnets(ctx, found.Name, found.VpcConfig.VpcId); err != nil {
+			return pulumi.StringOutput{}, err
+		}
+	}
 	if args.NeedOIDC && !c.AutoMode {
 		if c.OIDCProviderArn, err = c.existingOIDCProvider(ctx, name, args, issuer); err != nil {
 			return pulumi.StringOutput{}, err

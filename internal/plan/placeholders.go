@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -68,6 +69,17 @@ func (m *mocks) invokeResult(token string, args resource.PropertyMap) (resource.
 		return resource.NewPropertyMapFromMap(map[string]any{"id": VpcID}), nil
 	case typetoken.GetSubnets:
 		return resource.NewPropertyMapFromMap(map[string]any{"ids": toAny(SubnetIDs)}), nil
+	case typetoken.GetSubnet:
+		// One public subnet per zone, tagged for load balancers (the controller's subnet discovery).
+		id := args["id"].StringValue()
+		zone := r + "a"
+		if i := slices.Index(SubnetIDs, id); i >= 0 {
+			zone = r + string(rune('a'+i))
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id": id, "vpcId": VpcID, "availabilityZone": zone, "availableIpAddressCount": 251,
+			"tags": map[string]any{"kubernetes.io/role/elb": "1"},
+		}), nil
 	case typetoken.GetLoadBalancer:
 		// Offline the type is unknown: controller-named (k8s-...) ones are taken for ALBs.
 		name, kind := args["name"].StringValue(), "net"

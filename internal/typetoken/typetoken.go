@@ -37,6 +37,7 @@ const (
 	GetELBServiceAccount = "aws:elb/getServiceAccount:getServiceAccount"
 	GetVpc               = "aws:ec2/getVpc:getVpc"
 	GetSubnets           = "aws:ec2/getSubnets:getSubnets"
+	GetSubnet            = "aws:ec2/getSubnet:getSubnet"
 	GetLoadBalancer      = "aws:lb/getLoadBalancer:getLoadBalancer"
 	GetClassicELB        = "aws:elb/getLoadBalancer:getLoadBalancer"
 )

@@ -94,6 +94,7 @@ func (w *world) cli(t *testing.T) *cliWorld {
 		}},
 		OIDCProviders: []string{issuer}, // eksctl made it; the stacks only look it up
 		Zones:         map[string]string{"example.com": zoneID},
+		Subnets:       taggedSubnets(vpcID, "subnet-0integration0000a", "subnet-0integration0000b"),
 		Slow:          2 * time.Second,
 	}
 	if err := awsstandin.WriteWorld(standIn, aws); err != nil {
@@ -547,4 +548,15 @@ func (c *cliWorld) appService(t *testing.T) *corev1.Service {
 		t.Fatalf("the app Service: %v", err)
 	}
 	return svc
+}
+
+// taggedSubnets are public subnets in one zone each, tagged for load balancers as the controller's
+// subnet discovery wants them.
+func taggedSubnets(vpcID string, ids ...string) map[string]awsstandin.Subnet {
+	out := map[string]awsstandin.Subnet{}
+	for i, id := range ids {
+		out[id] = awsstandin.Subnet{VpcID: vpcID, Zone: "us-east-1" + string(rune('a'+i)), Free: 250,
+			Tags: map[string]string{"kubernetes.io/role/elb": "1"}}
+	}
+	return out
 }

@@ -3,6 +3,8 @@ package awsstandin
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -94,6 +96,19 @@ func (p *Provider) lookup(token string, args map[string]any, w World, l Ledger) 
 		}
 		arn := fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:loadbalancer/%s", region, w.Account, suffix)
 		return map[string]any{"name": name, "arn": arn, "id": arn, "arnSuffix": suffix}, nil
+	case typetoken.GetSubnets:
+		return map[string]any{"ids": toAny(w.subnetsMatching(list(args, "filters"))), "id": region}, nil
+	case typetoken.GetSubnet:
+		id := str(args, "id")
+		s, ok := w.Subnets[id]
+		if !ok {
+			return nil, fmt.Errorf("InvalidSubnetID.NotFound: The subnet ID '%s' does not exist", id)
+		}
+		tags := map[string]any{}
+		for k, v := range s.Tags {
+			tags[k] = v
+		}
+		return map[string]any{"id": id, "vpcId": s.VpcID, "availabilityZone": s.Zone, "availableIpAddressCount": s.Free, "tags": tags}, nil
 	case typetoken.GetELBServiceAccount:
 		account, ok := elbAccounts[region]
 		if !ok {
@@ -120,4 +135,27 @@ func LoadBalancerSuffix(name string) (suffix string, ok bool) {
 		return "", false
 	}
 	return fmt.Sprintf("%s/%s/%016x", kind, name, len(name)), true
+}
+
+// subnetsMatching are the subnets DescribeSubnets returns for the filters the program uses
+// (vpc-id, tag-key), in ID order.
+func (w World) subnetsMatching(filters []any) []string {
+	var ids []string
+	for _, id := range slices.Sorted(maps.Keys(w.Subnets)) {
+		s, ok := w.Subnets[id], true
+		for _, f := range filters {
+			fm, _ := f.(map[string]any)
+			values := list(fm, "values")
+			switch str(fm, "name") {
+			case "vpc-id":
+				ok = ok && slices.Contains(values, any(s.VpcID))
+			case "tag-key":
+				ok = ok && slices.ContainsFunc(values, func(v any) bool { _, has := s.Tags[v.(string)]; return has })
+			}
+		}
+		if ok {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }

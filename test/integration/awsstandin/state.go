@@ -29,6 +29,7 @@ type World struct {
 	Clusters      map[string]Cluster `json:"clusters"`
 	OIDCProviders []string           `json:"oidcProviders"` // issuer URLs with a provider made outside any stack
 	Zones         map[string]string  `json:"zones"`         // zone name -> hosted zone ID
+	Subnets       map[string]Subnet  `json:"subnets"`       // subnet ID -> subnet
 	// Slow is how long slow operations take (certificate validation); load balancers are the
 	// Kubernetes stand-in's.
 	Slow time.Duration `json:"slow"`
@@ -41,6 +42,14 @@ type Cluster struct {
 	Issuer    string   `json:"issuer"`
 	VpcID     string   `json:"vpcId"`
 	SubnetIDs []string `json:"subnetIds"`
+}
+
+// Subnet is a VPC subnet as aws:ec2/getSubnet reports it.
+type Subnet struct {
+	VpcID string            `json:"vpcId"`
+	Zone  string            `json:"zone"`
+	Free  int               `json:"free"` // available IP addresses
+	Tags  map[string]string `json:"tags"`
 }
 
 // Object is one live AWS object the stand-in created.
