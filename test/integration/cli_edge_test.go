@@ -323,3 +323,38 @@ func (c *cliWorld) foreignController(t *testing.T) {
 
 // resourceName is the last part of a URN.
 func resourceName(urn string) string { return urn[strings.LastIndex(urn, "::")+2:] }
+
+// untaggedSubnets takes the load balancer tag off one of the cluster's two public subnets: prod's
+// preview must stop before anything is registered, naming the zone it found, the subnet it skipped
+// and the command that fixes it, and change nothing.
+func (c *cliWorld) untaggedSubnets(t *testing.T) {
+	c.stackInit(t, "prod")
+	c.localChart(t, "prod")
+	broken := c.aws
+	broken.Subnets = maps.Clone(c.aws.Subnets)
+	s := broken.Subnets["subnet-0integration0000b"]
+	s.Tags = map[string]string{"kubernetes.io/role/elb": "0"}
+	broken.Subnets["subnet-0integration0000b"] = s
+	if err := awsstandin.WriteWorld(c.standIn, broken); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := awsstandin.WriteWorld(c.standIn, c.aws); err != nil {
+			t.Error(err)
+		}
+	})
+	ops := len(c.ledger(t).Ops)
+	_, err := c.cli.Run(c.cliCtx(t), "preview", "--stack", "prod")
+	for _, want := range []string{"in 1 availability zone(s) [us-east-1a: subnet-0integration0000a]",
+		`subnet-0integration0000b (kubernetes.io/role/elb="0"`, "aws ec2 create-tags"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Fatalf("prod's preview must stop on the untagged subnet, saying %q; got %v", want, err)
+		}
+	}
+	if got := len(c.ledger(t).Ops); got != ops {
+		t.Errorf("the refused preview made %d AWS changes", got-ops)
+	}
+	if _, err := c.k8s.CoreV1().ServiceAccounts(controllerNS).Get(c.ctx, controllerSA, metav1.GetOptions{}); exists(t, err) {
+		t.Error("the refused preview created the controller's service account")
+	}
+}

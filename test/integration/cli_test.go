@@ -43,6 +43,7 @@ func TestCLI(t *testing.T) {
 		{"cli-shared-cluster", c.sharedCluster},
 		{"cli-two-stacks", c.twoStacks},
 		{"cli-foreign-controller", c.foreignController},
+		{"cli-untagged-subnets", c.untaggedSubnets},
 	}
 	for _, s := range scenarios {
 		start, ran := time.Now(), false
