@@ -218,6 +218,12 @@ func (c *Cluster) lookup(ctx *pulumi.Context, name string, args *Args) (pulumi.S
 	issuer := oidcIssuer(found)
 	c.AutoMode = autoModeLoadBalancing(found)
 	if args.AutoMode != nil {
+		if c.AutoMode && !*args.AutoMode {
+			if err := ctx.Log.Warn(fmt.Sprintf("EKS cluster %q runs Auto Mode's load balancing, which the stack's Auto Mode override (false) leaves "+
+				"beside what this stack installs: two controllers in one cluster, each with its own load balancers", args.Name), &pulumi.LogArgs{Resource: c}); err != nil {
+				return pulumi.StringOutput{}, err
+			}
+		}
 		c.AutoMode = *args.AutoMode
 	}
 	c.Name = pulumi.String(found.Name).ToStringOutput()
