@@ -20,6 +20,8 @@ func (s serviceExposure) loadBalancer() lbkind.Kind                   { return s
 func (s serviceExposure) runsLoadBalancer() bool                      { return s.cfg.App.HandOverTo == "" }
 func (serviceExposure) needsAWS() bool                                { return false }
 func (serviceExposure) needsOIDC() bool                               { return false }
+func (serviceExposure) createsRole() bool                             { return false }
+func (serviceExposure) needsPodIdentityAgent() bool                   { return false }
 func (serviceExposure) validate(*validator)                           {}
 func (serviceExposure) objects() []ownership.Object                   { return nil }
 func (serviceExposure) check(context.Context, ownership.Reader) error { return nil }

@@ -7,7 +7,8 @@
 // exist from a manual `kubectl apply`), Name, VpcID, OIDCIssuer, OIDCProviderArn (with NeedOIDC).
 // Creates: two `pulumi:providers:kubernetes`; with Create also `eks:index:Cluster` (pulumi-eks, no
 // default node group), `eks:index:ManagedNodeGroup` with its `aws:iam/role:Role` and three policy
-// attachments, the `vpc-cni`, `kube-proxy` and `coredns` `aws:eks/addon:Addon`s, and one
+// attachments, the `vpc-cni`, `kube-proxy` and `coredns` `aws:eks/addon:Addon`s (and, with
+// PodIdentityAgent, `eks-pod-identity-agent`), and one
 // `aws:ec2/tag:Tag` per public subnet (`kubernetes.io/role/elb=1`, so load balancers find them;
 // named `<name>-elb-<subnet>`); with CreateOIDCProvider, the cluster's IAM OIDC provider when it
 // has none (kept on destroy: it belongs to the cluster).
@@ -46,6 +47,10 @@ type Args struct {
 	NeedOIDC bool
 	// CreateOIDCProvider creates that provider for an existing cluster that has none.
 	CreateOIDCProvider bool
+	// PodIdentityAgent adds the EKS Pod Identity Agent add-on to a cluster made with Create
+	// (EKS user guide, pod-id-agent-setup.adoc; the node role's AmazonEKSWorkerNodePolicy grants
+	// it eks-auth:AssumeRoleForPodIdentity). Existing clusters are the caller's to check.
+	PodIdentityAgent bool
 	// Partition is the AWS partition of Region ("aws", "aws-cn", "aws-us-gov").
 	Partition string
 	// Identity is the AWS profile and role the kubeconfig of a looked-up cluster authenticates with.
@@ -392,9 +397,13 @@ func (c *Cluster) nodeRole(ctx *pulumi.Context, name string, args *Args) (*iam.R
 // the cluster; OVERWRITE takes them over on create, PRESERVE keeps later tuning on update. CoreDNS
 // runs on the nodes, so it waits for them (its add-on stays DEGRADED without).
 func (c *Cluster) addons(ctx *pulumi.Context, name string, args *Args, cl *eks.Cluster, nodes *eks.ManagedNodeGroup) error {
-	for _, addon := range []string{"vpc-cni", "kube-proxy", "coredns"} {
+	list := []string{"vpc-cni", "kube-proxy", "coredns"}
+	if args.PodIdentityAgent {
+		list = append(list, "eks-pod-identity-agent")
+	}
+	for _, addon := range list {
 		deps := []pulumi.Resource{cl}
-		if addon == "coredns" {
+		if addon == "coredns" || addon == "eks-pod-identity-agent" { // DaemonSet/Deployment on the nodes
 			deps = append(deps, nodes)
 		}
 		_, err := awseks.NewAddon(ctx, name+"-"+addon, &awseks.AddonArgs{
