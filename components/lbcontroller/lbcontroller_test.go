@@ -227,8 +227,8 @@ func TestIdentitySwitchKeepsTheRole(t *testing.T) {
 		return out
 	}
 	for _, dir := range []struct {
-		name     string
-		from, to *plan.Plan
+		name                               string
+		from, to                           *plan.Plan
 		fromType, fromName, toType, toName string
 	}{
 		{"IRSA to Pod Identity", irsaPlan, podPlan, podidentity.TypeToken, "lb-controller-podidentity", irsa.TypeToken, "lb-controller-irsa"},

@@ -41,13 +41,13 @@ const Service = "pods.eks.amazonaws.com"
 type Agent int
 
 const (
-	// AgentCheck: it must already be there as an EKS add-on; NewRole looks it up (a plain
+	// AgentCheck means it must already be there as an EKS add-on; NewRole looks it up (a plain
 	// DescribeAddon, in preview too) and fails with the fix when it is missing.
 	AgentCheck Agent = iota
-	// AgentInstall: NewRole installs the add-on (the cluster is the caller's, the add-on this
+	// AgentInstall means NewRole installs the add-on (the cluster is the caller's, the add-on this
 	// component's: destroy removes it).
 	AgentInstall
-	// AgentProvided: the caller installs it (a cluster it creates with the add-on), or the
+	// AgentProvided means the caller installs it (a cluster it creates with the add-on), or the
 	// cluster has it built in (EKS Auto Mode); nothing is done or checked here.
 	AgentProvided
 )
