@@ -21,10 +21,10 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/mlops-retail/retail-api-edge/internal/fielderr"
+	"github.com/mlops-retail/retail-api-edge/internal/iamrole"
 )
 
 // TypeToken is the component's type, fixed for life.
@@ -81,10 +81,7 @@ type Args struct {
 
 // Policy is a managed policy to attach. Key names the attachment (its identity): it must not
 // change while the policy stays attached.
-type Policy struct {
-	Key string
-	Arn pulumi.StringInput
-}
+type Policy = iamrole.Policy
 
 // Role is the Pod Identity role component.
 type Role struct {
@@ -109,14 +106,7 @@ func (a *Args) validate() error {
 	case a.Agent != AgentProvided && a.AgentCluster == "":
 		return errors.New("podidentity: AgentCluster is required to check or install the agent")
 	}
-	keys := map[string]bool{}
-	for _, p := range a.Policies {
-		if p.Key == "" || p.Arn == nil || keys[p.Key] {
-			return fmt.Errorf("podidentity: every policy needs an ARN and its own non-empty key, got %q", p.Key)
-		}
-		keys[p.Key] = true
-	}
-	return nil
+	return iamrole.CheckPolicies("podidentity", a.Policies)
 }
 
 // NewRole checks or installs the agent, then registers the role, its policy attachments and the
@@ -137,24 +127,14 @@ func NewRole(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Resour
 	}
 	roleArn := pulumi.String(args.RoleArn).ToStringOutput()
 	if args.RoleArn == "" {
-		role, err := iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
-			Name:                optional(args.RoleName),
-			AssumeRolePolicy:    pulumi.String(TrustPolicy(args.Namespace, args.ServiceAccount)),
-			Description:         pulumi.String(args.description()),
-			PermissionsBoundary: optional(args.PermissionsBoundary),
-		}, child...)
+		role, ready, err := iamrole.New(ctx, name, iamrole.Args{
+			Trust: pulumi.String(TrustPolicy(args.Namespace, args.ServiceAccount)), Name: args.RoleName,
+			Description: args.description(), PermissionsBoundary: args.PermissionsBoundary, Policies: args.Policies,
+		}, r)
 		if err != nil {
 			return nil, err
 		}
-		r.Ready = append(r.Ready, role)
-		for _, policy := range args.Policies {
-			att, err := iam.NewRolePolicyAttachment(ctx, name+"-"+policy.Key,
-				&iam.RolePolicyAttachmentArgs{Role: role.Name, PolicyArn: policy.Arn}, child...)
-			if err != nil {
-				return nil, err
-			}
-			r.Ready = append(r.Ready, att)
-		}
+		r.Ready = append(r.Ready, ready...)
 		roleArn = role.Arn
 	}
 	// The association is EKS's record that pods of this service account get the role: the EKS Pod
@@ -246,12 +226,4 @@ func (a *Args) description() string {
 		return a.Description
 	}
 	return fmt.Sprintf("EKS Pod Identity role for service account %s/%s", a.Namespace, a.ServiceAccount)
-}
-
-// optional is nil for "", so an unset name or boundary stays out of the inputs.
-func optional(s string) pulumi.StringPtrInput {
-	if s == "" {
-		return nil
-	}
-	return pulumi.String(s)
 }
