@@ -2,11 +2,9 @@ package stacks_test
 
 import (
 	"encoding/json"
-	"slices"
 	"strings"
 	"testing"
 
-	"github.com/mlops-retail/retail-api-edge/internal/plan"
 	"github.com/mlops-retail/retail-api-edge/internal/stackconfig"
 	"github.com/mlops-retail/retail-api-edge/internal/stackplan"
 	"github.com/mlops-retail/retail-api-edge/internal/typetoken"
@@ -43,10 +41,6 @@ func withCluster(t *testing.T, stack string, set map[string]any, extra ...string
 		st.Config[extra[i]] = extra[i+1]
 	}
 	return st
-}
-
-func invoked(p *plan.Plan, token string) bool {
-	return slices.ContainsFunc(p.Invokes, func(i plan.Invoke) bool { return i.Token == token })
 }
 
 // Prod on Auto Mode, said or detected: no controller, IAM or OIDC; its own IngressClass for Auto

@@ -10,6 +10,8 @@ import (
 
 	"github.com/mlops-retail/retail-api-edge/components/cluster"
 	"github.com/mlops-retail/retail-api-edge/components/lbcontroller"
+	"github.com/mlops-retail/retail-api-edge/components/podidentity"
+	"github.com/mlops-retail/retail-api-edge/internal/fielderr"
 )
 
 // ControllerConfig is the `controller` block: the AWS Load Balancer Controller of Option B.
@@ -34,8 +36,28 @@ type ControllerConfig struct {
 	// Service of the cluster).
 	Replicas int `json:"replicas"`
 	// An existing IAM role for the controller's service account (a platform team's): the stack
-	// then creates no policy, role or OIDC provider for it.
+	// then creates no policy, role or OIDC provider for it. With `controller.identity:
+	// podIdentity` the role must trust `pods.eks.amazonaws.com` (`sts:AssumeRole` and
+	// `sts:TagSession`), and the stack still creates the Pod Identity association for it (which
+	// needs `iam:PassRole` on it), as with IRSA it still annotates the service account with it.
 	RoleArn string `json:"roleArn"`
+	// How the controller's pods get AWS credentials. `irsa`: IAM Roles for Service Accounts, a role
+	// trusting the cluster's IAM OIDC provider (see `cluster.createOidcProvider`) and the
+	// `eks.amazonaws.com/role-arn` annotation on the service account. `podIdentity`: EKS Pod
+	// Identity (what the controller's install guide recommends), a role trusting
+	// `pods.eks.amazonaws.com` and an EKS Pod Identity association for
+	// `controller.namespace`/`controller.serviceAccount`, no OIDC provider and no annotation; it
+	// needs the `eks-pod-identity-agent` add-on (see `controller.installPodIdentityAgent`). Pod
+	// Identity does not serve pods on Fargate: keep `irsa` there. Switching an existing stack keeps
+	// the role (updated in place) and rolls the controller's pods; see
+	// [option-b.md](option-b.md#pod-identity).
+	Identity lbcontroller.Identity `json:"identity"`
+	// With `controller.identity: podIdentity` on a cluster this stack does not create: `true`
+	// installs the `eks-pod-identity-agent` EKS add-on (this stack then owns it: destroy removes
+	// it, and with it Pod Identity for every workload of the cluster); `false` checks in preview
+	// that the add-on is there, and fails with the command that installs it. With
+	// `cluster.create` the cluster gets the add-on anyway.
+	InstallPodIdentityAgent bool `json:"installPodIdentityAgent"`
 	// The controller release whose official IAM policy is granted; this program carries only its
 	// default.
 	PolicyVersion string `json:"policyVersion"`
@@ -66,7 +88,16 @@ func (c *ControllerConfig) setDefaults() {
 		Replicas:         2,
 		PolicyVersion:    lbcontroller.PolicyVersion,
 		DefaultSSLPolicy: modernTLSPolicy,
+		Identity:         lbcontroller.IdentityIRSA,
 	}
+}
+
+// identities are the values of controller.identity.
+var identities = []lbcontroller.Identity{lbcontroller.IdentityIRSA, lbcontroller.IdentityPodIdentity}
+
+// podIdentity says whether this stack makes the controller's Pod Identity association.
+func (c *ControllerConfig) podIdentity() bool {
+	return c.Install && c.Identity == lbcontroller.IdentityPodIdentity
 }
 
 func (c *ControllerConfig) validate(_ *Config, v *validator) {
@@ -84,6 +115,9 @@ func (c *ControllerConfig) validate(_ *Config, v *validator) {
 	v.check(slices.Contains(supportedPolicyVersions, c.PolicyVersion), k("controller.policyVersion"),
 		"must be one of %v (the IAM policies this program carries), got %q", supportedPolicyVersions, c.PolicyVersion)
 	checkTLSPolicy(v, k("controller.defaultSSLPolicy"), c.DefaultSSLPolicy)
+	v.check(slices.Contains(identities, c.Identity), k("controller.identity"),
+		"must be one of %q (irsa: a role trusting the cluster's OIDC provider; podIdentity: EKS Pod Identity, not on Fargate), got %q",
+		identities, c.Identity)
 }
 
 func (*ControllerConfig) inert() []inertRule {
@@ -91,24 +125,36 @@ func (*ControllerConfig) inert() []inertRule {
 		{
 			keys: []string{"controller.install", "controller.chart", "controller.chartVersion", "controller.repository",
 				"controller.namespace", "controller.serviceAccount", "controller.replicas", "controller.roleArn",
-				"controller.policyVersion", "controller.defaultSSLPolicy"},
+				"controller.policyVersion", "controller.defaultSSLPolicy", "controller.identity", "controller.installPodIdentityAgent"},
 			active: func(c *Config) bool { return c.Exposure == ExposeIngress },
 			needs:  func(*Config) string { return fmt.Sprintf("%s %s", k("exposure"), ExposeIngress) },
 		},
 		{
 			keys: []string{"controller.install", "controller.chart", "controller.chartVersion", "controller.repository",
 				"controller.namespace", "controller.serviceAccount", "controller.replicas", "controller.roleArn",
-				"controller.policyVersion", "controller.defaultSSLPolicy"},
+				"controller.policyVersion", "controller.defaultSSLPolicy", "controller.identity", "controller.installPodIdentityAgent"},
 			active: func(c *Config) bool { return !c.Cluster.autoModeOn() },
 			needs: func(*Config) string {
 				return k("cluster.autoMode") + " false (Auto Mode's load balancing needs no controller)"
 			},
 		},
 		{
-			keys:   []string{"controller.chart", "controller.repository", "controller.replicas", "controller.policyVersion", "controller.defaultSSLPolicy"},
+			keys: []string{"controller.chart", "controller.repository", "controller.replicas", "controller.policyVersion", "controller.defaultSSLPolicy",
+				"controller.identity"},
 			active: func(c *Config) bool { return c.Exposure != ExposeIngress || c.Controller.Install },
 			needs: func(*Config) string {
 				return k("controller.install") + " true (another stack's controller is used as it was installed)"
+			},
+		},
+		{
+			// With cluster.create the cluster component adds the agent itself.
+			keys: []string{"controller.installPodIdentityAgent"},
+			active: func(c *Config) bool {
+				return c.Exposure != ExposeIngress || (c.Controller.podIdentity() && !c.Cluster.Create)
+			},
+			needs: func(*Config) string {
+				return fmt.Sprintf("%s true, %s %s and a cluster this stack does not create (with %s the cluster gets the add-on anyway)",
+					k("controller.install"), k("controller.identity"), lbcontroller.IdentityPodIdentity, k("cluster.create"))
 			},
 		},
 	}
@@ -130,6 +176,7 @@ func newController(ctx *pulumi.Context, cfg *Config, cl *cluster.Cluster, aws pu
 	roleName, policyPrefix := cfg.controllerNames()
 	ctrl, err := lbcontroller.NewController(ctx, "lb-controller", &lbcontroller.Args{
 		ClusterName: cfg.Cluster.Name, Region: cfg.Region, Partition: partition(cfg.Region), VpcID: cl.VpcID,
+		Identity: c.Identity, PodIdentity: podIdentityArgs(cfg, cl),
 		OIDCProviderArn: cl.OIDCProviderArn, OIDCIssuer: cl.OIDCIssuer, RoleArn: c.RoleArn,
 		RoleName: roleName, PolicyNamePrefix: policyPrefix, PermissionsBoundary: cfg.IAM.PermissionsBoundary,
 		Namespace: c.Namespace, ServiceAccount: c.ServiceAccount,
@@ -138,7 +185,30 @@ func newController(ctx *pulumi.Context, cfg *Config, cl *cluster.Cluster, aws pu
 		Annotations: cfg.ownerMarker(),
 	}, providers(aws, cl.Provider))
 	if err != nil {
-		return controller{}, err
+		return controller{}, fielderr.Name(err, controllerKeys)
 	}
 	return controller{ready: ctrl.Ready, roleArn: ctrl.RoleArn}, nil
+}
+
+// controllerKeys name the lbcontroller.Args fields its errors may ask the user to set.
+var controllerKeys = map[string]string{"Agent": k("controller.installPodIdentityAgent") + " true"}
+
+// podIdentityArgs are what the Pod Identity association needs of the cluster: its name, the
+// cluster itself when this stack creates it (the association must wait for it and the agent
+// add-on it gets), and how the agent gets there.
+func podIdentityArgs(cfg *Config, cl *cluster.Cluster) podidentity.Args {
+	c := cfg.Controller
+	a := podidentity.Args{ClusterName: cl.Name, AgentCluster: cfg.Cluster.Name, Tags: cfg.Tags}
+	switch {
+	case cfg.Cluster.Create:
+		a.Agent, a.ClusterDependsOn = podidentity.AgentProvided, []pulumi.Resource{cl}
+		if agent := cl.Addons[podidentity.AgentAddon]; agent != nil {
+			a.ClusterDependsOn = append(a.ClusterDependsOn, agent)
+		}
+	case c.InstallPodIdentityAgent:
+		a.Agent = podidentity.AgentInstall
+	default:
+		a.Agent = podidentity.AgentCheck
+	}
+	return a
 }

@@ -96,6 +96,7 @@ func clusterArgs(cfg *Config) *cluster.Args {
 		Name: c.Name, Region: cfg.Region, Create: c.Create,
 		Kubeconfig: c.Kubeconfig, Context: c.Context, VpcID: c.VpcID,
 		NeedOIDC: cfg.exposure().needsOIDC(), AutoMode: c.AutoMode,
+		PodIdentityAgent:   c.Create && cfg.exposure().needsPodIdentityAgent(),
 		CreateOIDCProvider: c.CreateOIDCProvider, Partition: partition(cfg.Region), Identity: cfg.AWS.identity(),
 		New: cluster.NewClusterArgs{
 			KubernetesVersion: c.KubernetesVersion, InstanceType: c.InstanceType, AMIType: c.amiType(),

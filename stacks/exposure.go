@@ -46,6 +46,11 @@ type exposure interface {
 	needsAWS() bool
 	// needsOIDC says whether it makes an IAM role that trusts the cluster's OIDC provider.
 	needsOIDC() bool
+	// createsRole says whether it makes an IAM role of its own (IRSA or Pod Identity).
+	createsRole() bool
+	// needsPodIdentityAgent says whether it makes an EKS Pod Identity association, which a cluster
+	// this stack creates then gets the agent add-on for.
+	needsPodIdentityAgent() bool
 	// validate checks what only this exposure needs.
 	validate(v *validator)
 	// objects are the Kubernetes objects it owns besides the app's, for the ownership precheck.

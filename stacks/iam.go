@@ -11,7 +11,7 @@ import (
 // with cluster.create, the EKS nodes'.
 type IAMConfig struct {
 	// The ARN of the managed policy set as the permissions boundary of every IAM role the stack
-	// creates (the controller's IRSA role; with `cluster.create`, the nodes' role): a role can then
+	// creates (the controller's IRSA or Pod Identity role; with `cluster.create`, the nodes' role): a role can then
 	// do at most what the boundary allows, whatever is attached to it. Only with such a role; in
 	// the partition of `aws:region`. The deploy roles of [github-actions.md](github-actions.md)
 	// create roles only with their environment's boundary, `retail-api-edge-boundary`.
@@ -39,7 +39,7 @@ func (*IAMConfig) inert() []inertRule {
 // (docs/github-actions/deploy-policy-*.json), so it can change nothing of another stack's.
 // Changing one of these names replaces the object (docs/github-actions.md, "Names").
 const (
-	controllerRoleWhat = "lb-controller" // the controller's IRSA role, and its policy's name prefix
+	controllerRoleWhat = "lb-controller" // the controller's role (IRSA or Pod Identity), and its policy's name prefix
 	nodeRoleWhat       = "eks-node"      // the managed node group's role (cluster.create)
 	logBucketWhat      = "logs"          // the access-log bucket's name prefix
 )
@@ -65,7 +65,7 @@ var (
 // createsRoles lists what makes the stack create IAM roles, by the key that turns each on.
 func (c *Config) createsRoles() []string {
 	var by []string
-	if c.exposure().needsOIDC() { // Option B's controller role, trusted through the cluster's OIDC provider
+	if c.exposure().createsRole() { // Option B's controller role (IRSA or Pod Identity)
 		by = append(by, k("controller.install"))
 	}
 	if c.Cluster.Create {
@@ -95,7 +95,7 @@ func (i *IAMConfig) validate(c *Config, v *validator) {
 		"cannot be combined with %s: pulumi-eks creates the cluster's service role without a permissions boundary; "+
 			"create the cluster outside this stack, or set %s to false for the stack that creates it",
 		k("iam.requirePermissionsBoundary"), k("iam.requirePermissionsBoundary"))
-	if c.exposure().needsOIDC() {
+	if c.exposure().createsRole() {
 		c.checkRoleName(v, k("controller.install"), awsName(c.Stack, controllerRoleWhat))
 	}
 	if c.Cluster.Create {
@@ -123,7 +123,8 @@ func (c *Config) checkRoleName(v *validator, key, name string) {
 // logBucketPrefix is the start of the access-log bucket's name; S3 appends a unique suffix.
 func (c *Config) logBucketPrefix() string { return awsName(c.Stack, logBucketWhat) + "-" }
 
-// controllerNames are the controller's IRSA role name and its policy's name prefix.
+// controllerNames are the controller's role name (IRSA or Pod Identity: the same, so a switch
+// updates the role in place) and its policy's name prefix.
 func (c *Config) controllerNames() (role, policyPrefix string) {
 	role = awsName(c.Stack, controllerRoleWhat)
 	return role, role + "-"

@@ -25,14 +25,25 @@ func (ingressExposure) loadBalancer() lbkind.Kind { return lbkind.ALB }
 // runsLoadBalancer: the ALB is the Ingress's, whoever owns the Service.
 func (ingressExposure) runsLoadBalancer() bool { return true }
 
-// needsAWS: the controller's IAM role, unless it is given, another stack's controller is used, or
-// the cluster is said to run Auto Mode's load balancing (detected, the lookup needs AWS anyway).
+// needsAWS: the controller's IAM role, unless it is given or another stack's controller is used,
+// and with Pod Identity its association; neither on a cluster said to run Auto Mode's load
+// balancing (a detected one is looked up, which needs AWS anyway).
 func (i ingressExposure) needsAWS() bool {
+	return i.createsRole() || (i.cfg.Controller.podIdentity() && i.cfg.Controller.Install && !i.cfg.Cluster.autoModeOn())
+}
+
+// createsRole: the controller's role, unless it is given, another stack's controller is used, or
+// the cluster is said to run Auto Mode.
+func (i ingressExposure) createsRole() bool {
 	c := i.cfg.Controller
 	return c.Install && c.RoleArn == "" && !i.cfg.Cluster.autoModeOn()
 }
 
-func (i ingressExposure) needsOIDC() bool { return i.needsAWS() }
+// needsOIDC: only an IRSA role trusts the OIDC provider; a Pod Identity role trusts
+// pods.eks.amazonaws.com (EKS user guide, pod-id-role.adoc).
+func (i ingressExposure) needsOIDC() bool { return i.createsRole() && !i.cfg.Controller.podIdentity() }
+
+func (i ingressExposure) needsPodIdentityAgent() bool { return i.cfg.Controller.podIdentity() }
 
 // validate checks that, when the cluster is reached by kubeconfig, Option B is given what an EKS
 // lookup would have provided: the VPC for the controller and a role for it to assume.
@@ -43,8 +54,9 @@ func (i ingressExposure) validate(v *validator) {
 	}
 	v.check(c.Cluster.VpcID != "", k("cluster.vpcId"),
 		"is required with cluster.kubeconfig and Option B: the controller needs the cluster's VPC ID")
-	v.check(c.Controller.RoleArn != "", k("controller.roleArn"),
-		"is required with cluster.kubeconfig and Option B: without an EKS lookup there is no OIDC provider to make a role for")
+	v.check(c.Controller.RoleArn != "" || c.Controller.podIdentity(), k("controller.roleArn"),
+		"is required with cluster.kubeconfig and Option B with controller.identity irsa: without an EKS lookup there is no OIDC "+
+			"provider to make a role for (controller.identity podIdentity needs none)")
 	v.check(!c.Cluster.CreateOIDCProvider, k("cluster.createOidcProvider"),
 		"needs the EKS lookup, which cluster.kubeconfig replaces")
 }

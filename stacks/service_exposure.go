@@ -20,6 +20,8 @@ func (s serviceExposure) loadBalancer() lbkind.Kind                         { re
 func (s serviceExposure) runsLoadBalancer() bool                            { return s.cfg.App.HandOverTo == "" }
 func (serviceExposure) needsAWS() bool                                      { return false }
 func (serviceExposure) needsOIDC() bool                                     { return false }
+func (serviceExposure) createsRole() bool                                   { return false }
+func (serviceExposure) needsPodIdentityAgent() bool                         { return false }
 func (serviceExposure) validate(*validator)                                 {}
 func (serviceExposure) objects(bool) []ownership.Object                     { return nil }
 func (serviceExposure) check(context.Context, ownership.Reader, bool) error { return nil }

@@ -9,7 +9,8 @@
 // serves the cluster (detected by the lookup, or as Args.AutoMode says).
 // Creates: two `pulumi:providers:kubernetes`; with Create also `eks:index:Cluster` (pulumi-eks, no
 // default node group), `eks:index:ManagedNodeGroup` with its `aws:iam/role:Role` and three policy
-// attachments, the `vpc-cni`, `kube-proxy` and `coredns` `aws:eks/addon:Addon`s, and one
+// attachments, the `vpc-cni`, `kube-proxy` and `coredns` `aws:eks/addon:Addon`s (and, with
+// PodIdentityAgent, `eks-pod-identity-agent`), and one
 // `aws:ec2/tag:Tag` per public subnet (`kubernetes.io/role/elb=1`, so load balancers find them;
 // named `<name>-elb-<subnet>`); with CreateOIDCProvider, the cluster's IAM OIDC provider when it
 // has none (kept on destroy: it belongs to the cluster).
@@ -55,6 +56,10 @@ type Args struct {
 	CheckPublicSubnets bool
 	// CreateOIDCProvider creates that provider for an existing cluster that has none.
 	CreateOIDCProvider bool
+	// PodIdentityAgent adds the EKS Pod Identity Agent add-on to a cluster made with Create
+	// (EKS user guide, pod-id-agent-setup.adoc; the node role's AmazonEKSWorkerNodePolicy grants
+	// it eks-auth:AssumeRoleForPodIdentity). Existing clusters are the caller's to check.
+	PodIdentityAgent bool
 	// Partition is the AWS partition of Region ("aws", "aws-cn", "aws-us-gov").
 	Partition string
 	// Identity is the AWS profile and role the kubeconfig of a looked-up cluster authenticates with.
@@ -105,6 +110,10 @@ type Cluster struct {
 	// LoadBalancer Services: known when the program runs (a plain lookup), so the stack can choose
 	// what to register.
 	AutoMode bool `pulumi:"-"`
+	// Addons are the EKS add-ons a new cluster gets (Create). Wait for them by name, not through
+	// the component: a dependency on a component covers only the children it has registered by
+	// then, and the add-ons register after the node group.
+	Addons map[string]pulumi.Resource `pulumi:"-"`
 
 	// aws is the AWS provider from the component's options, which the pulumi-eks components need
 	// explicitly (see awsProviderIn).
@@ -160,7 +169,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Res
 	if err := args.validate(aws); err != nil {
 		return nil, err
 	}
-	c := &Cluster{OIDCProviderArn: pulumi.String("").ToStringOutput(), aws: aws}
+	c := &Cluster{OIDCProviderArn: pulumi.String("").ToStringOutput(), aws: aws, Addons: map[string]pulumi.Resource{}}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, err
 	}
@@ -436,12 +445,16 @@ func (c *Cluster) nodeRole(ctx *pulumi.Context, name string, args *Args) (*iam.R
 // the cluster; OVERWRITE takes them over on create, PRESERVE keeps later tuning on update. CoreDNS
 // runs on the nodes, so it waits for them (its add-on stays DEGRADED without).
 func (c *Cluster) addons(ctx *pulumi.Context, name string, args *Args, cl *eks.Cluster, nodes *eks.ManagedNodeGroup) error {
-	for _, addon := range []string{"vpc-cni", "kube-proxy", "coredns"} {
+	list := []string{"vpc-cni", "kube-proxy", "coredns"}
+	if args.PodIdentityAgent {
+		list = append(list, "eks-pod-identity-agent")
+	}
+	for _, addon := range list {
 		deps := []pulumi.Resource{cl}
-		if addon == "coredns" {
+		if addon == "coredns" || addon == "eks-pod-identity-agent" { // DaemonSet/Deployment on the nodes
 			deps = append(deps, nodes)
 		}
-		_, err := awseks.NewAddon(ctx, name+"-"+addon, &awseks.AddonArgs{
+		a, err := awseks.NewAddon(ctx, name+"-"+addon, &awseks.AddonArgs{
 			ClusterName: pulumi.String(args.Name), AddonName: pulumi.String(addon),
 			ResolveConflictsOnCreate: pulumi.String("OVERWRITE"), ResolveConflictsOnUpdate: pulumi.String("PRESERVE"),
 			Tags: pulumi.ToStringMap(args.New.Tags),
@@ -449,6 +462,7 @@ func (c *Cluster) addons(ctx *pulumi.Context, name string, args *Args, cl *eks.C
 		if err != nil {
 			return err
 		}
+		c.Addons[addon] = a
 	}
 	return nil
 }

@@ -16,8 +16,9 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/mlops-retail/retail-api-edge/internal/iamrole"
 )
 
 // TypeToken is the component's type, fixed for life.
@@ -45,10 +46,7 @@ type Args struct {
 
 // Policy is a managed policy to attach. Key names the attachment (its identity, e.g. the policy's
 // own name): it must not change while the policy stays attached.
-type Policy struct {
-	Key string
-	Arn pulumi.StringInput
-}
+type Policy = iamrole.Policy
 
 // Role is the IRSA role component.
 type Role struct {
@@ -70,14 +68,7 @@ func (a *Args) validate() error {
 	case a.Namespace == "" || a.ServiceAccount == "":
 		return errors.New("irsa: Namespace and ServiceAccount are required")
 	}
-	keys := map[string]bool{}
-	for _, p := range a.Policies {
-		if p.Key == "" || p.Arn == nil || keys[p.Key] {
-			return fmt.Errorf("irsa: every policy needs an ARN and its own non-empty key, got %q", p.Key)
-		}
-		keys[p.Key] = true
-	}
-	return nil
+	return iamrole.CheckPolicies("irsa", a.Policies)
 }
 
 // NewRole registers the role and its policy attachments. Pass the AWS provider in opts
@@ -90,42 +81,27 @@ func NewRole(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Resour
 	if err := ctx.RegisterComponentResource(TypeToken, name, r, opts...); err != nil {
 		return nil, err
 	}
-	child := []pulumi.ResourceOption{pulumi.Parent(r)}
 	trust := pulumi.All(args.OIDCProviderArn, args.OIDCIssuer).ApplyT(func(v []any) (string, error) {
 		return trustPolicy(v[0].(string), v[1].(string), args.Namespace, args.ServiceAccount)
 	}).(pulumi.StringOutput)
-	role, err := iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
-		Name:                Optional(args.RoleName),
-		AssumeRolePolicy:    trust,
-		Description:         pulumi.String(args.description()),
-		PermissionsBoundary: Optional(args.PermissionsBoundary),
-	}, child...)
+	role, ready, err := iamrole.New(ctx, name, iamrole.Args{
+		Trust: trust, Name: args.RoleName, Description: args.description(),
+		PermissionsBoundary: args.PermissionsBoundary, Policies: args.Policies,
+		// Named by key; before, by position: the alias keeps existing stacks' attachments.
+		AttachmentAliases: func(i int) []pulumi.Alias {
+			return []pulumi.Alias{{Name: pulumi.String(fmt.Sprintf("%s-policy-%d", name, i))}}
+		},
+	}, r)
 	if err != nil {
 		return nil, err
 	}
-	r.Ready = append(r.Ready, role)
-	for i, policy := range args.Policies {
-		// Named by key; before, by position: the alias keeps existing stacks' attachments.
-		old := pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String(fmt.Sprintf("%s-policy-%d", name, i))}})
-		att, err := iam.NewRolePolicyAttachment(ctx, name+"-"+policy.Key,
-			&iam.RolePolicyAttachmentArgs{Role: role.Name, PolicyArn: policy.Arn}, append(child, old)...)
-		if err != nil {
-			return nil, err
-		}
-		r.Ready = append(r.Ready, att)
-	}
+	r.Ready = ready
 	r.RoleArn, r.RoleName = role.Arn, role.Name
 	return r, ctx.RegisterResourceOutputs(r, pulumi.Map{"roleArn": r.RoleArn, "roleName": r.RoleName})
 }
 
-// Optional is nil for "", so an unset name or boundary stays out of the inputs (the provider
-// then names the role itself, or sets no boundary).
-func Optional(s string) pulumi.StringPtrInput {
-	if s == "" {
-		return nil
-	}
-	return pulumi.String(s)
-}
+// Optional is nil for "", so an unset name or boundary stays out of the inputs.
+func Optional(s string) pulumi.StringPtrInput { return iamrole.Optional(s) }
 
 func (a *Args) description() string {
 	if a.Description != "" {

@@ -1,12 +1,16 @@
 // Package lbcontroller installs the AWS Load Balancer Controller the way its docs prescribe, with
-// nothing left to do by hand: the official IAM policy of the pinned version, an IRSA role for the
-// controller's service account, the service account itself, and the Helm release.
+// nothing left to do by hand: the official IAM policy of the pinned version, a role for the
+// controller's service account (IRSA, or EKS Pod Identity with its association), the service
+// account itself, and the Helm release.
 //
-// Inputs (Args): cluster name, region, VPC, OIDC provider (or an existing role), chart source and
-// version, replicas, default TLS policy.
+// Inputs (Args): cluster name, region, VPC, the identity (IRSA with the OIDC provider, or Pod
+// Identity and what to do about its agent; or an existing role), chart source and version,
+// replicas, default TLS policy.
 // Outputs: RoleArn, Ready (the release: depend on it, its webhook answers once it is created).
 // Creates: `aws:iam/policy:Policy` and `retail-api-edge:irsa:Role` (role + attachment) unless
-// RoleArn is given, `kubernetes:core/v1:ServiceAccount`, `kubernetes:helm.sh/v3:Release`.
+// RoleArn is given, or with IdentityPodIdentity `retail-api-edge:podidentity:Role` (role +
+// attachment unless RoleArn is given, association, agent add-on if asked);
+// `kubernetes:core/v1:ServiceAccount`, `kubernetes:helm.sh/v3:Release`.
 package lbcontroller
 
 import (
@@ -19,6 +23,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/mlops-retail/retail-api-edge/components/irsa"
+	"github.com/mlops-retail/retail-api-edge/components/podidentity"
 	"github.com/mlops-retail/retail-api-edge/internal/annotation"
 	"github.com/mlops-retail/retail-api-edge/internal/helmres"
 	"github.com/mlops-retail/retail-api-edge/internal/slowstep"
@@ -43,6 +48,23 @@ const RoleArnAnnotation = "eks.amazonaws.com/role-arn"
 // podAnnotations, rendered on the pod template by templates/deployment.yaml).
 const rolePodAnnotation = "retail-api-edge.mlops.io/controller-role"
 
+// identityPodAnnotation marks the controller's pods that get their credentials from EKS Pod
+// Identity; IRSA pods have none (so existing IRSA stacks render the same pod template).
+const identityPodAnnotation = "retail-api-edge.mlops.io/controller-identity"
+
+// Identity is how the controller's pods get AWS credentials.
+type Identity string
+
+// Identities.
+const (
+	// IdentityIRSA: IAM Roles for Service Accounts, a role trusting the cluster's OIDC provider and
+	// the eks.amazonaws.com/role-arn annotation on the service account.
+	IdentityIRSA Identity = "irsa"
+	// IdentityPodIdentity: EKS Pod Identity, a role trusting pods.eks.amazonaws.com and an EKS Pod
+	// Identity association; no OIDC provider, no annotation.
+	IdentityPodIdentity Identity = "podIdentity"
+)
+
 // Args configure the controller.
 type Args struct {
 	ClusterName string
@@ -50,10 +72,17 @@ type Args struct {
 	Partition   string
 	VpcID       pulumi.StringInput
 
+	// Identity is IdentityIRSA (also for "") or IdentityPodIdentity.
+	Identity Identity
+	// OIDCProviderArn and OIDCIssuer are the cluster's, for the IRSA role.
 	OIDCProviderArn pulumi.StringInput
 	OIDCIssuer      pulumi.StringInput
-	// RoleArn is an existing role for the service account; the policy and IRSA role are then not
-	// created, and no AWS provider is needed.
+	// PodIdentity is, with IdentityPodIdentity, what the association waits for and how the agent
+	// gets there (ClusterName, ClusterDependsOn, Agent, AgentCluster, Tags; the rest is filled in).
+	PodIdentity podidentity.Args
+	// RoleArn is an existing role for the service account; the policy and the role are then not
+	// created. With IRSA no AWS provider is needed; with Pod Identity the association is still
+	// made for it (the role must trust pods.eks.amazonaws.com).
 	RoleArn string
 	// RoleName is the IRSA role's exact name and PolicyNamePrefix the start of its policy's name
 	// (AWS appends a unique suffix, so a policy that must be replaced, as a new description
@@ -97,8 +126,12 @@ func (a *Args) validate() error {
 		// The chart renders its PodDisruptionBudget only above one replica, and with one a node
 		// drain takes the webhook down, which rejects every Service create (failurePolicy Fail).
 		return errors.New("lbcontroller: Replicas must be at least 2")
-	case a.RoleArn == "" && (a.OIDCProviderArn == nil || a.OIDCIssuer == nil):
-		return errors.New("lbcontroller: OIDCProviderArn and OIDCIssuer are required to create the role (or give RoleArn)")
+	case a.Identity != "" && a.Identity != IdentityIRSA && a.Identity != IdentityPodIdentity:
+		return fmt.Errorf("lbcontroller: Identity must be %q or %q, got %q", IdentityIRSA, IdentityPodIdentity, a.Identity)
+	case !a.podIdentity() && a.RoleArn == "" && (a.OIDCProviderArn == nil || a.OIDCIssuer == nil):
+		return errors.New("lbcontroller: OIDCProviderArn and OIDCIssuer are required to create the IRSA role (or give RoleArn)")
+	case a.podIdentity() && a.PodIdentity.ClusterName == nil:
+		return errors.New("lbcontroller: PodIdentity.ClusterName is required with IdentityPodIdentity")
 	}
 	return nil
 }
@@ -119,6 +152,12 @@ func NewController(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.
 		return nil, err
 	}
 	child := []pulumi.ResourceOption{pulumi.Parent(c)}
+	// With Pod Identity the service account has no role annotation: the pod identity webhook would
+	// otherwise inject IRSA's web identity variables, which the SDKs' credential chain prefers,
+	// and the role no longer trusts the OIDC provider (EKS user guide, pod-id-association.adoc:
+	// "EKS Pod Identity doesn't use an annotation on the service account"). Removing it is an
+	// update of the service account, which the release waits for, so pods rolled by the release
+	// see the service account without it.
 	sa, err := corev1.NewServiceAccount(ctx, name+"-sa", &corev1.ServiceAccountArgs{
 		Metadata: metav1.ObjectMetaArgs{
 			Name:        pulumi.String(args.ServiceAccount),
@@ -130,8 +169,9 @@ func NewController(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.
 	if err != nil {
 		return nil, err
 	}
-	// The release needs the role with its policy attached and the annotated service account,
-	// and on destroy it must outlive every Ingress (they depend on it) so finalizers are removed.
+	// The release needs the role with its policy attached (and, with Pod Identity, the association
+	// and the agent) and the service account, and on destroy it must outlive every Ingress (they
+	// depend on it) so finalizers are removed; it goes before the association and the role.
 	deps := append([]pulumi.Resource{sa}, ready...)
 	step := install(args.Namespace)
 	release, err := helmres.NewRelease(ctx, name+"-release", args.releaseArgs(roleArn),
@@ -146,26 +186,59 @@ func NewController(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"roleArn": c.RoleArn})
 }
 
+func (a *Args) podIdentity() bool { return a.Identity == IdentityPodIdentity }
+
+// policyKey names the official policy's attachment in either role component.
+const policyKey = "lbc-policy"
+
 // role returns the role the controller assumes and what must exist before it runs: the given
-// RoleArn as is, or the official policy attached to a new IRSA role.
+// RoleArn as is (IRSA), or the official policy attached to a new IRSA role, or a Pod Identity role
+// (new, or the given one) with its association.
+//
+// Switching the identity keeps the role: the IRSA role component and the Pod Identity one alias
+// each other, and their children are named from them (<name>-irsa-role, <name>-podidentity-role,
+// the same for the attachment), so the engine's inherited child aliases map the role and its
+// attachment of one onto the other. The role, whose name is fixed, is then updated in place (its
+// trust policy and description), not replaced: a new role of the same name could not be created
+// while the old one exists, and a new attachment of the same policy would be detached again when
+// the old one is deleted. The association is new; the release waits for it.
 func (c *Controller) role(ctx *pulumi.Context, name string, args *Args) (pulumi.StringOutput, []pulumi.Resource, error) {
-	if args.RoleArn != "" {
+	if args.RoleArn != "" && !args.podIdentity() {
 		return pulumi.String(args.RoleArn).ToStringOutput(), nil, nil
 	}
-	policy, err := iam.NewPolicy(ctx, name+"-policy", &iam.PolicyArgs{
-		NamePrefix:  irsa.Optional(args.PolicyNamePrefix),
-		Policy:      pulumi.String(controllerPolicy(args.Partition).JSON()),
-		Description: pulumi.String("AWS Load Balancer Controller " + PolicyVersion + " for cluster " + args.ClusterName),
-	}, pulumi.Parent(c))
-	if err != nil {
-		return pulumi.StringOutput{}, nil, err
+	var policies []pulumi.StringOutput
+	if args.RoleArn == "" {
+		policy, err := iam.NewPolicy(ctx, name+"-policy", &iam.PolicyArgs{
+			NamePrefix:  irsa.Optional(args.PolicyNamePrefix),
+			Policy:      pulumi.String(controllerPolicy(args.Partition).JSON()),
+			Description: pulumi.String("AWS Load Balancer Controller " + PolicyVersion + " for cluster " + args.ClusterName),
+		}, pulumi.Parent(c))
+		if err != nil {
+			return pulumi.StringOutput{}, nil, err
+		}
+		policies = append(policies, policy.Arn)
 	}
-	role, err := irsa.NewRole(ctx, name+"-irsa", &irsa.Args{
+	irsaName, podName := name+"-irsa", name+"-podidentity"
+	if args.podIdentity() {
+		pa := args.PodIdentity
+		pa.Namespace, pa.ServiceAccount, pa.RoleArn = args.Namespace, args.ServiceAccount, args.RoleArn
+		if args.RoleArn == "" {
+			pa.RoleName, pa.PermissionsBoundary = args.RoleName, args.PermissionsBoundary
+			pa.Policies = []podidentity.Policy{{Key: policyKey, Arn: policies[0]}}
+		}
+		role, err := podidentity.NewRole(ctx, podName, &pa, pulumi.Parent(c),
+			pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String(irsaName), Type: pulumi.String(irsa.TypeToken)}}))
+		if err != nil {
+			return pulumi.StringOutput{}, nil, err
+		}
+		return role.RoleArn, role.Ready, nil
+	}
+	role, err := irsa.NewRole(ctx, irsaName, &irsa.Args{
 		OIDCProviderArn: args.OIDCProviderArn, OIDCIssuer: args.OIDCIssuer,
 		Namespace: args.Namespace, ServiceAccount: args.ServiceAccount,
-		Policies: []irsa.Policy{{Key: "lbc-policy", Arn: policy.Arn}},
+		Policies: []irsa.Policy{{Key: policyKey, Arn: policies[0]}},
 		RoleName: args.RoleName, PermissionsBoundary: args.PermissionsBoundary,
-	}, pulumi.Parent(c))
+	}, pulumi.Parent(c), pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String(podName), Type: pulumi.String(podidentity.TypeToken)}}))
 	if err != nil {
 		return pulumi.StringOutput{}, nil, err
 	}
@@ -177,7 +250,16 @@ func (a *Args) releaseArgs(roleArn pulumi.StringOutput) *helmres.ReleaseArgs {
 	// IRSA gives a pod its role when the pod is created (the EKS pod identity webhook injects
 	// AWS_ROLE_ARN), so pods that outlive a role replacement keep assuming the deleted one. The
 	// role in a pod annotation rolls the Deployment whenever the role changes.
-	values["podAnnotations"] = pulumi.StringMap{rolePodAnnotation: roleArn}
+	pod := pulumi.StringMap{rolePodAnnotation: roleArn}
+	// A switch between IRSA and Pod Identity keeps the role's ARN (role explains why), so the
+	// ARN alone would not change the pod template: pods created under IRSA keep its web identity
+	// variables, and once the role trusts only pods.eks.amazonaws.com they cannot renew their
+	// credentials. The identity on the pod template rolls them onto the new credentials; IRSA
+	// pods carry no such annotation, so IRSA stacks' templates are unchanged.
+	if a.podIdentity() {
+		pod[identityPodAnnotation] = pulumi.String(string(IdentityPodIdentity))
+	}
+	values["podAnnotations"] = pod
 	r := &helmres.ReleaseArgs{
 		Name:          pulumi.String(a.releaseName()),
 		Chart:         pulumi.String(a.Chart),
@@ -208,7 +290,10 @@ const ChartName = "aws-load-balancer-controller"
 const WebhookName = "aws-load-balancer-webhook"
 
 func (a *Args) serviceAccountAnnotations(roleArn pulumi.StringOutput) pulumi.StringMap {
-	out := pulumi.StringMap{RoleArnAnnotation: roleArn, annotation.PatchForce: pulumi.String("true")}
+	out := pulumi.StringMap{annotation.PatchForce: pulumi.String("true")}
+	if !a.podIdentity() {
+		out[RoleArnAnnotation] = roleArn
+	}
 	for k, v := range a.Annotations {
 		out[k] = pulumi.String(v)
 	}

@@ -1,6 +1,7 @@
 package lbcontroller
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -8,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/mlops-retail/retail-api-edge/components/irsa"
+	"github.com/mlops-retail/retail-api-edge/components/podidentity"
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
 	"github.com/mlops-retail/retail-api-edge/internal/plantest"
 	"github.com/mlops-retail/retail-api-edge/internal/typetoken"
@@ -145,5 +147,110 @@ func TestInstallHintNamesTheNamespace(t *testing.T) {
 		if hint := install(ns).Check; !strings.Contains(hint, "kubectl -n "+ns+" rollout status deploy/"+ReleaseName) {
 			t.Errorf("namespace %s: hint %q", ns, hint)
 		}
+	}
+}
+
+func podIdentity(a *Args) {
+	a.Identity = IdentityPodIdentity
+	a.OIDCProviderArn, a.OIDCIssuer = nil, nil // Pod Identity needs no OIDC provider
+	a.PodIdentity = podidentity.Args{ClusterName: pulumi.String("mlops-retail-cluster"), AgentCluster: "mlops-retail-cluster"}
+	a.RoleName = "retail-api-edge-prod-lb-controller"
+}
+
+// TestPodIdentity: the role trusts EKS Pod Identity, the association names the controller's
+// service account and the role, the service account carries no IRSA annotation, and the release
+// waits for the role, its policy attachment and the association (so destroy removes the release
+// first, then the association, then the role).
+func TestPodIdentity(t *testing.T) {
+	p := planController(t, podIdentity)
+	role, att := one(t, p, typetoken.Role), one(t, p, typetoken.RolePolicyAttachment)
+	assoc, sa, rel := one(t, p, typetoken.PodIdentityAssociation), one(t, p, "kubernetes:core/v1:ServiceAccount"), one(t, p, typetoken.HelmRelease)
+	arn := "arn:aws:iam::123456789012:role/retail-api-edge-prod-lb-controller"
+	_, annotated := sa.Value("metadata", "annotations").(map[string]any)[RoleArnAnnotation]
+	checks := []struct {
+		name string
+		ok   bool
+	}{
+		{"role trusts pods.eks.amazonaws.com", role.Value("assumeRolePolicy") == podidentity.TrustPolicy("kube-system", "aws-load-balancer-controller")},
+		{"role keeps the IRSA role's name", role.Value("name") == "retail-api-edge-prod-lb-controller"},
+		{"official policy attached", att.Value("policyArn") == "arn:aws:iam::123456789012:policy/lb-controller-policy-example"},
+		{"association for kube-system/aws-load-balancer-controller", assoc.Value("namespace") == "kube-system" &&
+			assoc.Value("serviceAccount") == "aws-load-balancer-controller" && assoc.Value("clusterName") == "mlops-retail-cluster"},
+		{"association for the role", assoc.Value("roleArn") == arn},
+		{"no eks.amazonaws.com/role-arn on the service account", !annotated},
+		{"the pods carry the role and the identity", rel.Value("values", "podAnnotations", rolePodAnnotation) == arn &&
+			rel.Value("values", "podAnnotations", identityPodAnnotation) == string(IdentityPodIdentity)},
+		{"release waits for the association", slices.Contains(rel.Dependencies, assoc.URN)},
+		{"release waits for the role and its policy", slices.Contains(rel.Dependencies, role.URN) && slices.Contains(rel.Dependencies, att.URN)},
+		{"release waits for the service account", slices.Contains(rel.Dependencies, sa.URN)},
+		{"association waits for the role", slices.Contains(assoc.Dependencies, role.URN)},
+		{"no OIDC trust anywhere", !strings.Contains(role.Value("assumeRolePolicy").(string), "AssumeRoleWithWebIdentity")},
+	}
+	for _, c := range checks {
+		if !c.ok {
+			t.Error(c.name)
+		}
+	}
+	if len(p.Find(irsa.TypeToken)) != 0 {
+		t.Error("Pod Identity must not make an IRSA role")
+	}
+}
+
+// TestIdentitySwitchKeepsTheRole: switching IRSA <-> Pod Identity must update the role and its
+// attachment in place. The role's name is fixed, so a new role could not be created beside the old
+// one, and a new attachment of the same policy would be detached when the old one is deleted. The
+// two role components alias each other; the engine then maps each child onto the other's by the
+// inherited child alias (pulumi sdk go/pulumi/alias.go inheritedChildAlias: the parent's name
+// prefix of the child's name replaced by the alias's). This test applies that mapping to one
+// identity's URNs and finds the other identity's. It also checks that the pod template changes
+// (the role ARN does not), so the pods restart onto the new credentials.
+func TestIdentitySwitchKeepsTheRole(t *testing.T) {
+	irsaPlan := planController(t, func(a *Args) { a.RoleName = "retail-api-edge-prod-lb-controller" })
+	podPlan := planController(t, podIdentity)
+	mapped := func(from *plan.Plan, fromType, fromName, toType, toName string) map[string]string {
+		out := map[string]string{}
+		for _, r := range from.Resources {
+			comp := "$" + fromType + "::" + fromName
+			if r.Type == fromType {
+				if !slices.Contains(r.AliasNames, toName) {
+					t.Errorf("%s must alias %s", r.URN, toName)
+				}
+				continue
+			}
+			if !strings.Contains(r.URN, strings.TrimSuffix(comp, "::"+fromName)+"$") || !strings.HasPrefix(r.Name, fromName) {
+				continue
+			}
+			urn := strings.Replace(r.URN, "$"+fromType+"$", "$"+toType+"$", 1)
+			urn = strings.TrimSuffix(urn, "::"+r.Name) + "::" + toName + strings.TrimPrefix(r.Name, fromName)
+			out[r.Type] = urn
+		}
+		return out
+	}
+	for _, dir := range []struct {
+		name                               string
+		from, to                           *plan.Plan
+		fromType, fromName, toType, toName string
+	}{
+		{"IRSA to Pod Identity", irsaPlan, podPlan, podidentity.TypeToken, "lb-controller-podidentity", irsa.TypeToken, "lb-controller-irsa"},
+		{"Pod Identity to IRSA", podPlan, irsaPlan, irsa.TypeToken, "lb-controller-irsa", podidentity.TypeToken, "lb-controller-podidentity"},
+	} {
+		t.Run(dir.name, func(t *testing.T) {
+			// The new program's children, mapped through the aliases, must be the old state's URNs.
+			m := mapped(dir.to, dir.fromType, dir.fromName, dir.toType, dir.toName)
+			for _, typ := range []string{typetoken.Role, typetoken.RolePolicyAttachment} {
+				old := one(t, dir.from, typ)
+				if m[typ] != old.URN {
+					t.Errorf("%s: the alias maps to %q, want the existing %q", typ, m[typ], old.URN)
+				}
+			}
+			if one(t, dir.from, typetoken.Role).Value("name") != one(t, dir.to, typetoken.Role).Value("name") {
+				t.Error("the role keeps its name, so it is updated, not replaced")
+			}
+		})
+	}
+	a := one(t, irsaPlan, typetoken.HelmRelease).Value("values", "podAnnotations")
+	b := one(t, podPlan, typetoken.HelmRelease).Value("values", "podAnnotations")
+	if reflect.DeepEqual(a, b) {
+		t.Errorf("the pod template must change with the identity (the role ARN stays): %v", a)
 	}
 }

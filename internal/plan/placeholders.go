@@ -50,6 +50,14 @@ func (m *mocks) invokeResult(token string, args resource.PropertyMap) (resource.
 			"identities":             []any{map[string]any{"oidcs": []any{map[string]any{"issuer": OIDCIssuer(r)}}}},
 			"vpcConfig":              map[string]any{"vpcId": VpcID, "subnetIds": toAny(SubnetIDs)},
 		}), nil
+	case typetoken.GetAddon:
+		// Offline every add-on asked about is there (as the OIDC provider lookup finds the
+		// provider): the plan shows the program for a cluster that can serve it.
+		cluster, addon := args["clusterName"].StringValue(), args["addonName"].StringValue()
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"clusterName": cluster, "addonName": addon, "addonVersion": "v1.3.0-eksbuild.example",
+			"arn": fmt.Sprintf("arn:aws:eks:%s:%s:addon/%s/%s/example", r, AccountID, cluster, addon),
+		}), nil
 	case typetoken.GetCallerIdentity:
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"accountId": AccountID, "arn": fmt.Sprintf("arn:aws:iam::%s:user/example", AccountID), "userId": "AIDAEXAMPLE",
@@ -156,6 +164,11 @@ func (m *mocks) awsOutputs(token, name string, in resource.PropertyMap) map[stri
 		return map[string]any{"bucket": bucket, "arn": "arn:aws:s3:::" + bucket}
 	case typetoken.MetricAlarm:
 		return map[string]any{"arn": fmt.Sprintf("arn:aws:cloudwatch:%s:%s:alarm:%s-example", m.region, AccountID, name)}
+	case typetoken.PodIdentityAssociation:
+		return map[string]any{
+			"associationId":  "a-example0000000001",
+			"associationArn": fmt.Sprintf("arn:aws:eks:%s:%s:podidentityassociation/%s/a-example0000000001", m.region, AccountID, lookupString(in, "clusterName")),
+		}
 	case typetoken.Topic:
 		return map[string]any{"arn": fmt.Sprintf("arn:aws:sns:%s:%s:%s-example", m.region, AccountID, name)}
 	}

@@ -71,6 +71,16 @@ var (
 		return "arn:aws:iam::" + account + ":oidc-provider/" + strings.TrimPrefix(o.in("url"), "https://")
 	}
 	lookedUpZone = func(object) string { return "arn:aws:route53:::hostedzone/" + plan.HostedZoneID }
+	// EKS ARNs (Service Authorization Reference, Amazon EKS resource types): a cluster by name, an
+	// association and an add-on under their cluster, with the IDs the plan's placeholders give.
+	ownCluster = func(o object) string { return o.w.arn("eks", "cluster/"+o.in("clusterName")) }
+	assocARN   = func(o object) string {
+		return o.w.arn("eks", "podidentityassociation/"+o.in("clusterName")+"/a-example0000000001")
+	}
+	addonARN = func(o object) string {
+		return o.w.arn("eks", "addon/"+o.in("clusterName")+"/"+o.in("addonName")+"/example")
+	}
+	passedRole = func(o object) string { return o.in("roleArn") }
 )
 
 // physical is an IAM object's name: given, a prefix and the placeholder suffix, or auto-named.
@@ -175,6 +185,27 @@ var apiCalls = map[string][]call{
 		{"delete", "acm:DeleteCertificate", certARN, false},
 	},
 	typetoken.CertificateValidation: {{"create", "acm:DescribeCertificate", validatedARN, false}},
+	// eks/pod_identity_association.go (a framework resource): Create with the tags, Describe,
+	// Update (the role), Delete; tags through TagResource/UntagResource. CreatePodIdentityAssociation
+	// and UpdatePodIdentityAssociation need iam:PassRole on the role (EKS user guide,
+	// pod-id-association.adoc, prerequisites), passed to pods.eks.amazonaws.com (the service the
+	// role trusts; callRequest sets iam:PassedToService).
+	typetoken.PodIdentityAssociation: {
+		{"create", "eks:CreatePodIdentityAssociation", ownCluster, true}, {"create", "eks:TagResource", assocARN, true},
+		{"create", "iam:PassRole", passedRole, false},
+		{"read", "eks:DescribePodIdentityAssociation", assocARN, false},
+		{"update", "eks:UpdatePodIdentityAssociation", assocARN, false}, {"update", "iam:PassRole", passedRole, false},
+		{"update", "eks:TagResource", assocARN, false}, {"update", "eks:UntagResource", assocARN, false},
+		{"delete", "eks:DeletePodIdentityAssociation", assocARN, false},
+	},
+	// eks/addon.go: CreateAddon, DescribeAddon (also while waiting), UpdateAddon, DeleteAddon, tags.
+	typetoken.EKSAddon: {
+		{"create", "eks:CreateAddon", ownCluster, true}, {"create", "eks:TagResource", addonARN, true},
+		{"read", "eks:DescribeAddon", addonARN, false},
+		{"update", "eks:UpdateAddon", addonARN, false},
+		{"update", "eks:TagResource", addonARN, false}, {"update", "eks:UntagResource", addonARN, false},
+		{"delete", "eks:DeleteAddon", addonARN, false},
+	},
 	typetoken.Record: {
 		{"create", "route53:GetHostedZone", zoneARN, false}, {"create", "route53:ChangeResourceRecordSets", zoneARN, false},
 		{"create", "route53:GetChange", changeARN, false},
@@ -200,6 +231,8 @@ var apiCalls = map[string][]call{
 // tables inside the provider.
 var lookupCalls = map[string][]call{
 	typetoken.GetCluster: {{"read", "eks:DescribeCluster", clusterARN, false}},
+	// eks/addon_data_source.go: DescribeAddon.
+	typetoken.GetAddon: {{"read", "eks:DescribeAddon", addonARN, false}},
 	typetoken.GetOIDCProvider: {
 		{"read", "iam:ListOpenIDConnectProviders", anything, false}, {"read", "iam:GetOpenIDConnectProvider", oidcProviderARN, false},
 	},

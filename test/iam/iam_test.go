@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/mlops-retail/retail-api-edge/components/podidentity"
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
 	"github.com/mlops-retail/retail-api-edge/internal/stackconfig"
 	"github.com/mlops-retail/retail-api-edge/internal/stackplan"
@@ -36,11 +37,31 @@ type fixture struct {
 	setup  *setup
 	plans  map[string]*plan.Plan
 	stacks []string
+	// variants are stack files with settings changed, planned too: what those stacks may become
+	// with a `pulumi config set`, which their environment's roles must serve as well.
+	variants []variant
+}
+
+// variant is a stack file's plan with some controller settings changed.
+type variant struct {
+	name, stack string
+	plan        *plan.Plan
+}
+
+// controllerVariants are prod with the controller on EKS Pod Identity: the agent checked (the
+// default), and installed by the stack.
+var controllerVariants = []struct {
+	name, stack string
+	controller  map[string]any
+}{
+	{"prod with controller.identity podIdentity", "prod", map[string]any{"identity": "podIdentity"}},
+	{"prod with podIdentity and installPodIdentityAgent", "prod", map[string]any{"identity": "podIdentity", "installPodIdentityAgent": true}},
 }
 
 var (
 	plansOnce sync.Once
 	plans     map[string]*plan.Plan
+	variants  []variant
 	plansErr  error
 )
 
@@ -61,6 +82,14 @@ func loadFixture(t *testing.T) *fixture {
 				return
 			}
 		}
+		for _, v := range controllerVariants {
+			p, err := variantPlan(v.stack, v.controller)
+			if err != nil {
+				plansErr = fmt.Errorf("plan of %s: %w", v.name, err)
+				return
+			}
+			variants = append(variants, variant{name: v.name, stack: v.stack, plan: p})
+		}
 	})
 	if plansErr != nil {
 		t.Fatal(plansErr)
@@ -75,7 +104,29 @@ func loadFixture(t *testing.T) *fixture {
 	if len(stacks) != 2 {
 		t.Fatalf("stack files %v: the checks pair each environment with the other one", stacks)
 	}
-	return &fixture{setup: s, plans: plans, stacks: stacks}
+	return &fixture{setup: s, plans: plans, stacks: stacks, variants: variants}
+}
+
+// variantPlan plans a stack file with the controller block's settings merged over its own.
+func variantPlan(stack string, controller map[string]any) (*plan.Plan, error) {
+	st, err := stackconfig.Load(root, stack, "")
+	if err != nil {
+		return nil, err
+	}
+	key := "retail-api-edge:controller"
+	block := map[string]any{}
+	if raw, ok := st.Config[key]; ok {
+		if err := json.Unmarshal([]byte(raw), &block); err != nil {
+			return nil, fmt.Errorf("%s: %w", key, err)
+		}
+	}
+	maps.Copy(block, controller)
+	b, err := json.Marshal(block)
+	if err != nil {
+		return nil, err
+	}
+	st.Config[key] = string(b)
+	return stackplan.Plan(st)
 }
 
 // check is one request and whether it must be allowed.
@@ -105,23 +156,33 @@ func checks(f *fixture) (out []check, problems []string) {
 		}
 	}
 	add := func(c check) { out = append(out, c) }
-	for _, s := range f.stacks {
-		other := f.stacks[0]
-		if other == s {
-			other = f.stacks[1]
+	otherOf := func(s string) string {
+		if f.stacks[0] == s {
+			return f.stacks[1]
 		}
-		calls, missing := planCalls(f.plans[s])
+		return f.stacks[0]
+	}
+	covers := func(label, s string, p *plan.Plan) {
+		other := otherOf(s)
+		calls, missing := planCalls(p)
 		problems = append(problems, missing...)
 		for _, pc := range calls {
-			add(f.as(deployRole(s), "the deploy role covers the plan", s+": "+pc.what, true, pc.req))
+			add(f.as(deployRole(s), "the deploy role covers the plan", label+": "+pc.what, true, pc.req))
 			if pc.write {
-				add(f.as(deployRole(other), "one environment's role cannot change the other's", s+": "+pc.what+", by "+other+"'s deploy role", false, pc.req))
-				add(f.as(previewRole(s), "the preview roles change nothing", s+": "+pc.what, false, pc.req))
-				add(f.as(previewRole(other), "the preview roles change nothing", s+": "+pc.what+", by "+other+"'s preview role", false, pc.req))
+				add(f.as(deployRole(other), "one environment's role cannot change the other's", label+": "+pc.what+", by "+other+"'s deploy role", false, pc.req))
+				add(f.as(previewRole(s), "the preview roles change nothing", label+": "+pc.what, false, pc.req))
+				add(f.as(previewRole(other), "the preview roles change nothing", label+": "+pc.what+", by "+other+"'s preview role", false, pc.req))
 			} else if pc.lookup {
-				add(f.as(previewRole(s), "the preview role can run the preview", s+": "+pc.what, true, pc.req))
+				add(f.as(previewRole(s), "the preview role can run the preview", label+": "+pc.what, true, pc.req))
 			}
 		}
+	}
+	for _, v := range f.variants {
+		covers(v.name, v.stack, v.plan)
+	}
+	for _, s := range f.stacks {
+		other := otherOf(s)
+		covers(s, s, f.plans[s])
 		for _, st := range stateCalls(s) {
 			add(f.as(deployRole(s), "the deploy role covers the plan", s+": "+st.what, true, st.req))
 			if !st.shared {
@@ -140,6 +201,7 @@ func checks(f *fixture) (out []check, problems []string) {
 	out = append(out, f.controllerFitsTheBoundary()...)
 	out = append(out, f.githubTrust()...)
 	out = append(out, f.irsaTrust()...)
+	out = append(out, f.podIdentityTrust()...)
 	out = append(out, f.logBucketPolicy()...)
 	return out, problems
 }
@@ -242,6 +304,10 @@ func callRequest(p *plan.Plan, c call, o object) request {
 					ctx["iam:PermissionsBoundary"] = b
 				}
 			}
+		}
+	case typetoken.PodIdentityAssociation:
+		if c.action == "iam:PassRole" {
+			ctx = map[string]any{"iam:PassedToService": podidentity.Service}
 		}
 	case typetoken.Record:
 		change := "UPSERT"
@@ -492,8 +558,8 @@ func (f *fixture) irsaTrust() []check {
 		for _, r := range p.Find(typetoken.Role) {
 			text, _ := r.Value("assumeRolePolicy").(string)
 			var trust any
-			if err := json.Unmarshal([]byte(text), &trust); err != nil {
-				continue
+			if err := json.Unmarshal([]byte(text), &trust); err != nil || !strings.Contains(text, `"Federated"`) {
+				continue // podIdentityTrust checks the other kind
 			}
 			issuer := strings.TrimPrefix(plan.OIDCIssuer(worldOf(p).region), "https://")
 			provider := "arn:aws:iam::" + account + ":oidc-provider/" + issuer
@@ -511,6 +577,56 @@ func (f *fixture) irsaTrust() []check {
 				c("the same name in the app's namespace", provider, "system:serviceaccount:mlops:aws-load-balancer-controller", "sts.amazonaws.com", false),
 				c("another audience", provider, sa, "https://kubernetes.default.svc", false),
 				c("another cluster's provider", "arn:aws:iam::"+account+":oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/OTHERCLUSTER", sa, "sts.amazonaws.com", false),
+			)
+		}
+	}
+	return out
+}
+
+// podIdentityTrust: the controller's Pod Identity role, as the variants' plans create it, may be
+// assumed by EKS Pod Identity (pods.eks.amazonaws.com) with sts:AssumeRole and sts:TagSession, with
+// the session tags EKS sends for the controller's service account (EKS user guide,
+// pod-id-role.adoc), and by nothing else: not another service account's association, not another
+// service, not the account, not with another action.
+func (f *fixture) podIdentityTrust() []check {
+	var out []check
+	const ns, sa = "kube-system", "aws-load-balancer-controller"
+	for _, v := range f.variants {
+		roles := v.plan.Find(typetoken.Role)
+		if len(roles) == 0 {
+			out = append(out, check{group: "the Pod Identity trust admits only the controller", what: v.name + ": the plan has no role", allow: true})
+			continue
+		}
+		for _, r := range roles {
+			text, _ := r.Value("assumeRolePolicy").(string)
+			var trust any
+			if err := json.Unmarshal([]byte(text), &trust); err != nil {
+				continue
+			}
+			tags := func(namespace, account string) map[string]any {
+				return map[string]any{
+					"aws:RequestTag/kubernetes-namespace": namespace, "aws:RequestTag/kubernetes-service-account": account,
+					"aws:RequestTag/eks-cluster-name": "mlops-retail-cluster", "aws:TagKeys": []string{"eks-cluster-name", "kubernetes-namespace", "kubernetes-service-account"},
+				}
+			}
+			c := func(what, principal, action string, ctx map[string]any, allow bool) check {
+				return check{group: "the Pod Identity trust admits only the controller", what: v.name + ": " + what, allow: allow, req: request{
+					Mode: "strict", Principal: principal, Action: action,
+					Resource: "arn:aws:iam::" + account + ":role/" + fmt.Sprint(r.Value("name")), ResourceAccount: account,
+					Context: ctx, ResourcePolicy: trust,
+				}}
+			}
+			pods := podidentity.Service
+			out = append(out,
+				c("EKS Pod Identity assumes it for the controller", pods, "sts:AssumeRole", tags(ns, sa), true),
+				c("EKS Pod Identity tags the session", pods, "sts:TagSession", tags(ns, sa), true),
+				c("EKS Pod Identity for another service account", pods, "sts:AssumeRole", tags(ns, "default"), false),
+				c("EKS Pod Identity for the same name in the app's namespace", pods, "sts:AssumeRole", tags("mlops", sa), false),
+				c("EKS Pod Identity without session tags", pods, "sts:AssumeRole", nil, false),
+				c("EKS Pod Identity with web identity", pods, "sts:AssumeRoleWithWebIdentity", tags(ns, sa), false),
+				c("EC2 assumes it", "ec2.amazonaws.com", "sts:AssumeRole", tags(ns, sa), false),
+				c("the account's root assumes it", "arn:aws:iam::"+account+":root", "sts:AssumeRole", tags(ns, sa), false),
+				c("another account's role assumes it", "arn:aws:iam::999999999999:role/x", "sts:AssumeRole", tags(ns, sa), false),
 			)
 		}
 	}
