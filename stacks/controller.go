@@ -120,19 +120,20 @@ func (c *ControllerConfig) validate(_ *Config, v *validator) {
 		identities, c.Identity)
 }
 
+// controllerSettings are every setting of the block: all of them do nothing without a controller.
+var controllerSettings = []string{"controller.install", "controller.chart", "controller.chartVersion", "controller.repository",
+	"controller.namespace", "controller.serviceAccount", "controller.replicas", "controller.roleArn",
+	"controller.policyVersion", "controller.defaultSSLPolicy", "controller.identity", "controller.installPodIdentityAgent"}
+
 func (*ControllerConfig) inert() []inertRule {
 	return []inertRule{
 		{
-			keys: []string{"controller.install", "controller.chart", "controller.chartVersion", "controller.repository",
-				"controller.namespace", "controller.serviceAccount", "controller.replicas", "controller.roleArn",
-				"controller.policyVersion", "controller.defaultSSLPolicy", "controller.identity", "controller.installPodIdentityAgent"},
+			keys:   controllerSettings,
 			active: func(c *Config) bool { return c.Exposure == ExposeIngress },
 			needs:  func(*Config) string { return fmt.Sprintf("%s %s", k("exposure"), ExposeIngress) },
 		},
 		{
-			keys: []string{"controller.install", "controller.chart", "controller.chartVersion", "controller.repository",
-				"controller.namespace", "controller.serviceAccount", "controller.replicas", "controller.roleArn",
-				"controller.policyVersion", "controller.defaultSSLPolicy", "controller.identity", "controller.installPodIdentityAgent"},
+			keys:   controllerSettings,
 			active: func(c *Config) bool { return !c.Cluster.autoModeOn() },
 			needs: func(*Config) string {
 				return k("cluster.autoMode") + " false (Auto Mode's load balancing needs no controller)"

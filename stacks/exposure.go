@@ -27,9 +27,8 @@ const (
 
 func (e *Exposure) setDefaults() { *e = ExposeService }
 
-func (e *Exposure) validate(_ *Config, v *validator) {
-	_, known := exposures[*e]
-	v.check(known, k("exposure"), "must be one of %q (service: Option A, the Service's own load balancer; "+
+func (e *Exposure) validate(c *Config, v *validator) {
+	v.check(c.knownExposure(), k("exposure"), "must be one of %q (service: Option A, the Service's own load balancer; "+
 		"ingress: Option B, an ALB Ingress), got %q", exposureNames(), *e)
 }
 
