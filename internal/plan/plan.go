@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -77,6 +78,26 @@ type Plan struct {
 	// Invokes are the provider functions (lookups) the program called, in token order: what a
 	// preview and an update ask AWS besides the resources' own calls. Not part of the JSON output.
 	Invokes []Invoke
+	// Logs are what the program logged (ctx.Log), in order: its warnings and the slow steps' hints.
+	// The mocks' engine drops them, so Run records them itself. Not part of the JSON output.
+	Logs []Log
+}
+
+// Log is one message the program logged.
+type Log struct {
+	Severity string // "debug", "info", "warning" or "error"
+	Message  string
+}
+
+// Warnings are the messages logged as warnings.
+func (p *Plan) Warnings() []string {
+	var out []string
+	for _, l := range p.Logs {
+		if l.Severity == "warning" {
+			out = append(out, l.Message)
+		}
+	}
+	return out
 }
 
 // Invoke is one provider function call and its plain arguments.
@@ -104,11 +125,15 @@ func Run(opts Options, program Program) (*Plan, error) {
 		noDefaultProviders: disabledDefaultProviders(opts.Config)}
 	var outputs pulumi.Map
 	var programErr error
+	logs := &logRecorder{}
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		logs.Log = ctx.Log
+		ctx.Log = logs
 		outputs, programErr = program(ctx)
 		return programErr
 	}, pulumi.WithMocks(opts.Project, opts.Stack, m), withConfig(opts.Config, opts.SecretKeys))
-	p := &Plan{Project: opts.Project, Stack: opts.Stack, Resources: m.resources, Outputs: map[string]Output{}, Invokes: m.invokes}
+	p := &Plan{Project: opts.Project, Stack: opts.Stack, Resources: m.resources, Outputs: map[string]Output{}, Invokes: m.invokes,
+		Logs: logs.all()}
 	slices.SortFunc(p.Resources, func(a, b Resource) int { return cmp.Compare(a.URN, b.URN) })
 	slices.SortStableFunc(p.Invokes, func(a, b Invoke) int { return cmp.Compare(a.Token, b.Token) })
 	if programErr != nil {
@@ -169,4 +194,43 @@ func (r Resource) Value(path ...string) any {
 		v = m[key]
 	}
 	return v
+}
+
+// logRecorder keeps what the program logs and passes it on.
+type logRecorder struct {
+	pulumi.Log
+	mu   sync.Mutex
+	logs []Log
+}
+
+func (r *logRecorder) record(severity, msg string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.logs = append(r.logs, Log{Severity: severity, Message: msg})
+}
+
+func (r *logRecorder) all() []Log {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.logs)
+}
+
+func (r *logRecorder) Debug(msg string, args *pulumi.LogArgs) error {
+	r.record("debug", msg)
+	return r.Log.Debug(msg, args)
+}
+
+func (r *logRecorder) Info(msg string, args *pulumi.LogArgs) error {
+	r.record("info", msg)
+	return r.Log.Info(msg, args)
+}
+
+func (r *logRecorder) Warn(msg string, args *pulumi.LogArgs) error {
+	r.record("warning", msg)
+	return r.Log.Warn(msg, args)
+}
+
+func (r *logRecorder) Error(msg string, args *pulumi.LogArgs) error {
+	r.record("error", msg)
+	return r.Log.Error(msg, args)
 }

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 
@@ -117,6 +118,34 @@ func TestProgramErrorIsReturnedAsIs(t *testing.T) {
 	})
 	if err == nil || err.Error() != "bad config: x" {
 		t.Fatalf("want the program's own message, got %v", err)
+	}
+}
+
+// The mocks' engine drops what a program logs; the plan keeps it, by severity, also when the program
+// then fails (a warning before a refusal is still shown).
+func TestLogsAreRecorded(t *testing.T) {
+	p, err := Run(Options{Project: "p", Stack: "s"}, func(ctx *pulumi.Context) (pulumi.Map, error) {
+		comp := &testComponent{}
+		if err := ctx.RegisterComponentResource("test:index:Comp", "comp", comp); err != nil {
+			return nil, err
+		}
+		if err := ctx.Log.Info("may take a while", &pulumi.LogArgs{Resource: comp}); err != nil {
+			return nil, err
+		}
+		if err := ctx.Log.Warn("two controllers", nil); err != nil {
+			return nil, err
+		}
+		return nil, errString("refused")
+	})
+	if err == nil {
+		t.Fatal("want the program's error")
+	}
+	want := []Log{{"info", "may take a while"}, {"warning", "two controllers"}}
+	if !slices.Equal(p.Logs, want) {
+		t.Errorf("logs %v, want %v", p.Logs, want)
+	}
+	if w := p.Warnings(); !slices.Equal(w, []string{"two controllers"}) {
+		t.Errorf("warnings %q, want the one warning", w)
 	}
 }
 
