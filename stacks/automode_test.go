@@ -2,6 +2,7 @@ package stacks_test
 
 import (
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 
@@ -85,8 +86,10 @@ func TestProdOnAutoMode(t *testing.T) {
 	}
 }
 
-// Option A on Auto Mode: the Service takes Auto Mode's NLB class; a classic ELB is refused,
-// naming the key, whether Auto Mode is said or detected.
+// Option A on Auto Mode: the Service takes Auto Mode's NLB class; a classic ELB is refused by the
+// Service component's own rule, whether Auto Mode is said (in validation, before anything is
+// registered) or detected (before the Service is): one message, the same, under
+// service.loadBalancer, with the fix.
 func TestDemoOnAutoMode(t *testing.T) {
 	p, err := stackplan.Plan(withCluster(t, "demo", map[string]any{"autoMode": true}))
 	if err != nil {
@@ -96,17 +99,44 @@ func TestDemoOnAutoMode(t *testing.T) {
 		t.Errorf("loadBalancerClass %v, want eks.amazonaws.com/nlb", got)
 	}
 	classic := stacks.K("service")
+	msgs := map[string]string{}
 	for _, tt := range []struct {
 		name    string
 		st      *stackconfig.Stack
 		answers map[string]map[string]any
+		before  string // what must not be registered when it fails ("": anything)
 	}{
-		{"said", withCluster(t, "demo", map[string]any{"autoMode": true}, classic, `{"loadBalancer": "classic"}`), nil},
-		{"detected", withCluster(t, "demo", nil, classic, `{"loadBalancer": "classic"}`), autoModeCluster},
+		{"said", withCluster(t, "demo", map[string]any{"autoMode": true}, classic, `{"loadBalancer": "classic"}`), nil, ""},
+		{"detected", withCluster(t, "demo", nil, classic, `{"loadBalancer": "classic"}`), autoModeCluster, "kubernetes:core/v1:Service"},
 	} {
-		_, err := stackplan.PlanWith(tt.st, stackplan.Options{Answers: tt.answers})
-		if err == nil || !strings.Contains(err.Error(), stacks.K("service.loadBalancer")) || !strings.Contains(err.Error(), "NLBs only") {
-			t.Errorf("%s: a classic ELB on Auto Mode must be refused naming service.loadBalancer, got %v", tt.name, err)
+		p, err := stackplan.PlanWith(tt.st, stackplan.Options{Answers: tt.answers})
+		var ce *stacks.ConfigError
+		if !errors.As(err, &ce) || ce.Key != stacks.K("service.loadBalancer") || !strings.Contains(ce.Msg, "NLBs only") ||
+			!strings.Contains(ce.Msg, stacks.K("cluster.autoMode")+" to false") {
+			t.Errorf("%s: a classic ELB on Auto Mode must be refused under service.loadBalancer with the fix, got %v", tt.name, err)
+			continue
+		}
+		msgs[tt.name] = ce.Error()
+		registered := p.Resources
+		if tt.before != "" {
+			registered = p.Find(tt.before)
+		}
+		if len(registered) > 0 {
+			t.Errorf("%s: registered %d resources (%q) before refusing", tt.name, len(registered), tt.before)
+		}
+	}
+	if msgs["said"] != msgs["detected"] {
+		t.Errorf("one rule, one message: said %q, detected %q", msgs["said"], msgs["detected"])
+	}
+}
+
+// On Auto Mode a load balancer that is neither kind is one problem, not one per rule.
+func TestServiceLoadBalancerIsOneProblem(t *testing.T) {
+	for _, lb := range []string{"classic", "alb"} {
+		_, err := stacks.Decode("test", stacks.With(stacks.K("cluster"), `{"autoMode": true}`, stacks.K("service"), `{"loadBalancer": "`+lb+`"}`))
+		var inv *stacks.InvalidConfig
+		if !errors.As(err, &inv) || len(inv.Problems) != 1 || !strings.HasPrefix(inv.Problems[0].Error(), stacks.K("service.loadBalancer")+": ") {
+			t.Errorf("%s: want one problem naming service.loadBalancer, got %v", lb, err)
 		}
 	}
 }

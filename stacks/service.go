@@ -2,8 +2,10 @@ package stacks
 
 import (
 	"fmt"
-	"github.com/mlops-retail/retail-api-edge/internal/lbkind"
 	"net/netip"
+
+	"github.com/mlops-retail/retail-api-edge/components/servicelb"
+	"github.com/mlops-retail/retail-api-edge/internal/lbkind"
 )
 
 // ServiceConfig is the `service` block: Option A's load balancer, and who may reach the API.
@@ -20,10 +22,9 @@ type ServiceConfig struct {
 func (s *ServiceConfig) setDefaults() { *s = ServiceConfig{LoadBalancer: lbkind.NLB} }
 
 func (s *ServiceConfig) validate(c *Config, v *validator) {
-	v.check(!c.Cluster.autoModeOn() || s.LoadBalancer == lbkind.NLB, k("service.loadBalancer"),
-		"is %q, but %s is true: EKS Auto Mode makes NLBs only (set it to nlb, or %s to false)", s.LoadBalancer, k("cluster.autoMode"), k("cluster.autoMode"))
-	v.check(s.LoadBalancer == lbkind.NLB || s.LoadBalancer == lbkind.Classic, k("service.loadBalancer"),
-		"must be \"nlb\" (Network Load Balancer) or \"classic\" (Classic Load Balancer), got %q", s.LoadBalancer)
+	// The Service component's own rule, reported under the keys: the same one it applies when the
+	// cluster is found to run Auto Mode (serviceExposure.register).
+	v.field(servicelb.LoadBalancer{Kind: s.LoadBalancer, AutoMode: c.Cluster.autoModeOn()}.Validate(), serviceKeys)
 	for i, cidr := range s.SourceRanges {
 		key := fmt.Sprintf("%s[%d]", k("service.sourceRanges"), i)
 		p, err := netip.ParsePrefix(cidr)
@@ -34,6 +35,9 @@ func (s *ServiceConfig) validate(c *Config, v *validator) {
 		v.check(p == p.Masked(), key, "%q has host bits set; did you mean %q?", cidr, p.Masked().String())
 	}
 }
+
+// serviceKeys name the servicelb.LoadBalancer fields its validation asks the user to set.
+var serviceKeys = map[string]string{"Kind": k("service.loadBalancer"), "AutoMode": k("cluster.autoMode")}
 
 func (*ServiceConfig) inert() []inertRule {
 	return []inertRule{{

@@ -31,10 +31,6 @@ func (s serviceExposure) register(ctx *pulumi.Context, cl *cluster.Cluster, _ pu
 	args := serviceArgs(cfg)
 	if cfg.App.HandOverTo == "" { // a handed-over Service stays ClusterIP: its new owner exposes it
 		args.SourceRanges = cfg.Service.SourceRanges
-		if cl.AutoMode && cfg.Service.LoadBalancer != lbkind.NLB {
-			return nil, keyErr(k("service.loadBalancer"), "is %q, but EKS cluster %q runs Auto Mode's load balancing, which makes NLBs "+
-				"only: set it to nlb, or %s to false to use the in-tree provider's classic ELB", cfg.Service.LoadBalancer, cfg.Cluster.Name, k("cluster.autoMode"))
-		}
 		args.LoadBalancer = &servicelb.LoadBalancer{
 			AutoMode:    cl.AutoMode,
 			Kind:        cfg.Service.LoadBalancer,
@@ -42,9 +38,11 @@ func (s serviceExposure) register(ctx *pulumi.Context, cl *cluster.Cluster, _ pu
 			Tags:        cfg.Tags,
 		}
 	}
+	// On a cluster found to run Auto Mode (cluster.autoMode absent), the component refuses a classic
+	// ELB before registering anything, as validation did where the stack said so.
 	svc, err := servicelb.NewAppService(ctx, AppName, args, pulumi.Provider(cl.AdoptProvider))
 	if err != nil {
-		return nil, err
+		return nil, fieldProblem(err, serviceKeys)
 	}
 	if err := deployApp(ctx, cfg, cl, nil); err != nil {
 		return nil, err

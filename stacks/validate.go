@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/mlops-retail/retail-api-edge/internal/fielderr"
 )
 
 var (
@@ -26,6 +28,31 @@ func (v *validator) check(ok bool, key, format string, args ...any) {
 	if !ok {
 		v.errs = append(v.errs, keyErr(key, format, args...))
 	}
+}
+
+// field adds err, a component's field error, as the problem of the key its first field is set from
+// (fieldProblem); nil adds nothing.
+func (v *validator) field(err error, names map[string]string) {
+	if err != nil {
+		v.errs = append(v.errs, fieldProblem(err, names))
+	}
+}
+
+// fieldProblem is a component's field error (internal/fielderr) as a configuration problem: the
+// component names the field to fix first, so the problem is that field's key, names has the keys
+// of every field, and the message drops its leading mention of the key, which heads it anyway.
+// Other errors pass unchanged, as does one whose first field names lacks (its fields renamed).
+func fieldProblem(err error, names map[string]string) error {
+	fields := fielderr.Fields(err)
+	if len(fields) == 0 {
+		return err
+	}
+	named := fielderr.Name(err, names)
+	key, ok := names[fields[0]]
+	if !ok {
+		return named
+	}
+	return &ConfigError{Key: key, Msg: strings.TrimPrefix(named.Error(), key+" ")}
 }
 
 func (v *validator) warn(key, format string, args ...any) {

@@ -17,6 +17,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/mlops-retail/retail-api-edge/internal/annotation"
+	"github.com/mlops-retail/retail-api-edge/internal/fielderr"
 	"github.com/mlops-retail/retail-api-edge/internal/lbkind"
 )
 
@@ -67,10 +68,26 @@ func (a *Args) validate() error {
 		return fmt.Errorf("servicelb: ports must be 1-65535, got %d->%d", a.Port, a.TargetPort)
 	case a.LoadBalancer == nil && len(a.SourceRanges) > 0:
 		return errors.New("servicelb: SourceRanges need a LoadBalancer")
-	case a.LoadBalancer != nil && a.LoadBalancer.AutoMode && a.LoadBalancer.Kind != lbkind.NLB:
-		return fmt.Errorf("servicelb: EKS Auto Mode makes NLBs only, got %q", a.LoadBalancer.Kind)
-	case a.LoadBalancer != nil && a.LoadBalancer.Kind != lbkind.NLB && a.LoadBalancer.Kind != lbkind.Classic:
-		return fmt.Errorf("servicelb: a Service's load balancer is %q or %q, got %q", lbkind.NLB, lbkind.Classic, a.LoadBalancer.Kind)
+	case a.LoadBalancer != nil:
+		if err := a.LoadBalancer.Validate(); err != nil {
+			return fmt.Errorf("servicelb: %w", err)
+		}
+	}
+	return nil
+}
+
+// Validate says whether the load balancer can be made: its kind, and on EKS Auto Mode an NLB
+// only (auto-configure-nlb.adoc: Auto Mode's load balancing makes NLBs; a classic ELB is the
+// in-tree provider's, which Auto Mode leaves no room for). Its errors name the fields as {Kind}
+// and {AutoMode} (internal/fielderr), for the caller to rename; the first field is the one to fix.
+func (lb LoadBalancer) Validate() error {
+	switch {
+	case lb.Kind != lbkind.NLB && lb.Kind != lbkind.Classic:
+		return fielderr.New(fmt.Sprintf("{Kind} must be %q (Network Load Balancer) or %q (Classic Load Balancer), got %q",
+			lbkind.NLB, lbkind.Classic, lb.Kind))
+	case lb.AutoMode && lb.Kind != lbkind.NLB:
+		return fielderr.New(fmt.Sprintf("{Kind} is %q, but EKS Auto Mode's load balancing makes NLBs only: set it to %q, "+
+			"or {AutoMode} to false to have the in-tree provider make it", lb.Kind, lbkind.NLB))
 	}
 	return nil
 }

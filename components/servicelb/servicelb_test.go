@@ -7,6 +7,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/mlops-retail/retail-api-edge/internal/fielderr"
 	"github.com/mlops-retail/retail-api-edge/internal/healthcheck"
 	"github.com/mlops-retail/retail-api-edge/internal/lbkind"
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
@@ -105,6 +106,7 @@ func TestInvalidArgsRegisterNothing(t *testing.T) {
 		{"target port too high", func(a *Args) { a.TargetPort = 70000 }},
 		{"source ranges without LB", func(a *Args) { a.LoadBalancer = nil; a.SourceRanges = []string{"0.0.0.0/0"} }},
 		{"unknown kind", func(a *Args) { a.LoadBalancer.Kind = lbkind.ALB }},
+		{"classic on Auto Mode", func(a *Args) { a.LoadBalancer.Kind, a.LoadBalancer.AutoMode = lbkind.Classic, true }},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
@@ -181,5 +183,32 @@ func TestAutoMode(t *testing.T) {
 	classic := &LoadBalancer{Kind: lbkind.Classic, AutoMode: true, HealthCheck: nlb().HealthCheck}
 	if err := args(classic).validate(); err == nil || !strings.Contains(err.Error(), "Auto Mode") {
 		t.Errorf("a classic ELB on Auto Mode must be refused up front, got %v", err)
+	}
+}
+
+// The load balancer's own rule, which stacks reports under its config keys: its errors name the
+// field to fix first, then the other one that would fix it, as {Field}s (internal/fielderr).
+func TestLoadBalancerValidate(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		kind     lbkind.Kind
+		autoMode bool
+		fields   []string // none: valid
+	}{
+		{"NLB", lbkind.NLB, false, nil},
+		{"classic", lbkind.Classic, false, nil},
+		{"NLB on Auto Mode", lbkind.NLB, true, nil},
+		{"classic on Auto Mode: the kind, or Auto Mode", lbkind.Classic, true, []string{"Kind", "AutoMode"}},
+		{"an ALB is no Service's", lbkind.ALB, false, []string{"Kind"}},
+		{"an ALB on Auto Mode: one problem, the kind", lbkind.ALB, true, []string{"Kind"}},
+	} {
+		err := LoadBalancer{Kind: tt.kind, AutoMode: tt.autoMode}.Validate()
+		if (err == nil) != (tt.fields == nil) {
+			t.Errorf("%s: got %v, want an error naming %v", tt.name, err, tt.fields)
+			continue
+		}
+		if got := fielderr.Fields(err); !slices.Equal(got, tt.fields) {
+			t.Errorf("%s: names fields %v, want %v (%v)", tt.name, got, tt.fields, err)
+		}
 	}
 }
