@@ -141,6 +141,38 @@ func TestServiceLoadBalancerIsOneProblem(t *testing.T) {
 	}
 }
 
+// A cluster found to run Auto Mode's load balancing, with cluster.autoMode false: the stack
+// installs the controller beside it, and says so in a warning (two controllers, each with its own
+// load balancers); without the override, or on a cluster without Auto Mode, no such warning.
+func TestAutoModeOverrideWarns(t *testing.T) {
+	const twoControllers = "two controllers in one cluster"
+	for _, tt := range []struct {
+		name    string
+		set     map[string]any
+		answers map[string]map[string]any
+		warned  bool
+	}{
+		{"Auto Mode cluster, overridden to false", map[string]any{"autoMode": false}, autoModeCluster, true},
+		{"Auto Mode cluster, detected", nil, autoModeCluster, false},
+		{"cluster without Auto Mode, false", map[string]any{"autoMode": false}, nil, false},
+	} {
+		p, err := stackplan.PlanWith(withCluster(t, "prod", tt.set), stackplan.Options{Answers: tt.answers})
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		warnings := strings.Join(p.Warnings(), "\n")
+		if got := strings.Contains(warnings, twoControllers); got != tt.warned {
+			t.Errorf("%s: warned %v, want %v; warnings:\n%s", tt.name, got, tt.warned, warnings)
+		}
+		if tt.warned && !strings.Contains(warnings, `EKS cluster "mlops-retail-cluster"`) {
+			t.Errorf("%s: the warning must name the cluster: %s", tt.name, warnings)
+		}
+		if got := len(p.Find(typetoken.HelmRelease)) == 1; got != !strings.Contains(tt.name, "detected") {
+			t.Errorf("%s: controller installed %v", tt.name, got)
+		}
+	}
+}
+
 func TestAutoModeSettingsAreChecked(t *testing.T) {
 	for _, tt := range []struct {
 		name string
