@@ -18,7 +18,9 @@ import (
 type ControllerConfig struct {
 	// `true`: this stack owns the cluster's controller (Helm release, service account, IAM role).
 	// `false`: it relies on the one another stack installed, and checks in preview that it is
-	// there, from `controller.chartVersion` on, running as `controller.roleArn` when set.
+	// there, from `controller.chartVersion` on, and, with `controller.identity: irsa`, that its
+	// service account carries `controller.roleArn` when set (with `podIdentity` the role is in the
+	// Pod Identity association, which the preview does not read).
 	Install bool `json:"install"`
 	// The chart's name in `controller.repository`, or a local chart directory with
 	// `controller.repository: ""` (air-gapped).
@@ -50,7 +52,8 @@ type ControllerConfig struct {
 	// needs the `eks-pod-identity-agent` add-on (see `controller.installPodIdentityAgent`). Pod
 	// Identity does not serve pods on Fargate: keep `irsa` there. Switching an existing stack keeps
 	// the role (updated in place) and rolls the controller's pods; see
-	// [option-b.md](option-b.md#pod-identity).
+	// [option-b.md](option-b.md#pod-identity). With `controller.install: false` it says how the
+	// other stack's controller gets its role, which decides what the preview checks.
 	Identity lbcontroller.Identity `json:"identity"`
 	// With `controller.identity: podIdentity` on a cluster this stack does not create: `true`
 	// installs the `eks-pod-identity-agent` EKS add-on (this stack then owns it: destroy removes
@@ -140,8 +143,7 @@ func (*ControllerConfig) inert() []inertRule {
 			},
 		},
 		{
-			keys: []string{"controller.chart", "controller.repository", "controller.replicas", "controller.policyVersion", "controller.defaultSSLPolicy",
-				"controller.identity"},
+			keys:   []string{"controller.chart", "controller.repository", "controller.replicas", "controller.policyVersion", "controller.defaultSSLPolicy"},
 			active: func(c *Config) bool { return c.Exposure != ExposeIngress || c.Controller.Install },
 			needs: func(*Config) string {
 				return k("controller.install") + " true (another stack's controller is used as it was installed)"

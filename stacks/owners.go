@@ -114,11 +114,19 @@ func installedController(cfg *Config) ownership.Install {
 }
 
 // reliedOnController is what a stack with controller.install false expects of the cluster's controller.
+// Its role is checked only under IRSA, where the service account names it (eks.amazonaws.com/role-arn).
+// Under Pod Identity the service account has no annotation: the role is in the EKS Pod Identity
+// association, an EKS API object (ListPodIdentityAssociations) that pulumi-aws v6 has no function
+// for and the preview's cluster reader, which reads Kubernetes objects, cannot see.
 func reliedOnController(cfg *Config) ownership.Controller {
 	c := cfg.Controller
+	roleArn := c.RoleArn
+	if c.Identity == lbcontroller.IdentityPodIdentity {
+		roleArn = ""
+	}
 	return ownership.Controller{
 		Namespace: c.Namespace, Deployment: lbcontroller.ReleaseName, Chart: lbcontroller.ChartName,
-		MinVersion: c.ChartVersion, ServiceAccount: c.ServiceAccount, RoleArn: c.RoleArn, IngressClass: albingress.ClassName,
+		MinVersion: c.ChartVersion, ServiceAccount: c.ServiceAccount, RoleArn: roleArn, IngressClass: albingress.ClassName,
 		Fix: fmt.Sprintf("Run `pulumi up` on the stack that owns the controller (%s true) first, or set %s on this "+
 			"stack to the version that is installed.", k("controller.install"), k("controller.chartVersion")),
 	}

@@ -84,6 +84,38 @@ func TestOwnershipPrecheck(t *testing.T) {
 	}
 }
 
+// TestRelyingOnAControllersRole: with controller.install false and controller.roleArn, the preview
+// checks the role where the identity keeps it: IRSA's service account annotation; under Pod
+// Identity the service account has none (the role is in the association, which it cannot read),
+// so an unannotated one passes.
+func TestRelyingOnAControllersRole(t *testing.T) {
+	const role = "arn:aws:iam::123456789012:role/platform-lbc"
+	relying := func(identity string) map[string]string {
+		return stacks.With(stacks.K("exposure"), "ingress",
+			stacks.K("controller"), `{"install": false, "roleArn": "`+role+`", "identity": "`+identity+`"}`)
+	}
+	cluster := func(sa ownership.Metadata) ownershiptest.Cluster {
+		return ownershiptest.Cluster{lbcSA: sa, albClass: {Controller: ownership.ControllerClass},
+			lbcDeploy: {Labels: map[string]string{ownership.ChartLabel: "aws-load-balancer-controller-3.5.0"}}}
+	}
+	annotated := ownership.Metadata{Annotations: map[string]string{ownership.RoleAnnotation: role}}
+	for _, tt := range []struct {
+		name     string
+		identity string
+		sa       ownership.Metadata
+		want     []string // substrings of the refusal; none: it passes
+	}{
+		{"IRSA, annotated with the role", "irsa", annotated, nil},
+		{"IRSA, no annotation", "irsa", ownership.Metadata{}, []string{`runs as role ""`, role}},
+		{"Pod Identity, no annotation (the role is in the association)", "podIdentity", ownership.Metadata{}, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := planWith(relying(tt.identity), cluster(tt.sa))
+			ownershiptest.Refusal(t, err, tt.want)
+		})
+	}
+}
+
 // TestOwnershipMarkers checks that every Kubernetes object the stack creates or adopts carries
 // its marker: that is what the other stacks' prechecks read.
 func TestOwnershipMarkers(t *testing.T) {

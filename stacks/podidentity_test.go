@@ -179,8 +179,9 @@ func TestPodIdentityRefused(t *testing.T) {
 		key, msg string
 	}{
 		{"unknown identity", stacks.With(append(b, stacks.K("controller"), `{"identity": "oidc"}`)...), stacks.K("controller.identity"), `must be one of ["irsa" "podIdentity"]`},
-		{"another stack's controller", stacks.With(append(b, stacks.K("controller"), `{"install": false, "identity": "podIdentity"}`)...),
-			stacks.K("controller.identity"), "has no effect without " + stacks.K("controller.install") + " true"},
+		{"the agent key with another stack's controller", stacks.With(append(b, stacks.K("controller"),
+			`{"install": false, "identity": "podIdentity", "installPodIdentityAgent": true}`)...),
+			stacks.K("controller.installPodIdentityAgent"), "has no effect without " + stacks.K("controller.install") + " true"},
 		{"agent key with IRSA", stacks.With(append(b, stacks.K("controller"), `{"installPodIdentityAgent": true}`)...),
 			stacks.K("controller.installPodIdentityAgent"), "has no effect without"},
 		{"agent key with cluster.create", stacks.With(append(b, stacks.K("controller"), `{"identity": "podIdentity", "installPodIdentityAgent": true}`,
