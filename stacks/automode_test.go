@@ -68,6 +68,7 @@ func TestProdOnAutoMode(t *testing.T) {
 				ok   bool
 			}{
 				{"no Helm release", len(p.Find(typetoken.HelmRelease)) == 0},
+				{"no slow-install hint (nothing installed)", !logged(p, "info", "deploy/aws-load-balancer-controller")},
 				{"no IAM role or policy", len(p.Find(typetoken.Role)) == 0 && len(p.Find(typetoken.Policy)) == 0},
 				{"no OIDC provider lookup", !invoked(p, typetoken.GetOIDCProvider)},
 				{"one IngressClass for Auto Mode", len(classes) == 1 && classes[0].Value("spec", "controller") == "eks.amazonaws.com/alb"},

@@ -24,6 +24,13 @@ func invoked(p *plan.Plan, token string) bool {
 	return slices.ContainsFunc(p.Invokes, func(i plan.Invoke) bool { return i.Token == token })
 }
 
+// logged says whether p logged, at severity, one message that says all of parts.
+func logged(p *plan.Plan, severity string, parts ...string) bool {
+	return slices.ContainsFunc(p.Logs, func(l plan.Log) bool {
+		return l.Severity == severity && !slices.ContainsFunc(parts, func(s string) bool { return !strings.Contains(l.Message, s) })
+	})
+}
+
 // TestControllerIdentities: both identities wire Option B so that destroy runs the cleanup
 // runbook in reverse, and each asks the cluster only for what it needs.
 func TestControllerIdentities(t *testing.T) {
@@ -54,6 +61,9 @@ func TestControllerIdentities(t *testing.T) {
 				{"the role trusts pods.eks.amazonaws.com", strings.Contains(trust, `"Service":"pods.eks.amazonaws.com"`), pod},
 				{"the role trusts the OIDC provider", strings.Contains(trust, "AssumeRoleWithWebIdentity"), !pod},
 				{"the role keeps its name", role.Value("name") == "retail-api-edge-test-lb-controller", true},
+				{"a slow install points at the IRSA role", logged(p, "info", "rollout status deploy/aws-load-balancer-controller", "the IRSA role"), !pod},
+				{"a slow install points at the association and the agent", logged(p, "info", "rollout status deploy/aws-load-balancer-controller",
+					"EKS Pod Identity association for kube-system/aws-load-balancer-controller", "ds/eks-pod-identity-agent"), pod},
 			}
 			for _, c := range checks {
 				if c.got != c.want {

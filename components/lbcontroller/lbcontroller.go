@@ -32,12 +32,28 @@ import (
 // TypeToken is the component's type, fixed for life.
 const TypeToken = "retail-api-edge:lbcontroller:Controller"
 
-// install bounds the release in namespace: Helm waits (timeout) for the controller to be ready,
-// and the engine a little longer.
-func install(namespace string) slowstep.Step {
+// install bounds the release: Helm waits (timeout) for the controller to be ready, and the engine a
+// little longer. When it is slow, what to check besides the rollout depends on how the pods get
+// their credentials. (On EKS Auto Mode nothing is installed, so there is no such step.)
+func (a *Args) install() slowstep.Step {
 	return slowstep.Step{Timeout: "15m", Delete: "10m",
-		Check: fmt.Sprintf("check `kubectl -n %s rollout status deploy/%s` and its logs (AccessDenied: the IRSA role; "+
-			"image pulls; nodes must accept TCP 9443 from the control plane)", namespace, ReleaseName)}
+		Check: fmt.Sprintf("check `kubectl -n %s rollout status deploy/%s` and its logs (%s; "+
+			"image pulls; nodes must accept TCP 9443 from the control plane)", a.Namespace, ReleaseName, a.credentialsHint())}
+}
+
+// credentialsHint says where a controller that cannot reach AWS (AccessDenied, no credentials)
+// gets its role from.
+func (a *Args) credentialsHint() string {
+	if !a.podIdentity() {
+		return fmt.Sprintf("AccessDenied or WebIdentityErr: the IRSA role, its trust of the cluster's OIDC provider and the "+
+			"%s annotation on service account %s/%s", RoleArnAnnotation, a.Namespace, a.ServiceAccount)
+	}
+	// The agent add-on runs as DaemonSet kube-system/eks-pod-identity-agent (aws/eks-pod-identity-agent
+	// charts/eks-pod-identity-agent/templates/daemonset.yaml), one pod per node.
+	return fmt.Sprintf("AccessDenied or no credentials: the EKS Pod Identity association for %s/%s "+
+		"(`aws eks list-pod-identity-associations --cluster-name %s --namespace %s --service-account %s`) and the %s add-on's pods "+
+		"(`kubectl -n kube-system rollout status ds/%s`)",
+		a.Namespace, a.ServiceAccount, a.ClusterName, a.Namespace, a.ServiceAccount, podidentity.AgentAddon, podidentity.AgentAddon)
 }
 
 // RoleArnAnnotation tells the EKS pod identity webhook which role the pods may assume.
@@ -173,7 +189,7 @@ func NewController(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.
 	// and the agent) and the service account, and on destroy it must outlive every Ingress (they
 	// depend on it) so finalizers are removed; it goes before the association and the role.
 	deps := append([]pulumi.Resource{sa}, ready...)
-	step := install(args.Namespace)
+	step := args.install()
 	release, err := helmres.NewRelease(ctx, name+"-release", args.releaseArgs(roleArn),
 		append(child, pulumi.DependsOn(deps), step.Option())...)
 	if err != nil {

@@ -141,11 +141,38 @@ func spreadsByZone(v any) bool {
 		labels["app.kubernetes.io/name"] == "aws-load-balancer-controller" && labels["app.kubernetes.io/instance"] == "aws-load-balancer-controller"
 }
 
-// The slow-release hint points at the namespace the controller is installed in.
-func TestInstallHintNamesTheNamespace(t *testing.T) {
-	for _, ns := range []string{"kube-system", "lb-system"} {
-		if hint := install(ns).Check; !strings.Contains(hint, "kubectl -n "+ns+" rollout status deploy/"+ReleaseName) {
-			t.Errorf("namespace %s: hint %q", ns, hint)
+// The slow-release hint points at the namespace the controller is installed in, and at where its
+// pods get their role: IRSA's role and annotation, or Pod Identity's association and agent (which
+// has no annotation and no OIDC trust to check).
+func TestInstallHint(t *testing.T) {
+	for _, tt := range []struct {
+		name      string
+		namespace string
+		identity  Identity
+		want      []string
+		not       []string
+	}{
+		{"IRSA", "kube-system", IdentityIRSA,
+			[]string{"IRSA role", "OIDC provider", RoleArnAnnotation + " annotation on service account kube-system/aws-load-balancer-controller"},
+			[]string{"Pod Identity", "eks-pod-identity-agent"}},
+		{"IRSA, another namespace", "lb-system", "", []string{"IRSA role", "service account lb-system/aws-load-balancer-controller"}, nil},
+		{"Pod Identity", "lb-system", IdentityPodIdentity,
+			[]string{"EKS Pod Identity association for lb-system/aws-load-balancer-controller",
+				"aws eks list-pod-identity-associations --cluster-name mlops-retail-cluster --namespace lb-system --service-account aws-load-balancer-controller",
+				"kubectl -n kube-system rollout status ds/eks-pod-identity-agent"},
+			[]string{"IRSA", RoleArnAnnotation, "OIDC"}},
+	} {
+		a := &Args{ClusterName: "mlops-retail-cluster", Namespace: tt.namespace, ServiceAccount: "aws-load-balancer-controller", Identity: tt.identity}
+		hint := a.install().Check
+		for _, w := range append(tt.want, "kubectl -n "+tt.namespace+" rollout status deploy/"+ReleaseName) {
+			if !strings.Contains(hint, w) {
+				t.Errorf("%s: hint must say %q: %s", tt.name, w, hint)
+			}
+		}
+		for _, n := range tt.not {
+			if strings.Contains(hint, n) {
+				t.Errorf("%s: hint must not say %q: %s", tt.name, n, hint)
+			}
 		}
 	}
 }
