@@ -91,15 +91,50 @@ func (*DomainConfig) inert() []inertRule {
 	}
 }
 
+// lookupZone finds the public hosted zone domain.name is in, before anything that needs it is
+// registered.
 func lookupZone(ctx *pulumi.Context, cfg *Config, awsProvider pulumi.ProviderResource, e *edge) error {
+	d := cfg.Domain
 	zone, err := route53.LookupZone(ctx, &route53.LookupZoneArgs{
-		Name: pulumi.StringRef(cfg.Domain.ZoneName), PrivateZone: pulumi.BoolRef(false),
+		Name: pulumi.StringRef(d.ZoneName), PrivateZone: pulumi.BoolRef(false),
 	}, pulumi.Provider(awsProvider))
-	if err != nil {
-		return fmt.Errorf("looking up the public hosted zone %q (%s): %w", cfg.Domain.ZoneName, k("domain.zoneName"), err)
+	switch {
+	case err != nil && noZoneMatches(err):
+		return keyErr(k("domain.zoneName"), "found no public Route53 hosted zone %q in this AWS account (a private zone of that "+
+			"name does not count): %s go in it, and resolvers on the internet must see them. Create the public zone "+
+			"(`aws route53 create-hosted-zone --name %s --caller-reference \"$(date +%%s)\"`, delegated from its parent), "+
+			"or set %s to the public zone that holds %s %q",
+			d.ZoneName, zoneRecords(cfg), d.ZoneName, k("domain.zoneName"), k("domain.name"), d.Name)
+	case err != nil:
+		return fmt.Errorf("looking up the public hosted zone %q (%s): %w", d.ZoneName, k("domain.zoneName"), err)
 	}
 	e.zoneID = zone.ZoneId
 	return nil
+}
+
+// zoneRecords names the records the stack makes in the hosted zone.
+func zoneRecords(cfg *Config) string {
+	var out []string
+	if cfg.TLS.Enabled {
+		out = append(out, "the certificate's DNS validation records")
+	}
+	if cfg.Domain.Alias {
+		out = append(out, fmt.Sprintf("the alias record %s", cfg.Domain.Name))
+	}
+	if len(out) == 0 {
+		return "the records of " + cfg.Domain.Name
+	}
+	return strings.Join(out, " and ")
+}
+
+// noZoneMatches tells "no public zone of that name" from other failures: pulumi-aws's getZone
+// (terraform-provider-aws internal/service/route53/zone_data_source.go) lists the hosted zones,
+// keeps those with the name and the privacy asked for, and, when none is left, returns
+// tfresource.SingularDataSourceFindError's "no matching Route 53 Hosted Zone found"
+// (internal/tfresource/not_found_error.go). Several zones of the name fail otherwise ("multiple
+// Route 53 Hosted Zones matched"), and stay wrapped.
+func noZoneMatches(err error) bool {
+	return strings.Contains(err.Error(), "no matching Route 53 Hosted Zone found")
 }
 
 // alias points the domain at the ALB, once the Ingress reports its hostname.

@@ -39,6 +39,7 @@ func (*TLSConfig) inert() []inertRule {
 }
 
 func newCertificate(ctx *pulumi.Context, cfg *Config, awsProvider pulumi.ProviderResource, e *edge) error {
+	// In the cluster's region by construction: aws:region is this AWS provider's, the cluster lookup's and the controller's.
 	cert, err := certificate.NewCertificate(ctx, AppName, &certificate.Args{
 		Domain: cfg.Domain.Name, AlternativeNames: cfg.Domain.AlternativeNames, ZoneID: e.zoneID,
 	}, pulumi.Provider(awsProvider))
