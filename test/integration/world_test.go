@@ -19,6 +19,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/mlops-retail/retail-api-edge/components/lbcontroller"
@@ -100,6 +101,9 @@ func newWorld(t *testing.T) *world {
 	}
 	go kubelet.Run(ctx)
 	standIn := harness.NewStandIn(cp.Client, types.NamespacedName{Namespace: controllerNS, Name: controllerName})
+	if standIn.Dynamic, err = dynamic.NewForConfig(cp.Config); err != nil {
+		t.Fatal(err)
+	}
 	if standIn.Mutator, err = harness.StartMutator(ctx); err != nil {
 		t.Fatal(err)
 	}

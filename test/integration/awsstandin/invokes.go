@@ -62,6 +62,8 @@ func (p *Provider) lookup(token string, args map[string]any, w World, l Ledger) 
 			"identities": []any{map[string]any{"oidcs": []any{map[string]any{"issuer": c.Issuer}}}},
 			"vpcConfig":  map[string]any{"vpcId": c.VpcID, "subnetIds": toAny(c.SubnetIDs)},
 			"status":     "ACTIVE", "version": "1.33",
+			"computeConfigs":           []any{c.computeConfig()},
+			"kubernetesNetworkConfigs": []any{c.networkConfig()},
 		}, nil
 	case typetoken.GetCallerIdentity:
 		return map[string]any{"accountId": w.Account, "arn": "arn:aws:iam::" + w.Account + ":user/integration", "userId": "AIDAINTEGRATION", "id": w.Account}, nil
@@ -117,6 +119,25 @@ func (p *Provider) lookup(token string, args map[string]any, w World, l Ledger) 
 		return map[string]any{"id": account, "arn": "arn:aws:iam::" + account + ":root"}, nil
 	}
 	return nil, fmt.Errorf("the AWS stand-in does not implement %s", token)
+}
+
+// computeConfig is DescribeCluster's computeConfig as pulumi-aws v6's getCluster lists it
+// (sdk/go/aws/eks/getCluster.go, LookupClusterResult.ComputeConfigs): Auto Mode runs the two
+// built-in node pools.
+func (c Cluster) computeConfig() map[string]any {
+	if !c.AutoMode {
+		return map[string]any{"enabled": false, "nodePools": []any{}, "nodeRoleArn": ""}
+	}
+	return map[string]any{"enabled": true, "nodePools": []any{"general-purpose", "system"}, "nodeRoleArn": "arn:aws:iam::123456789012:role/AmazonEKSAutoNodeRole"}
+}
+
+// networkConfig is kubernetesNetworkConfig with its elasticLoadBalancing block, on together with
+// Auto Mode's compute (EKS API reference, ElasticLoadBalancing).
+func (c Cluster) networkConfig() map[string]any {
+	return map[string]any{
+		"ipFamily": "ipv4", "serviceIpv4Cidr": "10.100.0.0/16", "serviceIpv6Cidr": "",
+		"elasticLoadBalancings": []any{map[string]any{"enabled": c.AutoMode}},
+	}
 }
 
 func toAny(ss []string) []any {

@@ -42,6 +42,8 @@ type Cluster struct {
 	Issuer    string   `json:"issuer"`
 	VpcID     string   `json:"vpcId"`
 	SubnetIDs []string `json:"subnetIds"`
+	// AutoMode is EKS Auto Mode: its compute and its load balancing on, as DescribeCluster reports them.
+	AutoMode bool `json:"autoMode"`
 }
 
 // Subnet is a VPC subnet as aws:ec2/getSubnet reports it.

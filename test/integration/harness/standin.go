@@ -6,12 +6,15 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/mlops-retail/retail-api-edge/components/albingress"
@@ -28,6 +31,19 @@ const (
 	CloudSvcFinalizer     = "service.kubernetes.io/load-balancer-cleanup"
 	ControllerSvcClass    = "service.k8s.aws/nlb"
 )
+
+// EKS Auto Mode's load balancing, when the stand-in plays an Auto Mode cluster: Services of class
+// eks.amazonaws.com/nlb, and Ingresses whose IngressClass names its controller and an
+// IngressClassParams that exists. AWS publishes neither its code nor its finalizers: the Service
+// one is what Auto Mode clusters show (`kubectl get svc -o yaml`), the Ingress one is assumed to
+// follow it as the controller's pair does; the scenarios depend only on there being one.
+const (
+	AutoModeIngressFinalizer = "ingress.eks.amazonaws.com/resources"
+	AutoModeSvcFinalizer     = "service.eks.amazonaws.com/resources"
+)
+
+// IngressClassParamsResource is Auto Mode's IngressClassParams (cluster-scoped).
+var IngressClassParamsResource = schema.GroupVersionResource{Group: "eks.amazonaws.com", Version: "v1", Resource: "ingressclassparams"}
 
 // LoadBalancer is one load balancer the stand-in "created".
 type LoadBalancer struct {
@@ -121,7 +137,10 @@ type StandIn struct {
 	// an Ingress's wafv2-acl-arn names, detaches on "none", and leaves the association as it is when
 	// the annotation is absent (pkg/ingress/model_build_load_balancer_addons.go at v3.5.0); acl is ""
 	// once detached or once the ALB is gone.
-	OnWebACL   func(hostname, acl string)
+	OnWebACL func(hostname, acl string)
+	// Dynamic reads IngressClassParams; without it no Ingress is Auto Mode's.
+	Dynamic    dynamic.Interface
+	autoMode   atomic.Bool
 	acls       map[string]string // hostname -> ACL last reported
 	client     kubernetes.Interface
 	controller types.NamespacedName
@@ -158,6 +177,9 @@ func (s *StandIn) Start(ctx context.Context) {
 		}
 	}()
 }
+
+// SetAutoMode makes the cluster run EKS Auto Mode's load balancing, or stop running it.
+func (s *StandIn) SetAutoMode(on bool) { s.autoMode.Store(on) }
 
 // Stop halts the stand-in, as if the cloud side stopped answering, and waits until it has.
 func (s *StandIn) Stop() {
@@ -196,12 +218,19 @@ func (s *StandIn) controllerRunning(ctx context.Context) bool {
 func (s *StandIn) service(ctx context.Context, svc *corev1.Service, controllerRunning bool) {
 	owner, finalizer := "cloud-provider", CloudSvcFinalizer
 	if svc.Spec.LoadBalancerClass != nil {
-		if *svc.Spec.LoadBalancerClass != ControllerSvcClass {
+		switch *svc.Spec.LoadBalancerClass {
+		case ControllerSvcClass:
+			owner, finalizer = "controller", ControllerSvcFinalize
+			if !controllerRunning {
+				return
+			}
+		case servicelb.AutoModeClass:
+			owner, finalizer = "auto-mode", AutoModeSvcFinalizer
+			if !s.autoMode.Load() {
+				return
+			}
+		default:
 			return // someone else's
-		}
-		owner, finalizer = "controller", ControllerSvcFinalize
-		if !controllerRunning {
-			return
 		}
 	}
 	want := svc.Spec.Type == corev1.ServiceTypeLoadBalancer && svc.DeletionTimestamp == nil
@@ -274,18 +303,18 @@ func (s *StandIn) reportACL(hostname, acl string) {
 }
 
 func (s *StandIn) ingress(ctx context.Context, ing *networkingv1.Ingress, controllerRunning bool) {
-	isALB := ing.Spec.IngressClassName != nil && *ing.Spec.IngressClassName == albingress.ClassName
-	if !controllerRunning || (!isALB && !slices.Contains(ing.Finalizers, IngressFinalizer)) {
+	owner, finalizer, wants, serving := s.ingressServer(ctx, ing, controllerRunning)
+	if !serving {
 		return
 	}
 	api := s.client.NetworkingV1().Ingresses(ing.Namespace)
-	if isALB && ing.DeletionTimestamp == nil {
-		if addFinalizer(&ing.ObjectMeta, IngressFinalizer) {
+	if wants && ing.DeletionTimestamp == nil {
+		if addFinalizer(&ing.ObjectMeta, finalizer) {
 			if ing, _ = update(ctx, api.Update, ing); ing == nil {
 				return
 			}
 		}
-		lb := s.Ledger.ensure(lbkind.ALB, "controller", "ingress "+ing.Namespace+"/"+ing.Name, ing.UID)
+		lb := s.Ledger.ensure(lbkind.ALB, owner, "ingress "+ing.Namespace+"/"+ing.Name, ing.UID)
 		s.webACL(ing, lb.Hostname)
 		if st := ing.Status.LoadBalancer.Ingress; len(st) != 1 || st[0].Hostname != lb.Hostname {
 			ing.Status.LoadBalancer.Ingress = []networkingv1.IngressLoadBalancerIngress{{Hostname: lb.Hostname}}
@@ -293,15 +322,54 @@ func (s *StandIn) ingress(ctx context.Context, ing *networkingv1.Ingress, contro
 		}
 		return
 	}
-	if !s.deleted(ing.UID) {
+	if !slices.Contains(ing.Finalizers, finalizer) || !s.deleted(ing.UID) {
 		return
 	}
 	if lb := s.Ledger.liveOf(ing.UID); lb != nil {
 		s.reportACL(lb.Hostname, "") // a deleted ALB takes its association with it
 	}
 	s.Ledger.remove(ing.UID)
-	ing.Finalizers = slices.DeleteFunc(ing.Finalizers, func(f string) bool { return f == IngressFinalizer })
+	ing.Finalizers = slices.DeleteFunc(ing.Finalizers, func(f string) bool { return f == finalizer })
 	_, _ = update(ctx, api.Update, ing)
+}
+
+// ingressServer says who owns an Ingress's ALB (by its class, or by the finalizer left from
+// one), whether the Ingress asks for one, and whether its owner serves it now: the controller
+// while it runs; Auto Mode while the cluster runs it and the Ingress's IngressClass and
+// IngressClassParams exist, also while the Ingress is deleted (it finds its ALB's settings
+// there, which is why AWS's cleanup order removes the Ingress first: auto-configure-alb.adoc,
+// "Cleanup").
+func (s *StandIn) ingressServer(ctx context.Context, ing *networkingv1.Ingress, controllerRunning bool) (owner, finalizer string, wants, serving bool) {
+	class := ""
+	if ing.Spec.IngressClassName != nil {
+		class = *ing.Spec.IngressClassName
+	}
+	switch {
+	case class == albingress.ClassName || slices.Contains(ing.Finalizers, IngressFinalizer):
+		return "controller", IngressFinalizer, class == albingress.ClassName, controllerRunning
+	case slices.Contains(ing.Finalizers, AutoModeIngressFinalizer):
+		return "auto-mode", AutoModeIngressFinalizer, true, s.autoMode.Load() && s.autoModeClass(ctx, class)
+	case s.autoMode.Load() && s.autoModeClass(ctx, class):
+		return "auto-mode", AutoModeIngressFinalizer, true, true
+	}
+	return "", "", false, false
+}
+
+// autoModeClass reports whether an IngressClass is Auto Mode's and its parameters exist.
+func (s *StandIn) autoModeClass(ctx context.Context, name string) bool {
+	if name == "" || s.Dynamic == nil {
+		return false
+	}
+	ic, err := s.client.NetworkingV1().IngressClasses().Get(ctx, name, metav1.GetOptions{})
+	if err != nil || ic.Spec.Controller != albingress.AutoModeController || ic.Spec.Parameters == nil {
+		return false
+	}
+	p := ic.Spec.Parameters
+	if p.APIGroup == nil || *p.APIGroup != IngressClassParamsResource.Group || p.Kind != "IngressClassParams" {
+		return false
+	}
+	_, err = s.Dynamic.Resource(IngressClassParamsResource).Get(ctx, p.Name, metav1.GetOptions{})
+	return err == nil
 }
 
 // deleted starts deleting an object's load balancer, or reports that DeleteTime has passed since.
