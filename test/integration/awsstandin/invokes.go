@@ -63,6 +63,8 @@ func (p *Provider) lookup(token string, args map[string]any, w World, l Ledger) 
 			"vpcConfig":  map[string]any{"vpcId": c.VpcID, "subnetIds": toAny(c.SubnetIDs)},
 			"status":     "ACTIVE", "version": "1.33",
 		}, nil
+	case typetoken.GetAddon:
+		return getAddon(w, l, region, args)
 	case typetoken.GetCallerIdentity:
 		return map[string]any{"accountId": w.Account, "arn": "arn:aws:iam::" + w.Account + ":user/integration", "userId": "AIDAINTEGRATION", "id": w.Account}, nil
 	case typetoken.GetOIDCProvider:

@@ -42,6 +42,8 @@ type Cluster struct {
 	Issuer    string   `json:"issuer"`
 	VpcID     string   `json:"vpcId"`
 	SubnetIDs []string `json:"subnetIds"`
+	// Addons are the EKS add-ons installed outside any stack (aws:eks/getAddon finds them).
+	Addons []string `json:"addons"`
 }
 
 // Subnet is a VPC subnet as aws:ec2/getSubnet reports it.
