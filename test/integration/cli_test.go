@@ -44,6 +44,7 @@ func TestCLI(t *testing.T) {
 		{"cli-two-stacks", c.twoStacks},
 		{"cli-foreign-controller", c.foreignController},
 		{"cli-untagged-subnets", c.untaggedSubnets},
+		{"cli-pod-identity", c.podIdentity},
 	}
 	for _, s := range scenarios {
 		start, ran := time.Now(), false
