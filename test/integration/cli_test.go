@@ -45,6 +45,7 @@ func TestCLI(t *testing.T) {
 		{"cli-foreign-controller", c.foreignController},
 		{"cli-untagged-subnets", c.untaggedSubnets},
 		{"cli-auto-mode", c.autoMode},
+		{"cli-pod-identity", c.podIdentity},
 	}
 	for _, s := range scenarios {
 		start, ran := time.Now(), false

@@ -65,6 +65,8 @@ func (p *Provider) lookup(token string, args map[string]any, w World, l Ledger) 
 			"computeConfigs":           []any{c.computeConfig()},
 			"kubernetesNetworkConfigs": []any{c.networkConfig()},
 		}, nil
+	case typetoken.GetAddon:
+		return getAddon(w, l, region, args)
 	case typetoken.GetCallerIdentity:
 		return map[string]any{"accountId": w.Account, "arn": "arn:aws:iam::" + w.Account + ":user/integration", "userId": "AIDAINTEGRATION", "id": w.Account}, nil
 	case typetoken.GetOIDCProvider:

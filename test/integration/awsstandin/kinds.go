@@ -40,6 +40,7 @@ type createContext struct {
 var (
 	iamNameRe   = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
 	policyRe    = regexp.MustCompile(`^[\w+=,.@-]{1,128}$`)
+	roleArnRe   = regexp.MustCompile(`^arn:aws[\w-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$`)
 	wafNameRe   = regexp.MustCompile(`^[\w-]{1,128}$`)
 	metricRe    = regexp.MustCompile(`^[\w#:.\-/]{1,255}$`)
 	bucketRe    = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
@@ -230,6 +231,8 @@ var kinds = map[string]kind{
 		return problems(!policyDoc(doc), "MalformedPolicy: policy is not a policy document",
 			policyDoc(doc) && !strings.Contains(doc, "arn:aws:s3:::"+str(in, "bucket")), "MalformedPolicy: Policy has invalid resource")
 	}),
+	typetoken.EKSAddon:               addonKind,
+	typetoken.PodIdentityAssociation: podIdentityAssociationKind,
 	typetoken.Tag: {
 		untagged:  true,
 		replaceOn: []string{"resourceId", "key"},

@@ -44,6 +44,8 @@ type Cluster struct {
 	SubnetIDs []string `json:"subnetIds"`
 	// AutoMode is EKS Auto Mode: its compute and its load balancing on, as DescribeCluster reports them.
 	AutoMode bool `json:"autoMode"`
+	// Addons are the EKS add-ons installed outside any stack (aws:eks/getAddon finds them).
+	Addons []string `json:"addons"`
 }
 
 // Subnet is a VPC subnet as aws:ec2/getSubnet reports it.
