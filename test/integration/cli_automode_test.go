@@ -79,16 +79,9 @@ func (c *cliWorld) onAutoMode(t *testing.T) {
 	cl := auto.Clusters[clusterName]
 	cl.AutoMode = true
 	auto.Clusters = map[string]awsstandin.Cluster{clusterName: cl}
-	if err := awsstandin.WriteWorld(c.standIn, auto); err != nil {
-		t.Fatal(err)
-	}
+	c.useWorld(t, auto)
 	c.world.standIn.SetAutoMode(true)
-	t.Cleanup(func() {
-		c.world.standIn.SetAutoMode(false)
-		if err := awsstandin.WriteWorld(c.standIn, c.aws); err != nil {
-			t.Error(err)
-		}
-	})
+	t.Cleanup(func() { c.world.standIn.SetAutoMode(false) })
 }
 
 // assertAutoModeProd checks that prod on Auto Mode made no controller and no IAM, and that the

@@ -335,14 +335,7 @@ func (c *cliWorld) untaggedSubnets(t *testing.T) {
 	s := broken.Subnets["subnet-0integration0000b"]
 	s.Tags = map[string]string{"kubernetes.io/role/elb": "0"}
 	broken.Subnets["subnet-0integration0000b"] = s
-	if err := awsstandin.WriteWorld(c.standIn, broken); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := awsstandin.WriteWorld(c.standIn, c.aws); err != nil {
-			t.Error(err)
-		}
-	})
+	c.useWorld(t, broken)
 	ops := len(c.ledger(t).Ops)
 	_, err := c.cli.Run(c.cliCtx(t), "preview", "--stack", "prod")
 	for _, want := range []string{"in 1 availability zone(s) [us-east-1a: subnet-0integration0000a]",

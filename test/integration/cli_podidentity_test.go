@@ -129,14 +129,7 @@ func (c *cliWorld) withAddons(t *testing.T, addons ...string) {
 	cl := w.Clusters[clusterName]
 	cl.Addons = addons
 	w.Clusters[clusterName] = cl
-	if err := awsstandin.WriteWorld(c.standIn, w); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := awsstandin.WriteWorld(c.standIn, c.aws); err != nil {
-			t.Error(err)
-		}
-	})
+	c.useWorld(t, w)
 }
 
 func (c *cliWorld) controllerDeployment(t *testing.T) *appsv1.Deployment {

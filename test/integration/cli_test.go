@@ -438,11 +438,10 @@ func (c *cliWorld) switchOptions(t *testing.T) {
 	c.assertNothingLeft(t)
 }
 
-// withoutOIDCProviders removes, for the rest of the test, the OIDC providers made outside any stack.
-func (c *cliWorld) withoutOIDCProviders(t *testing.T) {
+// useWorld makes w what exists in AWS for the rest of the test, and restores the scenarios'
+// common world when it ends.
+func (c *cliWorld) useWorld(t *testing.T, w awsstandin.World) {
 	t.Helper()
-	w := c.aws
-	w.OIDCProviders = nil
 	if err := awsstandin.WriteWorld(c.standIn, w); err != nil {
 		t.Fatal(err)
 	}
@@ -451,6 +450,14 @@ func (c *cliWorld) withoutOIDCProviders(t *testing.T) {
 			t.Error(err)
 		}
 	})
+}
+
+// withoutOIDCProviders removes, for the rest of the test, the OIDC providers made outside any stack.
+func (c *cliWorld) withoutOIDCProviders(t *testing.T) {
+	t.Helper()
+	w := c.aws
+	w.OIDCProviders = nil
+	c.useWorld(t, w)
 }
 
 // fault makes AWS fail one create in the middle of prod's first up: up fails with that error, the
