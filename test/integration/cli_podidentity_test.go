@@ -49,12 +49,7 @@ func (c *cliWorld) podIdentityWithoutAgent(t *testing.T) {
 			t.Fatalf("prod's preview must stop on the missing agent add-on, saying %q; got %v", want, err)
 		}
 	}
-	if got := len(c.ledger(t).Ops); got != ops {
-		t.Errorf("the refused preview made %d AWS changes", got-ops)
-	}
-	if _, err := c.k8s.CoreV1().ServiceAccounts(controllerNS).Get(c.ctx, controllerSA, metav1.GetOptions{}); exists(t, err) {
-		t.Error("the refused preview created the controller's service account")
-	}
+	c.assertRefusedPreview(t, ops)
 }
 
 func (c *cliWorld) irsaToPodIdentity(t *testing.T) {
