@@ -103,53 +103,19 @@ func decodeValue(key, value string, dst any) ([]string, error) {
 		return nil, keyErr(key, "must be an object (a YAML mapping of keys to values), got %q", value)
 	}
 	names := slices.Sorted(maps.Keys(fields))
-	if allowed := jsonFields(dst); allowed != nil {
-		for _, k := range names {
-			if !slices.Contains(allowed, k) {
-				return nil, unknownKey(key+"."+k, k, allowed)
-			}
-		}
+	if err := shapeProblem(key, []byte(value), reflect.TypeOf(dst).Elem()); err != nil {
+		return nil, err
 	}
 	dec := json.NewDecoder(bytes.NewReader([]byte(value)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return nil, keyErr(typeErrorKey(key, te.Field, []byte(value)), "must be %s, got %s", typeName(te.Type), te.Value)
+		if errors.As(err, &te) { // shapeProblem found none: a value out of its type's range
+			return nil, keyErr(key+"."+te.Field, "must be %s, got %s", typeName(te.Type), te.Value)
 		}
 		return nil, keyErr(key, "%v", err)
 	}
 	return names, nil
-}
-
-// typeErrorKey names the key of a wrongly typed value. encoding/json reports the path of the
-// struct field only, so for a map (selector, tags) it finds the offending entry itself.
-func typeErrorKey(key, field string, value []byte) string {
-	if field != "" {
-		key += "." + field
-	}
-	obj := value
-	for part := range strings.SplitSeq(field, ".") {
-		if part == "" {
-			continue
-		}
-		var m map[string]json.RawMessage
-		if json.Unmarshal(obj, &m) != nil {
-			return key
-		}
-		obj = m[part]
-	}
-	var entries map[string]json.RawMessage
-	if json.Unmarshal(obj, &entries) != nil {
-		return key
-	}
-	for _, k := range slices.Sorted(maps.Keys(entries)) {
-		var s string
-		if json.Unmarshal(entries[k], &s) != nil {
-			return key + "." + k
-		}
-	}
-	return key
 }
 
 // jsonFields lists the keys a struct target accepts (nil for a map target, which takes any key).
@@ -167,6 +133,95 @@ func jsonFields(dst any) []string {
 	}
 	slices.Sort(names)
 	return names
+}
+
+// shapeProblem finds the first value of raw that does not fit t, naming it by its full key
+// (routing.rules[0].backends[1].weight): an unknown key of an object, with the allowed ones, or a
+// value of the wrong JSON type. encoding/json names neither list indexes nor map entries.
+func shapeProblem(key string, raw json.RawMessage, t reflect.Type) error {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	got := jsonKind(raw)
+	if got == "null" {
+		return nil
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		var fields map[string]json.RawMessage
+		if json.Unmarshal(raw, &fields) != nil {
+			return keyErr(key, "must be an object, got %s", got)
+		}
+		allowed := jsonFields(reflect.New(t).Interface())
+		for _, name := range slices.Sorted(maps.Keys(fields)) {
+			f, ok := fieldByJSON(t, name)
+			if !ok {
+				return unknownKey(key+"."+name, name, allowed)
+			}
+			if err := shapeProblem(key+"."+name, fields[name], f.Type); err != nil {
+				return err
+			}
+		}
+	case reflect.Map:
+		var entries map[string]json.RawMessage
+		if json.Unmarshal(raw, &entries) != nil {
+			return keyErr(key, "must be an object, got %s", got)
+		}
+		for _, name := range slices.Sorted(maps.Keys(entries)) {
+			if err := shapeProblem(key+"."+name, entries[name], t.Elem()); err != nil {
+				return err
+			}
+		}
+	case reflect.Slice:
+		var items []json.RawMessage
+		if json.Unmarshal(raw, &items) != nil {
+			return keyErr(key, "must be a list, got %s", got)
+		}
+		for i, item := range items {
+			if err := shapeProblem(fmt.Sprintf("%s[%d]", key, i), item, t.Elem()); err != nil {
+				return err
+			}
+		}
+	default:
+		want := map[reflect.Kind]string{reflect.String: "string", reflect.Bool: "bool"}[t.Kind()]
+		if want == "" {
+			want = "number"
+		}
+		var n json.Number
+		isInt := t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64
+		whole := got != "number" || !isInt || (json.Unmarshal(raw, &n) == nil && !strings.ContainsAny(n.String(), ".eE"))
+		if got != want || !whole {
+			return keyErr(key, "must be %s, got %s", typeName(t), got)
+		}
+	}
+	return nil
+}
+
+// jsonKind is the JSON type of a value as encoding/json names it in its errors.
+func jsonKind(raw json.RawMessage) string {
+	s := strings.TrimSpace(string(raw))
+	switch {
+	case s == "" || s == "null":
+		return "null"
+	case s[0] == '{':
+		return "object"
+	case s[0] == '[':
+		return "array"
+	case s[0] == '"':
+		return "string"
+	case s == "true" || s == "false":
+		return "bool"
+	}
+	return "number"
+}
+
+func fieldByJSON(t reflect.Type, name string) (reflect.StructField, bool) {
+	for i := range t.NumField() {
+		if f := t.Field(i); f.Tag.Get("json") != "-" && jsonName(f) == name {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
 }
 
 func typeName(t reflect.Type) string {

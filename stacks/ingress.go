@@ -105,7 +105,7 @@ func (i ingressExposure) register(ctx *pulumi.Context, cl *cluster.Cluster, aws 
 		Namespace: cfg.App.Namespace, Name: cfg.Ingress.Name,
 		ServiceName: svc.ServiceName, ServicePort: cfg.App.Port,
 		Settings: ingressSettings(cfg, e), Protect: cfg.Ingress.DeletionProtection,
-		Annotations: cfg.ownerMarker(), ControllerElsewhere: !cfg.Controller.Install,
+		Annotations: cfg.ownerMarker(), ControllerElsewhere: !cfg.Controller.Install, Routes: cfg.Routing.routes(),
 		DependsOn: slices.Concat(ctrl.ready, e.ready),
 	}
 	if cl.AutoMode {

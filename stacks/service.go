@@ -25,8 +25,13 @@ func (s *ServiceConfig) validate(c *Config, v *validator) {
 	// The Service component's own rule, reported under the keys: the same one it applies when the
 	// cluster is found to run Auto Mode (serviceExposure.register).
 	v.field(servicelb.LoadBalancer{Kind: s.LoadBalancer, AutoMode: c.Cluster.autoModeOn()}.Validate(), serviceKeys)
-	for i, cidr := range s.SourceRanges {
-		key := fmt.Sprintf("%s[%d]", k("service.sourceRanges"), i)
+	checkCIDRs(v, k("service.sourceRanges"), s.SourceRanges)
+}
+
+// checkCIDRs checks each CIDR block of the list at key.
+func checkCIDRs(v *validator, key string, cidrs []string) {
+	for i, cidr := range cidrs {
+		key := fmt.Sprintf("%s[%d]", key, i)
 		p, err := netip.ParsePrefix(cidr)
 		if err != nil {
 			v.check(false, key, "%q is not a CIDR block like 203.0.113.0/24", cidr)

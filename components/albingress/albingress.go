@@ -60,6 +60,8 @@ type Args struct {
 	// AutoMode hands the Ingress to EKS Auto Mode's load balancing, through an IngressClass of its
 	// own; no controller release is then involved.
 	AutoMode *AutoMode
+	// Routes are the ALB's listener rules in priority order; none sends / to the Service.
+	Routes []Route
 	// DependsOn holds what must exist before the Ingress and outlive it: the controller release,
 	// and the certificate validation, web ACL and log bucket policy the ALB refers to.
 	DependsOn []pulumi.Resource
@@ -87,9 +89,10 @@ func toRefs(v []any) refs {
 
 // annotations renders the annotations once the references are known; on Auto Mode without those
 // its IngressClassParams carries.
-func (a *Args) annotations() pulumi.StringMapOutput {
+func (a *Args) annotations(routes map[string]string) pulumi.StringMapOutput {
 	return a.refInputs().ApplyT(func(v []any) map[string]string {
 		out := a.Settings.annotations(toRefs(v))
+		maps.Copy(out, routes)
 		if a.AutoMode != nil {
 			for _, k := range movedToParams {
 				delete(out, k)
@@ -133,12 +136,16 @@ func (a *Args) validate() error {
 	case len(a.DependsOn) == 0 && !a.ControllerElsewhere && a.AutoMode == nil:
 		return errors.New("albingress: DependsOn must name the controller release (destroy order), or set ControllerElsewhere")
 	}
-	return nil
+	return validateRoutes(a.Routes)
 }
 
 // NewIngress registers the Ingress after everything in args.DependsOn.
 func NewIngress(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Ingress, error) {
 	if err := args.validate(); err != nil {
+		return nil, err
+	}
+	routes, err := routeAnnotations(args.Routes)
+	if err != nil {
 		return nil, err
 	}
 	in := &Ingress{}
@@ -166,22 +173,11 @@ func NewIngress(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Res
 		Metadata: metav1.ObjectMetaArgs{
 			Name:        pulumi.String(args.Name),
 			Namespace:   pulumi.String(args.Namespace),
-			Annotations: args.annotations(),
+			Annotations: args.annotations(routes),
 		},
 		Spec: networkingv1.IngressSpecArgs{
 			IngressClassName: pulumi.String(class),
-			Rules: networkingv1.IngressRuleArray{networkingv1.IngressRuleArgs{
-				Http: networkingv1.HTTPIngressRuleValueArgs{Paths: networkingv1.HTTPIngressPathArray{
-					networkingv1.HTTPIngressPathArgs{
-						Path:     pulumi.String("/"),
-						PathType: pulumi.String("Prefix"),
-						Backend: networkingv1.IngressBackendArgs{Service: networkingv1.IngressServiceBackendArgs{
-							Name: args.ServiceName,
-							Port: networkingv1.ServiceBackendPortArgs{Number: pulumi.Int(args.ServicePort)},
-						}},
-					},
-				}},
-			}},
+			Rules:            args.ingressRules(),
 		},
 	}, pulumi.Parent(in), pulumi.DependsOn(deps), pulumi.Protect(args.Protect),
 		provisioning.Option())

@@ -134,19 +134,7 @@ func Blocks(docs Docs) ([]Block, error) {
 			out = append(out, b)
 			continue
 		}
-		for j := range ft.NumField() {
-			f := ft.Field(j)
-			doc := td[f.Name]
-			if strings.TrimSpace(doc) == "" {
-				missing = append(missing, ft.Name()+"."+f.Name)
-				continue
-			}
-			meaning, def := splitDefault(doc)
-			if def == "" {
-				def = render(fv.Field(j))
-			}
-			b.Rows = append(b.Rows, Row{Key: name + "." + jsonName(f), Default: def, Meaning: meaning})
-		}
+		b.Rows, missing = rows(docs, name, ft, fv, missing)
 		out = append(out, b)
 	}
 	if len(missing) > 0 {
@@ -154,6 +142,41 @@ func Blocks(docs Docs) ([]Block, error) {
 			defaultLine, strings.Join(missing, ", "))
 	}
 	return out, nil
+}
+
+// rows are the keys of struct type t under prefix, with v's values as defaults; a field that
+// holds structs (a list of rules, an optional object) adds its fields' rows as prefix.field[].x
+// or prefix.field.x, documented by their own type's comments.
+func rows(docs Docs, prefix string, t reflect.Type, v reflect.Value, missing []string) ([]Row, []string) {
+	var out []Row
+	td := docs[t.Name()]
+	for j := range t.NumField() {
+		f := t.Field(j)
+		doc := td[f.Name]
+		if strings.TrimSpace(doc) == "" {
+			missing = append(missing, t.Name()+"."+f.Name)
+			continue
+		}
+		meaning, def := splitDefault(doc)
+		if def == "" {
+			def = render(v.Field(j))
+		}
+		key := prefix + "." + jsonName(f)
+		out = append(out, Row{Key: key, Default: def, Meaning: meaning})
+		inner, sep := f.Type, ""
+		switch inner.Kind() {
+		case reflect.Slice:
+			inner, sep = inner.Elem(), "[]"
+		case reflect.Pointer:
+			inner = inner.Elem()
+		}
+		if inner.Kind() == reflect.Struct {
+			var nested []Row
+			nested, missing = rows(docs, key+sep, inner, reflect.New(inner).Elem(), missing)
+			out = append(out, nested...)
+		}
+	}
+	return out, missing
 }
 
 // summary is a block type's comment without its leading "X is the `x` block: ".

@@ -16,15 +16,25 @@ import (
 func Resolves(key string) bool {
 	t := reflect.TypeOf(stacks.Config{})
 	for part := range strings.SplitSeq(key, ".") {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
 		switch t.Kind() {
 		case reflect.Map:
 			return true // any entry
 		case reflect.Struct:
-			f, ok := fieldByJSON(t, part)
+			name, index, indexed := strings.Cut(part, "[") // rules[0], rules[]
+			f, ok := fieldByJSON(t, name)
 			if !ok {
 				return false
 			}
 			t = f.Type
+			if indexed {
+				if t.Kind() != reflect.Slice || !strings.HasSuffix(index, "]") {
+					return false
+				}
+				t = t.Elem()
+			}
 		default:
 			return false
 		}

@@ -66,6 +66,8 @@ type Stack struct {
 	AlarmMetrics int
 	// Cluster is the EKS cluster the stack creates (nil: it uses an existing one).
 	Cluster *Cluster
+	// ListenerRules are the ALB's rules beyond its default one (0: the one default rule).
+	ListenerRules int
 }
 
 // Cluster is a cluster the stack creates: its control plane and its nodes.
@@ -97,6 +99,11 @@ const (
 	gbPerUnitHour      = 1.0
 	logBytesPerRequest = 500.0
 	secondsPerMonth    = 3600.0
+	// An LCU is also 1,000 rule evaluations per second; each request's first 10 rules are free
+	// (Elastic Load Balancing pricing, "LCU details": rule evaluations = request rate x (rules
+	// processed - 10 free rules)). Every rule is counted as evaluated: the most a request can cost.
+	ruleEvalsPerSec = 1000.0
+	FreeRules       = 10
 )
 
 // Estimate returns the monthly line items; Total adds them up.
@@ -111,6 +118,12 @@ func Estimate(p Prices, s Stack, t Traffic) []Item {
 		items = append(items,
 			Item{"ALB hours", fmt.Sprintf("%.0f h", h), h * p.ALB.Hour},
 			Item{"ALB capacity units", fmt.Sprintf("%.3f LCU avg", lcu), lcu * h * p.ALB.LCUHour})
+		if billed := s.ListenerRules - FreeRules; billed > 0 {
+			// LCUs are billed on the largest dimension: the rules cost what they add above the others.
+			extra := math.Max(0, t.RequestsPerSecond*float64(billed)/ruleEvalsPerSec-lcu)
+			items = append(items, Item{"ALB rule evaluations",
+				fmt.Sprintf("%d rules, %d beyond the %d free: +%.3f LCU avg", s.ListenerRules, billed, FreeRules, extra), extra * h * p.ALB.LCUHour})
+		}
 	case lbkind.NLB:
 		nlcu := math.Max(t.RequestsPerSecond/nlbNewFlowsPerSec, gbPerHour/gbPerUnitHour)
 		items = append(items,
