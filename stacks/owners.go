@@ -3,6 +3,7 @@ package stacks
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/mlops-retail/retail-api-edge/components/albingress"
@@ -54,8 +55,36 @@ func precheck(cfg *Config, open ClusterReader) func(kubeconfig, kubeContext stri
 		if err := ownership.Check(ctx, r, cfg.owner(), ownedObjects(cfg, autoMode)); err != nil {
 			return err
 		}
+		if err := ownership.CheckBackends(ctx, r, cfg.owner(), routedServices(cfg)); err != nil {
+			return err
+		}
 		return cfg.exposure().check(ctx, r, autoMode)
 	}
+}
+
+// routedServices are the Services the routing rules forward to besides the app's, which the stack
+// neither creates nor adopts, in the order the rules name them.
+func routedServices(cfg *Config) []ownership.Backend {
+	var out []ownership.Backend
+	seen := map[string]int{}
+	for i, rule := range cfg.Routing.Rules {
+		for j, b := range rule.Backends {
+			if b.Service == cfg.App.ServiceName {
+				continue
+			}
+			n, ok := seen[b.Service]
+			if !ok {
+				n = len(out)
+				seen[b.Service] = n
+				out = append(out, ownership.Backend{Namespace: cfg.App.Namespace, Name: b.Service,
+					Key: fmt.Sprintf("%s[%d].backends[%d]", k("routing.rules"), i, j)})
+			}
+			if !slices.Contains(out[n].Ports, b.Port) {
+				out[n].Ports = append(out[n].Ports, b.Port)
+			}
+		}
+	}
+	return out
 }
 
 // ownedObjects are the Kubernetes objects the stack creates or adopts, each with the way out of a

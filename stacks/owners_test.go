@@ -178,3 +178,30 @@ func TestRelyingOnAnotherStacksController(t *testing.T) {
 		t.Errorf("the Ingress depends on a controller it does not own: %v", ing.Dependencies)
 	}
 }
+
+// TestRoutedServicesPrecheck: every Service a routing rule forwards to, other than the app's, is in
+// the cluster with the port, and no other stack owns it; else preview refuses, naming the rule.
+func TestRoutedServicesPrecheck(t *testing.T) {
+	raw := stacks.With(stacks.K("exposure"), "ingress", stacks.K("routing"), `{"rules": [{"path": "/predict", "backends": [`+
+		`{"service": "retail-api-svc", "port": 80, "weight": 90}, {"service": "retail-api-v2-svc", "port": 80, "weight": 10}]}]}`)
+	const v2 = "Service mlops/retail-api-v2-svc"
+	serving := func(ports ...int) ownership.Metadata { return ownership.Metadata{Ports: ports} }
+	owned := serving(80)
+	owned.Annotations = map[string]string{ownership.Annotation: "retail-api-edge/demo"}
+	key := stacks.K("routing.rules[0].backends[1]")
+	for _, tt := range []struct {
+		name    string
+		cluster ownershiptest.Cluster
+		want    []string
+	}{
+		{"there with the port", ownershiptest.Cluster{v2: serving(80)}, nil},
+		{"missing", ownershiptest.Cluster{}, []string{key, "retail-api-v2-svc", "does not exist"}},
+		{"without the port", ownershiptest.Cluster{v2: serving(8080)}, []string{key, "port 80", "[8080]"}},
+		{"another stack's", ownershiptest.Cluster{v2: owned}, []string{key, `belongs to stack "retail-api-edge/demo"`}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := planWith(raw, tt.cluster)
+			ownershiptest.Refusal(t, err, tt.want)
+		})
+	}
+}

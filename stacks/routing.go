@@ -316,16 +316,3 @@ func (rule RouteRule) route() albingress.Route {
 	}
 	return out
 }
-
-// backendServices are the Services the rules forward to other than the app's, for the preview check.
-func (r *RoutingConfig) backendServices(c *Config) map[string][]int {
-	out := map[string][]int{}
-	for _, rule := range r.Rules {
-		for _, b := range rule.Backends {
-			if b.Service != c.App.ServiceName && !slices.Contains(out[b.Service], b.Port) {
-				out[b.Service] = append(out[b.Service], b.Port)
-			}
-		}
-	}
-	return out
-}

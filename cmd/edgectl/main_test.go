@@ -287,3 +287,37 @@ func TestBadFlagsAreNamed(t *testing.T) {
 		}
 	}
 }
+
+// TestCanaryWeightDiff: moving a canary from 90/10 to 50/50 changes one property, the rule's
+// action annotation of the Ingress: no rule, name or load balancer changes (docs/canary.md).
+func TestCanaryWeightDiff(t *testing.T) {
+	dir := t.TempDir()
+	example := "../../examples/Pulumi.canary.yaml"
+	before, _, err := edgectl(t, "plan", "--stack", "canary", "--dir", "../..", "--config-file", example, "-o", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	planFile := filepath.Join(dir, "canary-plan.json")
+	if err := os.WriteFile(planFile, []byte(before), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	text, err := os.ReadFile(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shifted := strings.NewReplacer("weight: 90}", "weight: 50}", "weight: 10}", "weight: 50}").Replace(string(text))
+	changed := filepath.Join(dir, "Pulumi.canary.yaml")
+	if err := os.WriteFile(changed, []byte(shifted), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := edgectl(t, "plan", "--stack", "canary", "--dir", "../..", "--config-file", changed, "--diff-against", planFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 || lines[0] != "~ kubernetes:networking.k8s.io/v1:Ingress retail-api-ingress" ||
+		!strings.HasPrefix(strings.TrimSpace(lines[1]), "metadata.annotations.alb.ingress.kubernetes.io/actions.rule-retail-api-example-com-predict-") ||
+		!strings.Contains(lines[1], `\"weight\":90`) || !strings.HasSuffix(lines[1], `\"weight\":50}]},\"type\":\"forward\"}"`) {
+		t.Errorf("a weight change must be one property of the Ingress, got:\n%s", out)
+	}
+}

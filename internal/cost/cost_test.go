@@ -54,3 +54,36 @@ func TestCapacityUnitsFollowTraffic(t *testing.T) {
 		t.Errorf("LCU cost must grow with traffic: %.2f -> %.2f", quiet, busy)
 	}
 }
+
+// TestRuleEvaluations: the first 10 rules are free; beyond them the LCU is billed on rule
+// evaluations when those exceed the other dimensions (10 rps: 0.4 LCU by new connections).
+func TestRuleEvaluations(t *testing.T) {
+	p, _ := LoadPrices()
+	traffic := Traffic{RequestsPerSecond: 10, KBPerRequest: 10}
+	for _, tt := range []struct {
+		rules     int
+		extraLCU  float64
+		itemShown bool
+	}{
+		{0, 0, false},
+		{10, 0, false},
+		{30, 0, true},    // 10 rps x 20 / 1000 = 0.2 LCU, under the connections' 0.4
+		{60, 0.1, true},  // 10 x 50 / 1000 = 0.5 LCU: 0.1 above
+		{100, 0.5, true}, // 10 x 90 / 1000 = 0.9 LCU
+	} {
+		items := Estimate(p, Stack{LoadBalancer: lbkind.ALB, ListenerRules: tt.rules}, traffic)
+		var rule *Item
+		for i := range items {
+			if items[i].Name == "ALB rule evaluations" {
+				rule = &items[i]
+			}
+		}
+		if (rule != nil) != tt.itemShown {
+			t.Errorf("%d rules: rule item %v, want shown %v", tt.rules, rule, tt.itemShown)
+			continue
+		}
+		if rule != nil && !near(rule.USD, tt.extraLCU*730*0.008) {
+			t.Errorf("%d rules: $%.2f, want %.1f LCU more", tt.rules, rule.USD, tt.extraLCU)
+		}
+	}
+}

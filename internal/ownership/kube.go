@@ -69,8 +69,16 @@ func (k kubeReader) Metadata(ctx context.Context, kind Kind, namespace, name str
 		return Metadata{}, false, err
 	}
 	m := Metadata{Annotations: obj.GetAnnotations(), Labels: obj.GetLabels()}
-	if kind == IngressClass {
+	switch kind {
+	case IngressClass:
 		m.Controller, _, _ = unstructured.NestedString(obj.Object, "spec", "controller")
+	case Service:
+		ports, _, _ := unstructured.NestedSlice(obj.Object, "spec", "ports")
+		for _, p := range ports {
+			if port, ok, _ := unstructured.NestedInt64(p.(map[string]any), "port"); ok {
+				m.Ports = append(m.Ports, int(port))
+			}
+		}
 	}
 	return m, true, nil
 }

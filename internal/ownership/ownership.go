@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"golang.org/x/mod/semver"
@@ -59,6 +60,8 @@ type Metadata struct {
 	Labels      map[string]string
 	// Controller is an IngressClass's spec.controller.
 	Controller string
+	// Ports are a Service's spec.ports[].port.
+	Ports []int
 }
 
 // Reader reads objects' metadata from the cluster; found is false when the object does not exist.
@@ -134,4 +137,40 @@ func CheckController(ctx context.Context, r Reader, c Controller) error {
 			c.Namespace, c.ServiceAccount, got, c.RoleArn, c.Fix)
 	}
 	return nil
+}
+
+// Backend is a Service a stack routes to without creating or changing it (a canary's Service).
+type Backend struct {
+	Namespace, Name string
+	Ports           []int
+	// Key is the setting that names it, for the message.
+	Key string
+}
+
+// CheckBackends returns one error naming every backend that is missing, lacks a port it is routed
+// on, or belongs to a stack other than me (whose destroy would take it away from under the route).
+func CheckBackends(ctx context.Context, r Reader, me string, backends []Backend) error {
+	var errs []error
+	for _, b := range backends {
+		m, found, err := r.Metadata(ctx, Service, b.Namespace, b.Name)
+		if err != nil {
+			return fmt.Errorf("reading Service %s/%s, a backend of %s: %w", b.Namespace, b.Name, b.Key, err)
+		}
+		if !found {
+			errs = append(errs, fmt.Errorf("%s routes to Service %s/%s, which does not exist: deploy it first (the ALB would "+
+				"answer 503 on that share of requests), or remove it from %s", b.Key, b.Namespace, b.Name, b.Key))
+			continue
+		}
+		for _, p := range b.Ports {
+			if !slices.Contains(m.Ports, p) {
+				errs = append(errs, fmt.Errorf("%s routes to port %d of Service %s/%s, which serves %v: use one of its ports",
+					b.Key, p, b.Namespace, b.Name, m.Ports))
+			}
+		}
+		if owner := m.Annotations[Annotation]; owner != "" && owner != me {
+			errs = append(errs, fmt.Errorf("%s routes to Service %s/%s, which belongs to stack %q (annotation %s): that stack's "+
+				"destroy would remove it from under this stack's rule; route to a Service no other stack owns", b.Key, b.Namespace, b.Name, owner, Annotation))
+		}
+	}
+	return errors.Join(errs...)
 }
