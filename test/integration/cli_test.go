@@ -46,6 +46,7 @@ func TestCLI(t *testing.T) {
 		{"cli-untagged-subnets", c.untaggedSubnets},
 		{"cli-auto-mode", c.autoMode},
 		{"cli-pod-identity", c.podIdentity},
+		{"cli-canary", c.canary},
 	}
 	for _, s := range scenarios {
 		start, ran := time.Now(), false
