@@ -21,6 +21,9 @@ import (
 // ascending priorities (pkg/ingress/model_build_listener_rules.go), so Args.Routes' order is the
 // ALB's priority order. With TLS the rules go on the HTTPS listener: ssl-redirect gives the HTTP
 // listener one redirect and no other rule (same file, and annotations.md#ssl-redirect).
+// On EKS Auto Mode the same annotations go on the Ingress: actions.* and conditions.* are not
+// among the annotations awsdocs/amazon-eks-user-guide latest/ug/automode/auto-configure-alb.adoc
+// ("Ingress annotations") lists as unsupported or moved to the IngressClassParams.
 type Route struct {
 	// Host limits the rule to one Host header; "" matches every host.
 	Host string
