@@ -279,8 +279,22 @@ func (rule RouteRule) coversPath(o RouteRule) bool {
 	if rule.exact() {
 		return o.exact() && o.Path == rule.Path
 	}
+	return rule.matchesPath(o.Path)
+}
+
+// Matches says whether the rule takes a request for host and path from a client its source
+// ranges do not name (a host "" is any host the rule does not restrict).
+func (rule RouteRule) Matches(host, path string) bool {
+	return len(rule.SourceRanges) == 0 && (rule.Host == "" || rule.Host == host) && rule.matchesPath(path)
+}
+
+// matchesPath is the Ingress path match: Exact, or Prefix by whole path elements.
+func (rule RouteRule) matchesPath(path string) bool {
+	if rule.exact() {
+		return path == rule.Path
+	}
 	prefix := strings.TrimSuffix(rule.Path, "/")
-	return prefix == "" || o.Path == rule.Path || strings.TrimSuffix(o.Path, "/") == prefix || strings.HasPrefix(o.Path, prefix+"/")
+	return prefix == "" || path == rule.Path || strings.TrimSuffix(path, "/") == prefix || strings.HasPrefix(path, prefix+"/")
 }
 
 // routes are the rules as the component takes them, with their defaults.

@@ -8,8 +8,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/mlops-retail/retail-api-edge/internal/verify"
 )
 
 func edgectl(t *testing.T, args ...string) (string, string, error) {
@@ -319,5 +322,25 @@ func TestCanaryWeightDiff(t *testing.T) {
 		!strings.HasPrefix(strings.TrimSpace(lines[1]), "metadata.annotations.alb.ingress.kubernetes.io/actions.rule-retail-api-example-com-predict-") ||
 		!strings.Contains(lines[1], `\"weight\":90`) || !strings.HasSuffix(lines[1], `\"weight\":50}]},\"type\":\"forward\"}"`) {
 		t.Errorf("a weight change must be one property of the Ingress, got:\n%s", out)
+	}
+}
+
+// TestRouteChecks: verify checks each rule of the canary example as this client sees it: the
+// office-only /docs falls through to the 404 below it.
+func TestRouteChecks(t *testing.T) {
+	cfg, err := decodeStack("../..", "canary", "../../examples/Pulumi.canary.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := routeChecks(cfg)
+	want := []verify.Route{
+		{Check: "rule 0: retail-api.example.com/predict", Path: "/predict", Host: "retail-api.example.com", Forward: true},
+		{Check: "rule 1: /docs refused from here", Path: "/docs", Status: 404},
+		{Check: "rule 2: /docs", Path: "/docs", Status: 404},
+		{Check: "rule 3: /old", Path: "/old", Status: 301, Location: "/predict"},
+		{Check: "rule 4: /", Path: "/", Forward: true},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("route checks:\n%+v\nwant\n%+v", got, want)
 	}
 }

@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"strings"
@@ -20,8 +22,8 @@ import (
 
 func newVerifyCmd() *cobra.Command {
 	var (
-		base, stack, predictFile, caFile string
-		o                                = verify.Options{}
+		base, stack, dir, predictFile, caFile string
+		o                                     = verify.Options{}
 	)
 	cmd := &cobra.Command{
 		Use:   "verify",
@@ -52,6 +54,13 @@ func newVerifyCmd() *cobra.Command {
 					return fmt.Errorf("no PEM certificate in %s", caFile)
 				}
 			}
+			if stack != "" {
+				cfg, err := decodeStack(dir, stack, "")
+				if err != nil {
+					return err
+				}
+				o.Routes = routeChecks(cfg)
+			}
 			o.Progress = cmd.ErrOrStderr()
 			results, err := verify.Run(cmd.Context(), o)
 			if err != nil {
@@ -76,7 +85,8 @@ func newVerifyCmd() *cobra.Command {
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&base, "url", "", "base URL of the API (http:// or https://)")
-	fl.StringVarP(&stack, "stack", "s", "", "read the URL from the stack's outputs (pulumi stack output url)")
+	fl.StringVarP(&stack, "stack", "s", "", "read the URL from the stack's outputs (pulumi stack output url), and its routing rules from its stack file")
+	fl.StringVar(&dir, "dir", "", "project directory with the stack file (default: the nearest one up from here with a Pulumi.yaml)")
 	fl.StringVar(&o.HealthPath, "health-path", stacks.Defaults().App.HealthPath, "health check path")
 	fl.DurationVar(&o.Timeout, "timeout", 5*time.Minute, "how long to wait for /health (DNS and targets take minutes)")
 	fl.DurationVar(&o.RetryEvery, "retry-every", 5*time.Second, "pause between /health attempts")
@@ -103,4 +113,36 @@ func verifyURL(base, stack string) (string, error) {
 			stack, err, strings.TrimSpace(stderr.String()))
 	}
 	return strings.TrimSpace(string(out)), nil
+}
+
+// routeChecks are the stack's routing rules as checks from here: each rule's own answer, and for
+// a source-restricted rule the answer of the rule its request falls through to (the ALB's 404
+// when none), since this client is presumably not in its ranges.
+func routeChecks(cfg *stacks.Config) []verify.Route {
+	rules := cfg.Routing.Rules
+	var out []verify.Route
+	for i, r := range rules {
+		check := verify.Route{Check: fmt.Sprintf("rule %d: %s%s", i, r.Host, r.Path), Path: r.Path, Host: r.Host}
+		answering := r
+		if len(r.SourceRanges) > 0 {
+			check.Check += " refused from here"
+			answering = stacks.RouteRule{FixedResponse: &stacks.FixedResponseRule{StatusCode: http.StatusNotFound}}
+			for _, o := range rules {
+				if o.Matches(r.Host, r.Path) {
+					answering = o
+					break
+				}
+			}
+		}
+		switch {
+		case answering.Backends != nil:
+			check.Forward = true
+		case answering.FixedResponse != nil:
+			check.Status = answering.FixedResponse.StatusCode
+		case answering.Redirect != nil:
+			check.Status, check.Location = cmp.Or(answering.Redirect.StatusCode, http.StatusFound), cmp.Or(answering.Redirect.Path, answering.Redirect.Host)
+		}
+		out = append(out, check)
+	}
+	return out
 }

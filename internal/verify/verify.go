@@ -35,6 +35,8 @@ type Options struct {
 	HTTPPort int
 	// Progress receives a line per /health attempt (countdown); may be nil.
 	Progress io.Writer
+	// Routes are the stack's routing rules, each checked from here after /health.
+	Routes []Route
 }
 
 // Result is one check.
@@ -59,6 +61,7 @@ func Run(ctx context.Context, o Options) ([]Result, error) {
 	if o.PredictBody != nil {
 		results = append(results, predict(ctx, client, base.String()+"/predict", o.PredictBody))
 	}
+	results = append(results, routes(ctx, client, base.String(), o.Routes)...)
 	if base.Scheme == "https" {
 		results = append(results, certificate(base.Host, o.RootCAs), redirect(ctx, base, o.HTTPPort), oldTLSRefused(base.Host, o.RootCAs))
 	}
