@@ -118,14 +118,7 @@ func TestRoutingNeedsOptionB(t *testing.T) {
 
 // The example stack's plan: its Ingress holds the rules in config order, each naming its action.
 func TestCanaryExamplePlan(t *testing.T) {
-	st, err := stackconfig.Load("..", "canary", "../examples/Pulumi.canary.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := stackplan.Plan(st)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := stackPlan(t, "canary")
 	ing := p.Find("kubernetes:networking.k8s.io/v1:Ingress")[0]
 	var rules []struct {
 		Host string
@@ -150,6 +143,17 @@ func TestCanaryExamplePlan(t *testing.T) {
 	}
 	if got := strings.Join(paths, " "); got != "/predict /docs /docs /old /" {
 		t.Errorf("Ingress rules in order %q, want the config's order", got)
+	}
+	st, err := stackconfig.Load("..", "canary", exampleStacks["canary"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := stacks.Decode("canary", st.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := stacks.CostOf(cfg).ListenerRules; got != len(rules) {
+		t.Errorf("edgectl cost counts %d rules, the Ingress has %d", got, len(rules))
 	}
 	if rules[0].Host != "retail-api.example.com" {
 		t.Errorf("the canary rule's host: %q", rules[0].Host)

@@ -23,8 +23,12 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden plans in testdata/")
 
-// plannedStacks are the repository's stacks that plan today, each with a golden JSON plan.
-var plannedStacks = []string{"demo", "prod"}
+// plannedStacks are the repository's stacks that plan today, and the example stacks, each with a
+// golden JSON plan.
+var plannedStacks = []string{"demo", "prod", "canary"}
+
+// exampleStacks are the stack files kept outside the project's own (no deploy workflow runs them).
+var exampleStacks = map[string]string{"canary": "../examples/Pulumi.canary.yaml"}
 
 func TestGoldenPlans(t *testing.T) {
 	for _, stack := range plannedStacks {
@@ -54,7 +58,7 @@ func TestGoldenPlans(t *testing.T) {
 // stackPlan plans one of the repository's stack files, as `edgectl plan --stack` does.
 func stackPlan(t *testing.T, stack string) *plan.Plan {
 	t.Helper()
-	st, err := stackconfig.Load("..", stack, "")
+	st, err := stackconfig.Load("..", stack, exampleStacks[stack])
 	if err != nil {
 		t.Fatal(err)
 	}
