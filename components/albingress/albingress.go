@@ -1,7 +1,7 @@
 // Package albingress exposes the app Service through an internet-facing ALB made by the AWS Load
 // Balancer Controller: one Ingress of class `alb`, with typed settings turned into annotations.
 //
-// Inputs (Args): namespace, name, the backend Service and port, Settings, and the resources the
+// Inputs (Args): namespace, name, the backend Service and port, Settings, Routes, and the resources the
 // Ingress must wait for (the controller release).
 // Outputs: Hostname (the ALB's DNS name, from the Ingress status).
 // Creates: `kubernetes:networking.k8s.io/v1:Ingress`, and a `kubernetes:core/v1:NamespacePatch` that labels
