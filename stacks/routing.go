@@ -36,8 +36,7 @@ type RouteRule struct {
 	// one of the certificate's names.
 	// Default: any host.
 	Host string `json:"host"`
-	// Only clients from these CIDR blocks match (at most 3); the others fall through to the next
-	// rule.
+	// Only clients from these CIDR blocks match; the others fall through to the next rule.
 	// Default: every client.
 	SourceRanges []string `json:"sourceRanges"`
 	// Services of `app.namespace` the rule forwards to, each `{service, port, weight}`; `weight`
@@ -96,15 +95,18 @@ type RedirectRule struct {
 	StatusCode int `json:"statusCode"`
 }
 
-// AWS's limits on ALB rules (Elastic Load Balancing quotas, "Application Load Balancers"; the
-// controller's annotations.md#conditions quotes the condition ones).
+// AWS's limits on ALB rules: Elastic Load Balancing quotas, "Application Load Balancers" (rules
+// per load balancer excluding default rules, target groups per action, condition values per
+// rule), and the ELBv2 API reference (Weight 0-999, stickiness DurationSeconds 1-604800,
+// PathPatternConditionConfig and RedirectActionConfig parts at most 128 characters,
+// FixedResponseActionConfig status ^(2|4|5)\d\d$ and body at most 1024). With TLS the rules are on
+// the HTTPS listener only, without it on the HTTP one: one listener holds them either way.
 const (
 	maxRules           = 100
 	maxTargetGroups    = 5
 	maxWeight          = 999
 	maxStickySeconds   = 604800
 	maxConditionValues = 5 // per rule: host, path patterns and source ranges together
-	maxValuesPerCond   = 3
 	maxPathPattern     = 128
 	maxFixedBody       = 1024
 	maxRedirectPart    = 128
@@ -122,7 +124,7 @@ func (r *RoutingConfig) feature() feature {
 }
 
 func (r *RoutingConfig) validate(c *Config, v *validator) {
-	v.check(len(r.Rules) <= maxRules, k("routing.rules"), "has %d rules; an ALB listener takes at most %d", len(r.Rules), maxRules)
+	v.check(len(r.Rules) <= maxRules, k("routing.rules"), "has %d rules; an ALB takes at most %d besides its default rules", len(r.Rules), maxRules)
 	for i, rule := range r.Rules {
 		key := fmt.Sprintf("%s[%d]", k("routing.rules"), i)
 		before := len(v.errs)
@@ -148,7 +150,6 @@ func (rule RouteRule) validate(c *Config, v *validator, key string) {
 		checkRouteHost(c, v, key+".host", rule.Host)
 	}
 	checkCIDRs(v, key+".sourceRanges", rule.SourceRanges)
-	v.check(len(rule.SourceRanges) <= maxValuesPerCond, key+".sourceRanges", "has %d CIDR blocks; an ALB condition takes at most %d", len(rule.SourceRanges), maxValuesPerCond)
 	v.check(rule.conditionValues() <= maxConditionValues, key, "needs %d condition values (host 1, a Prefix path 2, each source range 1); an ALB rule takes at most %d",
 		rule.conditionValues(), maxConditionValues)
 	actions := 0

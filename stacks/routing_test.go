@@ -54,8 +54,8 @@ func TestRoutingInvalid(t *testing.T) {
 			r0 + ".fixedResponse.body", "at most 1024"},
 		{"redirect 307", `[{"path": "/a", "redirect": {"path": "/b", "statusCode": 307}}]`, r0 + ".redirect.statusCode", "301 or 302"},
 		{"redirect to itself", `[{"path": "/a", "redirect": {}}]`, r0 + ".redirect", "redirects to itself"},
-		{"four source ranges", `[{"path": "/a", ` + fwd + `, "sourceRanges": ["10.0.0.0/8", "10.1.0.0/16", "10.2.0.0/16", "10.3.0.0/16"]}]`,
-			r0 + ".sourceRanges", "at most 3"},
+		{"five source ranges with an Exact path", `[{"path": "/a", "pathType": "Exact", ` + fwd + `, "sourceRanges": ["10.0.0.0/8", "10.1.0.0/16", "10.2.0.0/16", "10.3.0.0/16", "10.4.0.0/16"]}]`,
+			r0, "needs 6 condition values"},
 		{"too many condition values", `[{"path": "/a", "host": "retail-api.example.com", ` + fwd + `, "sourceRanges": ["10.0.0.0/8", "10.1.0.0/16", "10.2.0.0/16"]}]`,
 			r0, "at most 5"},
 		{"source range with host bits", `[{"path": "/a", ` + fwd + `, "sourceRanges": ["203.0.113.7/24"]}]`, r0 + ".sourceRanges[0]", "host bits"},
@@ -65,7 +65,7 @@ func TestRoutingInvalid(t *testing.T) {
 		{"shadowed by a prefix", `[{"path": "/", ` + fwd + `}, {"path": "/docs", "fixedResponse": {"statusCode": 404}}]`, r1, "can never match"},
 		{"shadowed by a parent path", `[{"path": "/api", ` + fwd + `}, {"path": "/api/v2", "pathType": "Exact", "fixedResponse": {"statusCode": 404}}]`, r1, "can never match"},
 		{"shadowed by any host", `[{"path": "/a", ` + fwd + `}, {"path": "/a/b", "host": "retail-api.example.com", "fixedResponse": {"statusCode": 404}}]`, r1, "can never match"},
-		{"101 rules", `[` + strings.TrimSuffix(strings.Repeat(`{"path": "/a", `+fwd+`},`, 101), ",") + `]`, stacks.K("routing.rules"), "at most 100"},
+		{"101 rules", `[` + strings.TrimSuffix(strings.Repeat(`{"path": "/a", `+fwd+`},`, 101), ",") + `]`, stacks.K("routing.rules"), "at most 100 besides its default rules"},
 	}
 	for _, tt := range tests {
 		_, err := stacks.Decode("test", routing(tt.rules))
