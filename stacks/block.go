@@ -2,7 +2,8 @@ package stacks
 
 import (
 	"reflect"
-	"strings"
+
+	"github.com/mlops-retail/retail-api-edge/internal/jsonkey"
 )
 
 // A config block is one field of Config with a JSON name: its key under retail-api-edge: (the
@@ -39,7 +40,7 @@ func (c *Config) blocks() []blockField {
 	v := reflect.ValueOf(c).Elem()
 	var out []blockField
 	for i := range v.NumField() {
-		name := jsonName(v.Type().Field(i))
+		name := jsonkey.Name(v.Type().Field(i))
 		if name == "" || name == "-" {
 			continue
 		}
@@ -55,9 +56,4 @@ func BlockNames() []string {
 		names = append(names, b.name)
 	}
 	return names
-}
-
-func jsonName(f reflect.StructField) string {
-	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-	return name
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/agext/levenshtein"
+
+	"github.com/mlops-retail/retail-api-edge/internal/jsonkey"
 )
 
 // RegionKey is the AWS provider's region setting, which this program also reads.
@@ -126,9 +128,8 @@ func jsonFields(dst any) []string {
 	}
 	var names []string
 	for i := range t.NumField() {
-		if f := t.Field(i); f.Tag.Get("json") != "-" {
-			tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			names = append(names, tag)
+		if name := jsonkey.Name(t.Field(i)); name != "-" {
+			names = append(names, name)
 		}
 	}
 	slices.Sort(names)
@@ -154,7 +155,7 @@ func shapeProblem(key string, raw json.RawMessage, t reflect.Type) error {
 		}
 		allowed := jsonFields(reflect.New(t).Interface())
 		for _, name := range slices.Sorted(maps.Keys(fields)) {
-			f, ok := fieldByJSON(t, name)
+			f, ok := jsonkey.Field(t, name)
 			if !ok {
 				return unknownKey(key+"."+name, name, allowed)
 			}
@@ -213,15 +214,6 @@ func jsonKind(raw json.RawMessage) string {
 		return "bool"
 	}
 	return "number"
-}
-
-func fieldByJSON(t reflect.Type, name string) (reflect.StructField, bool) {
-	for i := range t.NumField() {
-		if f := t.Field(i); f.Tag.Get("json") != "-" && jsonName(f) == name {
-			return f, true
-		}
-	}
-	return reflect.StructField{}, false
 }
 
 func typeName(t reflect.Type) string {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+
+	"github.com/mlops-retail/retail-api-edge/internal/jsonkey"
 )
 
 // inertRule names settings that do nothing unless another setting is on. A stack that sets one
@@ -64,11 +66,9 @@ func setting(c *Config, key string) reflect.Value {
 }
 
 func fieldByJSONName(v reflect.Value, name string) reflect.Value {
-	t := v.Type()
-	for i := range t.NumField() {
-		if tag, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); tag == name {
-			return v.Field(i)
-		}
+	f, ok := jsonkey.Field(v.Type(), name)
+	if !ok {
+		panic(fmt.Sprintf("stacks: %s has no field %q", v.Type(), name)) // an inert rule names a key Config lacks
 	}
-	panic(fmt.Sprintf("stacks: %s has no field %q", t, name)) // an inert rule names a key Config lacks
+	return v.FieldByIndex(f.Index)
 }

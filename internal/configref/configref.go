@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mlops-retail/retail-api-edge/internal/jsonkey"
 	"github.com/mlops-retail/retail-api-edge/stacks"
 )
 
@@ -116,7 +117,7 @@ func Blocks(docs Docs) ([]Block, error) {
 	var out []Block
 	var missing []string
 	for i := range t.NumField() {
-		name := jsonName(t.Field(i))
+		name := jsonkey.Name(t.Field(i))
 		if name == "" || name == "-" {
 			continue
 		}
@@ -161,7 +162,7 @@ func rows(docs Docs, prefix string, t reflect.Type, v reflect.Value, missing []s
 		if def == "" {
 			def = render(v.Field(j))
 		}
-		key := prefix + "." + jsonName(f)
+		key := prefix + "." + jsonkey.Name(f)
 		out = append(out, Row{Key: key, Default: def, Meaning: meaning})
 		inner, sep := f.Type, ""
 		switch inner.Kind() {
@@ -275,9 +276,4 @@ func Page(page []byte, srcDir string) ([]byte, error) {
 		return nil, err
 	}
 	return Splice(page, Render(blocks))
-}
-
-func jsonName(f reflect.StructField) string {
-	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-	return name
 }

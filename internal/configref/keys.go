@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mlops-retail/retail-api-edge/internal/jsonkey"
 	"github.com/mlops-retail/retail-api-edge/stacks"
 )
 
@@ -24,7 +25,7 @@ func Resolves(key string) bool {
 			return true // any entry
 		case reflect.Struct:
 			name, index, indexed := strings.Cut(part, "[") // rules[0], rules[]
-			f, ok := fieldByJSON(t, name)
+			f, ok := jsonkey.Field(t, name)
 			if !ok {
 				return false
 			}
@@ -40,15 +41,6 @@ func Resolves(key string) bool {
 		}
 	}
 	return true
-}
-
-func fieldByJSON(t reflect.Type, name string) (reflect.StructField, bool) {
-	for i := range t.NumField() {
-		if n := jsonName(t.Field(i)); n == name && n != "-" {
-			return t.Field(i), true
-		}
-	}
-	return reflect.StructField{}, false
 }
 
 // KeyRef is a config key named in a string of the code.
