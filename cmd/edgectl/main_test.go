@@ -118,36 +118,47 @@ func copyFile(t *testing.T, from, to string) {
 	}
 }
 
-// TestDiffAgainstPlanFile: changing the WAF rate limit changes exactly one property of one resource.
-func TestDiffAgainstPlanFile(t *testing.T) {
+// diffAfterEdit saves the offline plan of stack (its settings from file, "" for the project's
+// Pulumi.<stack>.yaml), edits the settings with edit, and returns the plan's diff against the saved
+// one, as a reviewer runs it before a change.
+func diffAfterEdit(t *testing.T, stack, file string, edit func(string) string) string {
+	t.Helper()
 	dir := t.TempDir()
-	before, _, err := edgectl(t, "plan", "--stack", "prod", "--dir", "../..", "-o", "json")
+	if file == "" {
+		file = "../../Pulumi." + stack + ".yaml"
+	}
+	before, _, err := edgectl(t, "plan", "--stack", stack, "--dir", "../..", "--config-file", file, "-o", "json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	planFile := filepath.Join(dir, "prod-plan.json")
+	planFile := filepath.Join(dir, stack+"-plan.json")
 	if err := os.WriteFile(planFile, []byte(before), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	prod, err := os.ReadFile("../../Pulumi.prod.yaml")
+	text, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	changed := filepath.Join(dir, "Pulumi.prod.yaml")
-	if err := os.WriteFile(changed, []byte(strings.Replace(string(prod), "rateLimit: 2000", "rateLimit: 500", 1)), 0o644); err != nil {
+	changed := filepath.Join(dir, "Pulumi."+stack+".yaml")
+	if err := os.WriteFile(changed, []byte(edit(string(text))), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, _, err := edgectl(t, "plan", "--stack", "prod", "--dir", "../..", "--config-file", changed, "--diff-against", planFile)
+	out, _, err := edgectl(t, "plan", "--stack", stack, "--dir", "../..", "--config-file", changed, "--diff-against", planFile)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return out
+}
+
+// TestDiffAgainstPlanFile: changing the WAF rate limit changes exactly one property of one resource.
+func TestDiffAgainstPlanFile(t *testing.T) {
+	out := diffAfterEdit(t, "prod", "", func(s string) string { return strings.Replace(s, "rateLimit: 2000", "rateLimit: 500", 1) })
 	want := "~ aws:wafv2/webAcl:WebAcl retail-api-acl\n    rules[0].statement.rateBasedStatement.limit: 2000 => 500\n"
 	if out != want {
 		t.Errorf("diff:\n%s\nwant:\n%s", out, want)
 	}
-	same, _, err := edgectl(t, "plan", "--stack", "prod", "--dir", "../..", "--diff-against", planFile)
-	if err != nil || !strings.Contains(same, "No changes") {
-		t.Errorf("an unchanged stack must diff empty, got %q (%v)", same, err)
+	if same := diffAfterEdit(t, "prod", "", func(s string) string { return s }); !strings.Contains(same, "No changes") {
+		t.Errorf("an unchanged stack must diff empty, got %q", same)
 	}
 }
 
@@ -294,29 +305,7 @@ func TestBadFlagsAreNamed(t *testing.T) {
 // TestCanaryWeightDiff: moving a canary from 90/10 to 50/50 changes one property, the rule's
 // action annotation of the Ingress: no rule, name or load balancer changes (docs/canary.md).
 func TestCanaryWeightDiff(t *testing.T) {
-	dir := t.TempDir()
-	example := "../../examples/Pulumi.canary.yaml"
-	before, _, err := edgectl(t, "plan", "--stack", "canary", "--dir", "../..", "--config-file", example, "-o", "json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	planFile := filepath.Join(dir, "canary-plan.json")
-	if err := os.WriteFile(planFile, []byte(before), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	text, err := os.ReadFile(example)
-	if err != nil {
-		t.Fatal(err)
-	}
-	shifted := strings.NewReplacer("weight: 90}", "weight: 50}", "weight: 10}", "weight: 50}").Replace(string(text))
-	changed := filepath.Join(dir, "Pulumi.canary.yaml")
-	if err := os.WriteFile(changed, []byte(shifted), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, _, err := edgectl(t, "plan", "--stack", "canary", "--dir", "../..", "--config-file", changed, "--diff-against", planFile)
-	if err != nil {
-		t.Fatal(err)
-	}
+	out := diffAfterEdit(t, "canary", "../../examples/Pulumi.canary.yaml", strings.NewReplacer("weight: 90}", "weight: 50}", "weight: 10}", "weight: 50}").Replace)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if len(lines) != 2 || lines[0] != "~ kubernetes:networking.k8s.io/v1:Ingress retail-api-ingress" ||
 		!strings.HasPrefix(strings.TrimSpace(lines[1]), "metadata.annotations.alb.ingress.kubernetes.io/actions.rule-retail-api-example-com-predict-") ||
