@@ -113,7 +113,10 @@ func decodeValue(key, value string, dst any) ([]string, error) {
 	if err := dec.Decode(dst); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) { // shapeProblem found none: a value out of its type's range
-			return nil, keyErr(key+"."+te.Field, "must be %s, got %s", typeName(te.Type), te.Value)
+			if te.Field != "" {
+				key += "." + te.Field
+			}
+			return nil, keyErr(key, "must be %s, got %s", typeName(te.Type), te.Value)
 		}
 		return nil, keyErr(key, "%v", err)
 	}

@@ -76,6 +76,7 @@ func TestInvalidConfig(t *testing.T) {
 		{"object given a string", stacks.With(stacks.K("app"), "mlops"), stacks.K("app"), "must be an object"},
 		{"port as string", stacks.With(stacks.K("app"), `{"port": "80"}`), stacks.K("app.port"), "must be a whole number, got string"},
 		{"port as float", stacks.With(stacks.K("app"), `{"port": 80.5}`), stacks.K("app.port"), "must be a whole number"},
+		{"port beyond an int", stacks.With(stacks.K("app"), `{"port": 99999999999999999999}`), stacks.K("app.port"), "must be a whole number, got number"},
 		{"port out of range", stacks.With(stacks.K("app"), `{"port": 70000}`), stacks.K("app.port"), "between 1 and 65535, got 70000"},
 		{"port zero", stacks.With(stacks.K("app"), `{"targetPort": 0}`), stacks.K("app.targetPort"), "between 1 and 65535, got 0"},
 		{"negative port", stacks.With(stacks.K("app"), `{"port": -1}`), stacks.K("app.port"), "got -1"},

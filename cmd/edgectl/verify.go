@@ -127,7 +127,7 @@ func routeChecks(cfg *stacks.Config) []verify.Route {
 		if len(r.SourceRanges) > 0 {
 			check.Check += " refused from here"
 			answering = stacks.RouteRule{FixedResponse: &stacks.FixedResponseRule{StatusCode: http.StatusNotFound}}
-			for _, o := range rules {
+			for _, o := range rules[i+1:] {
 				if o.Matches(r.Host, r.Path) {
 					answering = o
 					break

@@ -103,7 +103,7 @@ const (
 	// (Elastic Load Balancing pricing, "LCU details": rule evaluations = request rate x (rules
 	// processed - 10 free rules)). Every rule is counted as evaluated: the most a request can cost.
 	ruleEvalsPerSec = 1000.0
-	FreeRules       = 10
+	freeRules       = 10
 )
 
 // Estimate returns the monthly line items; Total adds them up.
@@ -118,11 +118,11 @@ func Estimate(p Prices, s Stack, t Traffic) []Item {
 		items = append(items,
 			Item{"ALB hours", fmt.Sprintf("%.0f h", h), h * p.ALB.Hour},
 			Item{"ALB capacity units", fmt.Sprintf("%.3f LCU avg", lcu), lcu * h * p.ALB.LCUHour})
-		if billed := s.ListenerRules - FreeRules; billed > 0 {
+		if billed := s.ListenerRules - freeRules; billed > 0 {
 			// LCUs are billed on the largest dimension: the rules cost what they add above the others.
 			extra := math.Max(0, t.RequestsPerSecond*float64(billed)/ruleEvalsPerSec-lcu)
 			items = append(items, Item{"ALB rule evaluations",
-				fmt.Sprintf("%d rules, %d beyond the %d free: +%.3f LCU avg", s.ListenerRules, billed, FreeRules, extra), extra * h * p.ALB.LCUHour})
+				fmt.Sprintf("%d rules, %d beyond the %d free: +%.3f LCU avg", s.ListenerRules, billed, freeRules, extra), extra * h * p.ALB.LCUHour})
 		}
 	case lbkind.NLB:
 		nlcu := math.Max(t.RequestsPerSecond/nlbNewFlowsPerSec, gbPerHour/gbPerUnitHour)
