@@ -60,8 +60,7 @@ func (d *DomainConfig) validate(c *Config, v *validator) {
 		"is %d characters; ACM allows at most %d for a certificate's first name (put a shorter name first, the long one in alternativeNames)",
 		len(d.Name), maxCommonName)
 	v.check(len(d.AlternativeNames) <= 9, k("domain.alternativeNames"), "ACM allows 10 names per certificate, so at most 9 besides domain.name, got %d", len(d.AlternativeNames))
-	names := append([]string{d.Name}, d.AlternativeNames...)
-	for i, n := range names {
+	for i, n := range d.certificateNames() {
 		key := k("domain.name")
 		if i > 0 {
 			key = fmt.Sprintf("%s[%d]", k("domain.alternativeNames"), i-1)
@@ -157,4 +156,9 @@ func alias(ctx *pulumi.Context, cfg *Config, awsProvider pulumi.ProviderResource
 	}
 	e.out["domainFqdn"] = a.Fqdn
 	return nil
+}
+
+// certificateNames are the names the certificate carries: domain.name first, then the alternatives.
+func (d *DomainConfig) certificateNames() []string {
+	return append([]string{d.Name}, d.AlternativeNames...)
 }

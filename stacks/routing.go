@@ -182,7 +182,7 @@ func checkRouteHost(c *Config, v *validator, key, host string) {
 	v.kube(key, "Ingress host", host, rule)
 	v.check(net.ParseIP(host) == nil, key, "%q is an IP address, which an Ingress host may not be", host)
 	if c.TLS.Enabled {
-		names := append([]string{c.Domain.Name}, c.Domain.AlternativeNames...)
+		names := c.Domain.certificateNames()
 		v.check(slices.ContainsFunc(names, func(n string) bool { return certCovers(n, host) }), key,
 			"%q is not one of the certificate's names (%s): add it to %s", host, strings.Join(names, ", "), k("domain.alternativeNames"))
 	}
