@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	rgt "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	"github.com/spf13/cobra"
 
@@ -20,8 +18,7 @@ type auditFlags struct {
 	cluster, region             string
 	namespace, service, ingress string
 	all                         bool
-	endpointURL                 string
-	maxAttempts                 int
+	awsFlags
 }
 
 func newAuditCmd() *cobra.Command {
@@ -47,8 +44,7 @@ func newAuditCmd() *cobra.Command {
 	fl.StringVar(&f.service, "service", d.App.ServiceName, "app Service name")
 	fl.StringVar(&f.ingress, "ingress", d.Ingress.Name, "app Ingress name")
 	fl.BoolVar(&f.all, "all", false, "report everything the controller made for the cluster, not only this app's")
-	fl.StringVar(&f.endpointURL, "endpoint-url", "", "Tagging API endpoint (for tests or a private endpoint)")
-	fl.IntVar(&f.maxAttempts, "max-attempts", 5, "attempts per API call (throttling is retried with backoff)")
+	f.addAWS(fl, "Tagging API endpoint (for tests or a private endpoint)")
 	return cmd
 }
 
@@ -57,16 +53,11 @@ func runAudit(cmd *cobra.Command, f *auditFlags) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := awsconfig.LoadDefaultConfig(cmd.Context(), awsconfig.WithRegion(region), awsconfig.WithRetryMaxAttempts(f.maxAttempts))
+	cfg, err := f.config(cmd.Context(), region)
 	if err != nil {
-		return fmt.Errorf("loading AWS credentials: %w", err)
+		return err
 	}
-	client := rgt.NewFromConfig(cfg, func(o *rgt.Options) {
-		if f.endpointURL != "" {
-			o.BaseEndpoint = aws.String(f.endpointURL)
-		}
-	})
-	left, err := audit.Find(cmd.Context(), client, t)
+	left, err := audit.Find(cmd.Context(), rgt.NewFromConfig(cfg), t)
 	if err != nil {
 		return err
 	}

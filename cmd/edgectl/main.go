@@ -28,6 +28,6 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newPlanCmd(), newVerifyCmd(), newLoadtestCmd(), newAuditCmd(), newCostCmd())
+	root.AddCommand(newPlanCmd(), newVerifyCmd(), newLoadtestCmd(), newAuditCmd(), newCostCmd(), newDoctorCmd())
 	return root
 }

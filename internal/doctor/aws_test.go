@@ -1,0 +1,322 @@
+package doctor
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mlops-retail/retail-api-edge/internal/doctor/doctortest"
+	"github.com/mlops-retail/retail-api-edge/internal/lbkind"
+)
+
+const (
+	albARN  = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/k8s-mlops-retailap-0123/abcd"
+	albDNS  = "k8s-mlops-retailap-0123-456.us-east-1.elb.amazonaws.com"
+	tgARN   = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/k8s-mlops-retailap-7f/89ab"
+	certARN = "arn:aws:acm:us-east-1:123456789012:certificate/11112222"
+	vpc     = "vpc-0123456789abcdef0"
+	lbSG    = "sg-0lb"
+	podSG   = "sg-0nodes"
+	host    = "api.example.com"
+)
+
+// healthyAccount is an ALB for the Ingress with two healthy pod targets, TLS, the alias and WAF:
+// what `pulumi up` of prod leaves behind.
+func healthyAccount() *doctortest.Account {
+	healthy := func(ip string) doctortest.Target { return doctortest.Target{ID: ip, Port: 8000, State: "healthy"} }
+	return &doctortest.Account{
+		LoadBalancers: []doctortest.LoadBalancer{
+			{ARN: "arn:other", Name: "other", DNSName: "other.elb.amazonaws.com", VpcID: vpc, Type: "application", State: "active"},
+			{ARN: albARN, Name: "k8s-mlops-retailap-0123", DNSName: albDNS, VpcID: vpc, Type: "application", State: "active", SecurityGroups: []string{lbSG}},
+		},
+		TargetGroups: []doctortest.TargetGroup{{
+			ARN: tgARN, Name: "k8s-mlops-retailap-7f", LoadBalancerARN: albARN, TargetType: "ip", Port: 8000,
+			HealthCheckProtocol: "HTTP", HealthCheckPath: "/health", HealthCheckPort: "traffic-port", Matcher: "200",
+			Targets: []doctortest.Target{healthy("10.0.1.5"), healthy("10.0.2.6")},
+		}},
+		Listeners: []doctortest.Listener{
+			{ARN: "l80", LoadBalancerARN: albARN, Protocol: "HTTP", Port: 80},
+			{ARN: "l443", LoadBalancerARN: albARN, Protocol: "HTTPS", Port: 443, Certificates: []string{certARN}},
+		},
+		Interfaces: []doctortest.Interface{
+			{ID: "eni-1", PrivateIP: "10.0.1.5", Groups: []string{podSG}},
+			{ID: "eni-2", PrivateIP: "10.0.2.6", Groups: []string{podSG}},
+		},
+		SecurityGroups: []doctortest.SecurityGroup{{ID: podSG, Rules: []doctortest.Rule{
+			{Protocol: "tcp", FromPort: 443, ToPort: 443, FromCIDRs: []string{"10.0.0.0/16"}},
+			{Protocol: "tcp", FromPort: 8000, ToPort: 8000, FromGroups: []string{lbSG}},
+		}}},
+		Subnets: []doctortest.Subnet{
+			publicSubnet("subnet-a", "us-east-1a", nil), publicSubnet("subnet-b", "us-east-1b", nil),
+			{ID: "subnet-private", VpcID: vpc, Zone: "us-east-1c", FreeIPs: 200},
+		},
+		Certificates: []doctortest.Certificate{{ARN: certARN, Domain: host, Status: "ISSUED"}},
+		WebACLs:      map[string]string{albARN: "retail-api-prod"},
+	}
+}
+
+func publicSubnet(id, zone string, tags map[string]string) doctortest.Subnet {
+	s := doctortest.Subnet{ID: id, VpcID: vpc, Zone: zone, FreeIPs: 250, Tags: map[string]string{publicSubnetTag: "1"}}
+	for k, v := range tags {
+		s.Tags[k] = v
+	}
+	return s
+}
+
+func prodTarget() Target {
+	return Target{Cluster: "mlops-retail-cluster", Region: "us-east-1", Ingress: true, LoadBalancer: lbkind.ALB,
+		Namespace: "mlops", Service: "retail-api-svc", IngressName: "retail-api", HealthPath: "/health", SuccessCodes: "200",
+		Host: host, TLS: true, Alias: true, WAF: true}
+}
+
+// resolver stands in for DNS (no resolver answers for these names here).
+type resolver map[string][]string
+
+func (r resolver) LookupHost(_ context.Context, h string) ([]string, error) {
+	if a, ok := r[h]; ok {
+		return a, nil
+	}
+	return nil, errors.New("no such host")
+}
+
+var dns = resolver{albDNS: {"198.51.100.7", "198.51.100.8"}, host: {"198.51.100.8", "198.51.100.7"}}
+
+// runAWS runs the AWS checks as doctor does after the cluster reported the load balancer hostname.
+func runAWS(t *testing.T, acct *doctortest.Account, tgt Target, r Resolver) map[string]Result {
+	t.Helper()
+	d := &diagnosis{Target: tgt, env: Env{AWS: NewAWS(acct.Serve(t)), Resolver: r, Timeout: 20 * time.Second}, status: map[string]Status{}}
+	d.found.hostname = albDNS
+	out := map[string]Result{}
+	for _, r := range d.run(context.Background(), awsChecks()) {
+		out[r.Check] = r
+	}
+	return out
+}
+
+// want is a check's expected status and words its evidence (or fix) must contain.
+type want struct {
+	status Status
+	says   []string
+}
+
+func TestAWSChecks(t *testing.T) {
+	tests := []struct {
+		name   string
+		break_ func(a *doctortest.Account, t *Target)
+		dns    resolver
+		want   map[string]want
+	}{
+		{name: "healthy prod", want: map[string]want{
+			"credentials":     {OK, []string{"123456789012"}},
+			"load-balancer":   {OK, []string{"k8s-mlops-retailap-0123 is active", vpc}},
+			"targets":         {OK, []string{"2 of 2 healthy"}},
+			"health-check":    {OK, []string{"HTTP /health on traffic-port, codes 200"}},
+			"security-groups": {OK, []string{"10.0.1.5:8000 allowed by sg-0nodes from sg-0lb"}},
+			"subnets":         {OK, []string{"usable in 2 zones (us-east-1a, us-east-1b)"}},
+			"certificate":     {OK, []string{host + " ISSUED"}},
+			"dns":             {OK, []string{host + " resolves to the load balancer"}},
+			"waf":             {OK, []string{"retail-api-prod"}},
+		}},
+		{name: "health endpoint answers 500", break_: func(a *doctortest.Account, _ *Target) {
+			for i := range a.TargetGroups[0].Targets {
+				a.TargetGroups[0].Targets[i] = doctortest.Target{ID: a.TargetGroups[0].Targets[i].ID, Port: 8000, State: "unhealthy",
+					Reason: "Target.ResponseCodeMismatch", Description: "Health checks failed with these codes: [500]"}
+			}
+		}, want: map[string]want{
+			"targets":         {Fail, []string{"0 of 2 healthy, 2 Target.ResponseCodeMismatch", "ingress.successCodes"}},
+			"security-groups": {OK, nil},
+		}},
+		{name: "one pod times out, one is new", break_: func(a *doctortest.Account, _ *Target) {
+			ts := a.TargetGroups[0].Targets
+			ts[0] = doctortest.Target{ID: ts[0].ID, Port: 8000, State: "unhealthy", Reason: "Target.Timeout"}
+			a.TargetGroups[0].Targets = append(ts, doctortest.Target{ID: "10.0.2.9", Port: 8000, State: "initial", Reason: "Elb.InitialHealthChecking"})
+		}, want: map[string]want{
+			"targets": {Warn, []string{"1 of 3 healthy", "Target.Timeout", "Elb.InitialHealthChecking", "security-groups"}},
+			// The new target has no interface in the account yet.
+			"security-groups": {Warn, []string{"10.0.2.9: no network interface found"}},
+		}},
+		{name: "no ready pod: empty target group", break_: func(a *doctortest.Account, _ *Target) {
+			a.TargetGroups[0].Targets = nil
+		}, want: map[string]want{
+			"targets":         {Fail, []string{"no target registered", "endpoints check"}},
+			"security-groups": {Skip, []string{"no registered target"}},
+		}},
+		{name: "health check on the wrong path and codes", break_: func(a *doctortest.Account, _ *Target) {
+			a.TargetGroups[0].HealthCheckPath, a.TargetGroups[0].Matcher = "/", "200-399"
+		}, want: map[string]want{
+			"health-check": {Fail, []string{"checks /, not /health", "app.healthPath"}},
+		}},
+		{name: "node security group lost the rule", break_: func(a *doctortest.Account, _ *Target) {
+			a.SecurityGroups[0].Rules = a.SecurityGroups[0].Rules[:1]
+		}, want: map[string]want{
+			"security-groups": {Fail, []string{"no rule of sg-0nodes", "authorize-security-group-ingress --group-id sg-0nodes --protocol tcp --port 8000 --source-group sg-0lb"}},
+		}},
+		{name: "public subnets in one zone only", break_: func(a *doctortest.Account, _ *Target) {
+			a.Subnets[1] = publicSubnet("subnet-b", "us-east-1b", map[string]string{clusterTagKey + "other": "shared"})
+			a.Subnets = append(a.Subnets, doctortest.Subnet{ID: "subnet-full", VpcID: vpc, Zone: "us-east-1c", FreeIPs: 3,
+				Tags: map[string]string{publicSubnetTag: "1"}})
+		}, want: map[string]want{
+			"subnets": {Fail, []string{"usable in 1 zones", "subnet-b (tagged for another cluster)", "subnet-full (3 free addresses)", "Key=kubernetes.io/role/elb,Value=1"}},
+		}},
+		{name: "certificate waits for validation", break_: func(a *doctortest.Account, _ *Target) {
+			a.Certificates[0].Status = "PENDING_VALIDATION"
+			a.Certificates[0].Pending = [][3]string{{"_x1." + host + ".", "CNAME", "_y1.acm-validations.aws."}}
+		}, want: map[string]want{
+			"certificate": {Fail, []string{"PENDING_VALIDATION", "_x1.api.example.com. CNAME _y1.acm-validations.aws.", "domain.zoneName"}},
+		}},
+		{name: "certificate for another name", break_: func(a *doctortest.Account, _ *Target) {
+			a.Certificates[0].Domain, a.Certificates[0].AlternativeNames = "www.example.com", []string{"*.shop.example.com"}
+		}, want: map[string]want{
+			"certificate": {Fail, []string{"not covering api.example.com", "domain.alternativeNames"}},
+		}},
+		{name: "a wildcard certificate covers the host", break_: func(a *doctortest.Account, _ *Target) {
+			a.Certificates[0].Domain = "*.example.com"
+		}, want: map[string]want{"certificate": {OK, nil}}},
+		{name: "web ACL not associated", break_: func(a *doctortest.Account, _ *Target) {
+			a.WebACLs = nil
+		}, want: map[string]want{
+			"waf": {Fail, []string{"no web ACL is associated", "enableWafv2"}},
+		}},
+		{name: "alias points elsewhere", dns: resolver{albDNS: {"198.51.100.7"}, host: {"203.0.113.1"}}, want: map[string]want{
+			"dns": {Fail, []string{"resolves to 203.0.113.1, not to the load balancer (198.51.100.7)", "domain.alias"}},
+		}},
+		{name: "name does not resolve", dns: resolver{albDNS: {"198.51.100.7"}}, want: map[string]want{
+			"dns": {Fail, []string{"does not resolve", "dig NS"}},
+		}},
+		{name: "load balancer deleted by hand", break_: func(a *doctortest.Account, _ *Target) {
+			a.LoadBalancers = a.LoadBalancers[:1]
+		}, want: map[string]want{
+			"load-balancer": {Fail, []string{"no load balancer in us-east-1 has DNS name " + albDNS, "pulumi refresh"}},
+			"targets":       {Skip, []string{"needs load-balancer"}},
+			"waf":           {Skip, nil},
+			// Independent of the load balancer: still runs, from cluster.vpcId.
+			"subnets":     {OK, []string{"usable in 2 zones"}},
+			"certificate": {Skip, nil}, // no listener and no Ingress read in this test
+		}},
+		{name: "access denied on load balancers", break_: func(a *doctortest.Account, _ *Target) {
+			a.Errors = map[string]string{"DescribeLoadBalancers": "AccessDenied"}
+		}, want: map[string]want{
+			"load-balancer": {Fail, []string{"access denied", "ReadOnlyAccess"}},
+			"targets":       {Skip, nil},
+			"subnets":       {OK, nil},
+		}},
+		{name: "access denied on ACM and WAF (JSON protocol)", break_: func(a *doctortest.Account, _ *Target) {
+			a.Errors = map[string]string{"DescribeCertificate": "AccessDeniedException", "GetWebACLForResource": "AccessDeniedException"}
+		}, want: map[string]want{
+			"certificate": {Fail, []string{"access denied"}},
+			"waf":         {Fail, []string{"access denied"}},
+			"targets":     {OK, nil},
+		}},
+		{name: "EC2 refuses (UnauthorizedOperation)", break_: func(a *doctortest.Account, _ *Target) {
+			a.Errors = map[string]string{"DescribeSubnets": "UnauthorizedOperation"}
+		}, want: map[string]want{"subnets": {Fail, []string{"access denied"}}}},
+		{name: "throttled, then answered", break_: func(a *doctortest.Account, _ *Target) {
+			a.Throttle = map[string]int{"DescribeTargetHealth": 1, "DescribeSubnets": 1, "GetWebACLForResource": 1}
+		}, want: map[string]want{"targets": {OK, nil}, "subnets": {OK, nil}, "waf": {OK, nil}}},
+		{name: "throttled past every attempt", break_: func(a *doctortest.Account, _ *Target) {
+			a.Throttle = map[string]int{"DescribeTargetGroups": 10}
+		}, want: map[string]want{"targets": {Fail, []string{"still throttled", "--max-attempts"}}, "health-check": {Fail, []string{"still throttled"}}}},
+		{name: "features off: their checks are not run", break_: func(_ *doctortest.Account, t *Target) {
+			t.TLS, t.Alias, t.WAF = false, false, false
+		}, want: map[string]want{"certificate": {}, "dns": {}, "waf": {}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			acct, tgt := healthyAccount(), prodTarget()
+			tgt.VpcID = vpc
+			if tc.break_ != nil {
+				tc.break_(acct, &tgt)
+			}
+			r := dns
+			if tc.dns != nil {
+				r = tc.dns
+			}
+			got := runAWS(t, acct, tgt, r)
+			for check, w := range tc.want {
+				assertResult(t, got, check, w)
+			}
+		})
+	}
+}
+
+func assertResult(t *testing.T, got map[string]Result, check string, w want) {
+	t.Helper()
+	r, ran := got[check]
+	if w.status == "" {
+		if ran {
+			t.Errorf("%s ran (%s %s); it does not apply", check, r.Status, r.Evidence)
+		}
+		return
+	}
+	if r.Status != w.status {
+		t.Errorf("%s: got %s (%s; fix: %s), want %s", check, r.Status, r.Evidence, r.Fix, w.status)
+	}
+	for _, s := range w.says {
+		if !strings.Contains(r.Evidence+" fix: "+r.Fix, s) {
+			t.Errorf("%s: %q (fix %q) does not say %q", check, r.Evidence, r.Fix, s)
+		}
+	}
+	if r.Status != OK && r.Status != Skip && r.Fix == "" {
+		t.Errorf("%s is %s without a fix", check, r.Status)
+	}
+}
+
+// A throttled call is retried by the SDK's retryer: the stand-in answers it twice.
+func TestThrottlingIsRetried(t *testing.T) {
+	acct := healthyAccount()
+	acct.Throttle = map[string]int{"DescribeTargetHealth": 1}
+	runAWS(t, acct, prodTarget(), dns)
+	n := 0
+	for _, c := range acct.Calls() {
+		if c == "DescribeTargetHealth" {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("DescribeTargetHealth answered %d times, want 2 (one throttled, one retried); calls %v", n, acct.Calls())
+	}
+}
+
+func TestClassicLoadBalancer(t *testing.T) {
+	acct := &doctortest.Account{
+		Classic: []doctortest.Classic{{Name: "a0123", DNSName: albDNS, VpcID: vpc, HealthCheck: "HTTP:31234/health",
+			SecurityGroups: []string{lbSG}, Instances: []doctortest.InstanceState{
+				{ID: "i-1", State: "InService"},
+				{ID: "i-2", State: "OutOfService", ReasonCode: "Instance", Description: "Instance has failed at least the UnhealthyThreshold number of health checks consecutively."},
+			}}},
+		Interfaces:     []doctortest.Interface{{ID: "eni-1", InstanceID: "i-1", Groups: []string{podSG}}, {ID: "eni-2", InstanceID: "i-2", Groups: []string{podSG}}},
+		SecurityGroups: []doctortest.SecurityGroup{{ID: podSG, Rules: []doctortest.Rule{{Protocol: "tcp", FromPort: 30000, ToPort: 32767, FromGroups: []string{lbSG}}}}},
+		Subnets:        []doctortest.Subnet{publicSubnet("subnet-a", "us-east-1a", nil)},
+	}
+	tgt := Target{Cluster: "mlops-retail-cluster", Region: "us-east-1", LoadBalancer: lbkind.Classic, Namespace: "mlops",
+		Service: "retail-api-svc", HealthPath: "/health"}
+	got := runAWS(t, acct, tgt, dns)
+	for check, w := range map[string]want{
+		"load-balancer":   {OK, []string{"classic load balancer a0123"}},
+		"targets":         {Warn, []string{"1 of 2 instances in service", "UnhealthyThreshold"}},
+		"health-check":    {OK, []string{"HTTP:31234/health"}},
+		"security-groups": {OK, []string{"i-1:31234 allowed by sg-0nodes from sg-0lb"}},
+		"subnets":         {OK, []string{"usable in 1 zones"}}, // one zone is enough for Option A
+	} {
+		assertResult(t, got, check, w)
+	}
+	if slices.Contains(acct.Calls(), "DescribeTargetGroups") {
+		t.Error("a classic load balancer has no target groups to ask for")
+	}
+}
+
+func TestNoAWS(t *testing.T) {
+	d := &diagnosis{Target: prodTarget(), env: Env{AWSErr: errors.New("loading AWS credentials: no profile x"), Timeout: time.Second}, status: map[string]Status{}}
+	res := d.run(context.Background(), awsChecks())
+	if res[0].Status != Fail || !strings.Contains(res[0].Evidence, "no profile x") || res[0].Fix == "" {
+		t.Errorf("credentials: %+v", res[0])
+	}
+	for _, r := range res[1:] {
+		if r.Status != Skip {
+			t.Errorf("%s ran without AWS: %+v", r.Check, r)
+		}
+	}
+}

@@ -1,0 +1,291 @@
+package doctortest
+
+import (
+	"encoding/xml"
+	"slices"
+)
+
+// The XML shapes below are the services' response members, named as in their API references
+// (ELBv2 2015-12-01, ELB 2012-06-01: <member> lists; EC2 2016-11-15: <item> lists, lower camel case).
+
+type xLBs struct {
+	XMLName       xml.Name `xml:"r"`
+	LoadBalancers []xLB    `xml:"LoadBalancers>member"`
+}
+
+type xLB struct {
+	LoadBalancerArn, LoadBalancerName, DNSName, VpcId, Type, Scheme string
+	State                                                           struct{ Code string }
+	SecurityGroups                                                  []string `xml:"SecurityGroups>member"`
+}
+
+func (a *Account) elbv2LoadBalancers() xLBs {
+	var out xLBs
+	for _, l := range a.LoadBalancers {
+		x := xLB{LoadBalancerArn: l.ARN, LoadBalancerName: l.Name, DNSName: l.DNSName, VpcId: l.VpcID, Type: l.Type,
+			Scheme: "internet-facing", SecurityGroups: l.SecurityGroups}
+		x.State.Code = l.State
+		out.LoadBalancers = append(out.LoadBalancers, x)
+	}
+	return out
+}
+
+type xTGs struct {
+	XMLName      xml.Name `xml:"r"`
+	TargetGroups []xTG    `xml:"TargetGroups>member"`
+}
+
+type xTG struct {
+	TargetGroupArn, TargetGroupName, Protocol, TargetType string
+	Port                                                  int
+	HealthCheckProtocol, HealthCheckPath, HealthCheckPort string
+	Matcher                                               struct{ HttpCode string }
+	LoadBalancerArns                                      []string `xml:"LoadBalancerArns>member"`
+}
+
+func (a *Account) targetGroups(lb string) xTGs {
+	var out xTGs
+	for _, g := range a.TargetGroups {
+		if g.LoadBalancerARN != lb {
+			continue
+		}
+		x := xTG{TargetGroupArn: g.ARN, TargetGroupName: g.Name, Protocol: "HTTP", TargetType: g.TargetType, Port: g.Port,
+			HealthCheckProtocol: g.HealthCheckProtocol, HealthCheckPath: g.HealthCheckPath, HealthCheckPort: g.HealthCheckPort,
+			LoadBalancerArns: []string{lb}}
+		x.Matcher.HttpCode = g.Matcher
+		out.TargetGroups = append(out.TargetGroups, x)
+	}
+	return out
+}
+
+type xHealth struct {
+	XMLName      xml.Name  `xml:"r"`
+	Descriptions []xTarget `xml:"TargetHealthDescriptions>member"`
+}
+
+type xTarget struct {
+	Target struct {
+		Id   string
+		Port int
+	}
+	TargetHealth struct{ State, Reason, Description string }
+}
+
+func (a *Account) targetHealth(tg string) xHealth {
+	var out xHealth
+	for _, g := range a.TargetGroups {
+		if g.ARN != tg {
+			continue
+		}
+		for _, t := range g.Targets {
+			var x xTarget
+			x.Target.Id, x.Target.Port = t.ID, t.Port
+			x.TargetHealth.State, x.TargetHealth.Reason, x.TargetHealth.Description = t.State, t.Reason, t.Description
+			out.Descriptions = append(out.Descriptions, x)
+		}
+	}
+	return out
+}
+
+type xListeners struct {
+	XMLName   xml.Name    `xml:"r"`
+	Listeners []xListener `xml:"Listeners>member"`
+}
+
+type xListener struct {
+	ListenerArn, LoadBalancerArn, Protocol string
+	Port                                   int
+	Certificates                           []struct{ CertificateArn string } `xml:"Certificates>member"`
+}
+
+func (a *Account) listeners(lb string) xListeners {
+	var out xListeners
+	for _, l := range a.Listeners {
+		if l.LoadBalancerARN != lb {
+			continue
+		}
+		x := xListener{ListenerArn: l.ARN, LoadBalancerArn: lb, Protocol: l.Protocol, Port: l.Port}
+		for _, c := range l.Certificates {
+			x.Certificates = append(x.Certificates, struct{ CertificateArn string }{c})
+		}
+		out.Listeners = append(out.Listeners, x)
+	}
+	return out
+}
+
+type xClassics struct {
+	XMLName       xml.Name   `xml:"r"`
+	LoadBalancers []xClassic `xml:"LoadBalancerDescriptions>member"`
+}
+
+type xClassic struct {
+	LoadBalancerName, DNSName, VPCId string
+	SecurityGroups                   []string `xml:"SecurityGroups>member"`
+	HealthCheck                      struct{ Target string }
+}
+
+func (a *Account) classicLoadBalancers() xClassics {
+	var out xClassics
+	for _, c := range a.Classic {
+		x := xClassic{LoadBalancerName: c.Name, DNSName: c.DNSName, VPCId: c.VpcID, SecurityGroups: c.SecurityGroups}
+		x.HealthCheck.Target = c.HealthCheck
+		out.LoadBalancers = append(out.LoadBalancers, x)
+	}
+	return out
+}
+
+type xInstanceHealth struct {
+	XMLName xml.Name    `xml:"r"`
+	States  []xInstance `xml:"InstanceStates>member"`
+}
+
+type xInstance struct{ InstanceId, State, ReasonCode, Description string }
+
+func (a *Account) instanceHealth(name string) xInstanceHealth {
+	var out xInstanceHealth
+	for _, c := range a.Classic {
+		if c.Name == name {
+			for _, i := range c.Instances {
+				out.States = append(out.States, xInstance{i.ID, i.State, i.ReasonCode, i.Description})
+			}
+		}
+	}
+	return out
+}
+
+
+type xENI struct {
+	XMLName            xml.Name `xml:"item"`
+	NetworkInterfaceId string   `xml:"networkInterfaceId"`
+	PrivateIpAddress   string   `xml:"privateIpAddress"`
+	InstanceID         string   `xml:"attachment>instanceId,omitempty"`
+	Groups             []xGroup `xml:"groupSet>item"`
+}
+
+type xGroup struct {
+	GroupId string `xml:"groupId"`
+}
+
+func (a *Account) interfaces(f map[string][]string) any {
+	var out struct {
+		XMLName xml.Name `xml:"r"`
+		Set     []xENI   `xml:"networkInterfaceSet>item"`
+	}
+	for _, e := range a.Interfaces {
+		if ips, ok := f["addresses.private-ip-address"]; ok && !slices.Contains(ips, e.PrivateIP) {
+			continue
+		}
+		if ids, ok := f["attachment.instance-id"]; ok && !slices.Contains(ids, e.InstanceID) {
+			continue
+		}
+		x := xENI{NetworkInterfaceId: e.ID, PrivateIpAddress: e.PrivateIP, InstanceID: e.InstanceID}
+		for _, g := range e.Groups {
+			x.Groups = append(x.Groups, xGroup{g})
+		}
+		out.Set = append(out.Set, x)
+	}
+	return out
+}
+
+type xSG struct {
+	GroupId     string  `xml:"groupId"`
+	GroupName   string  `xml:"groupName"`
+	Permissions []xPerm `xml:"ipPermissions>item"`
+}
+
+type xPerm struct {
+	IpProtocol string   `xml:"ipProtocol"`
+	FromPort   int      `xml:"fromPort"`
+	ToPort     int      `xml:"toPort"`
+	Groups     []xGroup `xml:"groups>item"`
+	Ranges     []struct {
+		CidrIp string `xml:"cidrIp"`
+	} `xml:"ipRanges>item"`
+}
+
+func (a *Account) securityGroups(ids []string) any {
+	var out struct {
+		XMLName xml.Name `xml:"r"`
+		Set     []xSG    `xml:"securityGroupInfo>item"`
+	}
+	for _, g := range a.SecurityGroups {
+		if !slices.Contains(ids, g.ID) {
+			continue
+		}
+		x := xSG{GroupId: g.ID, GroupName: g.ID}
+		for _, r := range g.Rules {
+			p := xPerm{IpProtocol: r.Protocol, FromPort: r.FromPort, ToPort: r.ToPort}
+			for _, from := range r.FromGroups {
+				p.Groups = append(p.Groups, xGroup{from})
+			}
+			for _, c := range r.FromCIDRs {
+				p.Ranges = append(p.Ranges, struct {
+					CidrIp string `xml:"cidrIp"`
+				}{c})
+			}
+			x.Permissions = append(x.Permissions, p)
+		}
+		out.Set = append(out.Set, x)
+	}
+	return out
+}
+
+type xSubnet struct {
+	SubnetId                string `xml:"subnetId"`
+	VpcId                   string `xml:"vpcId"`
+	AvailabilityZone        string `xml:"availabilityZone"`
+	AvailableIpAddressCount int    `xml:"availableIpAddressCount"`
+	Tags                    []xTag `xml:"tagSet>item"`
+}
+
+type xTag struct {
+	Key   string `xml:"key"`
+	Value string `xml:"value"`
+}
+
+func (a *Account) subnets(ids []string, f map[string][]string) any {
+	var out struct {
+		XMLName xml.Name  `xml:"r"`
+		Set     []xSubnet `xml:"subnetSet>item"`
+	}
+	for _, s := range a.Subnets {
+		if !matchesSubnet(s, ids, f) {
+			continue
+		}
+		x := xSubnet{SubnetId: s.ID, VpcId: s.VpcID, AvailabilityZone: s.Zone, AvailableIpAddressCount: s.FreeIPs}
+		for _, k := range sortedKeys(s.Tags) {
+			x.Tags = append(x.Tags, xTag{k, s.Tags[k]})
+		}
+		out.Set = append(out.Set, x)
+	}
+	return out
+}
+
+func matchesSubnet(s Subnet, ids []string, f map[string][]string) bool {
+	if len(ids) > 0 && !slices.Contains(ids, s.ID) {
+		return false
+	}
+	for name, values := range f {
+		switch {
+		case name == "vpc-id":
+			if !slices.Contains(values, s.VpcID) {
+				return false
+			}
+		case len(name) > 4 && name[:4] == "tag:":
+			v, ok := s.Tags[name[4:]]
+			if !ok || !slices.Contains(values, v) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func sortedKeys(m map[string]string) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}

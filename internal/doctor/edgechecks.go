@@ -1,0 +1,392 @@
+package doctor
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/acm"
+	acmtypes "github.com/aws/aws-sdk-go-v2/service/acm/types"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbv2types "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+	"github.com/aws/aws-sdk-go-v2/service/wafv2"
+)
+
+// Tags the controller discovers subnets by, and its minimum of free addresses per subnet
+// (docs/deploy/subnet_discovery.md; pkg/networking/subnet_resolver.go).
+const (
+	publicSubnetTag = "kubernetes.io/role/elb"
+	clusterTagKey   = "kubernetes.io/cluster/"
+	minFreeIPs      = 8
+)
+
+// certificateAnnotation is the Ingress's certificate list (docs/guide/ingress/annotations.md).
+const certificateAnnotation = "alb.ingress.kubernetes.io/certificate-arn"
+
+func checkHealthCheck(ctx context.Context, d *diagnosis) Result {
+	lb := d.found.lb
+	if lb.classic {
+		want := "HTTP:"
+		if !strings.HasPrefix(lb.healthCheck, want) || !strings.HasSuffix(lb.healthCheck, d.HealthPath) {
+			return fail("pulumi up restores the Service's health-check annotations", "health check %s, not HTTP on %s", lb.healthCheck, d.HealthPath)
+		}
+		return ok("health check %s", lb.healthCheck)
+	}
+	groups, err := lb.groups(ctx, d.env.AWS)
+	if err != nil {
+		return awsFailure(err, "listing the target groups of "+lb.name)
+	}
+	if len(groups) == 0 {
+		return skip("no target group")
+	}
+	var lines, wrong []string
+	for _, tg := range groups {
+		name := aws.ToString(tg.TargetGroupName)
+		path, port, proto := aws.ToString(tg.HealthCheckPath), aws.ToString(tg.HealthCheckPort), tg.HealthCheckProtocol
+		matcher := ""
+		if tg.Matcher != nil {
+			matcher = aws.ToString(tg.Matcher.HttpCode)
+		}
+		lines = append(lines, fmt.Sprintf("%s: %s %s on %s, codes %s", name, proto, path, port, matcher))
+		switch {
+		case proto != elbv2types.ProtocolEnumHttp && proto != elbv2types.ProtocolEnumHttps:
+			wrong = append(wrong, name+" checks "+string(proto)+", not HTTP "+d.HealthPath)
+		case path != d.HealthPath:
+			wrong = append(wrong, fmt.Sprintf("%s checks %s, not %s", name, path, d.HealthPath))
+		case d.Ingress && d.SuccessCodes != "" && matcher != d.SuccessCodes:
+			wrong = append(wrong, fmt.Sprintf("%s accepts %s, not %s", name, matcher, d.SuccessCodes))
+		}
+	}
+	if len(wrong) > 0 {
+		// A routed Service's own alb.ingress.kubernetes.io/healthcheck-* annotations win over the Ingress's.
+		return fail("pulumi up restores the health check (app.healthPath, ingress.successCodes); a Service's own healthcheck annotations override the Ingress's",
+			"%s", strings.Join(wrong, "; "))
+	}
+	return ok("%s", strings.Join(lines, "; "))
+}
+
+func checkSecurityGroups(ctx context.Context, d *diagnosis) Result {
+	lb := d.found.lb
+	if len(lb.targets) == 0 {
+		return skip("no registered target")
+	}
+	var lines []string
+	status, fix := OK, ""
+	for _, t := range distinctTargets(lb.targets) {
+		groups, err := d.targetGroups(ctx, t)
+		if err != nil {
+			return awsFailure(err, "reading the security groups of target "+t.id)
+		}
+		if len(groups) == 0 {
+			lines = append(lines, t.id+": no network interface found")
+			status = worse(status, Warn)
+			if fix == "" {
+				fix = "a target that just left, or one outside this account's VPC: run doctor again"
+			}
+			continue
+		}
+		if by := allows(groups, t.port, lb.securityGroups); by != "" {
+			lines = append(lines, fmt.Sprintf("%s:%d allowed by %s", t.id, t.port, by))
+			continue
+		}
+		status = Fail
+		lines = append(lines, fmt.Sprintf("%s:%d: no rule of %s lets the load balancer in", t.id, t.port, quoted(groupIDs(groups))))
+		source := "--cidr <VPC CIDR>"
+		if len(lb.securityGroups) > 0 {
+			source = "--source-group " + lb.securityGroups[0]
+		}
+		fix = fmt.Sprintf("the controller adds this rule to the targets' security group tagged %s%s (exactly one per interface must be): "+
+			"aws ec2 authorize-security-group-ingress --group-id %s --protocol tcp --port %d %s", clusterTagKey, d.Cluster, groups[0].groupID(), t.port, source)
+	}
+	return Result{Status: status, Evidence: strings.Join(lines, "; "), Fix: fix}
+}
+
+func distinctTargets(ts []target) []target {
+	var out []target
+	for _, t := range ts {
+		if !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+type securityGroup struct{ ec2types.SecurityGroup }
+
+func (g securityGroup) groupID() string { return aws.ToString(g.GroupId) }
+
+func groupIDs(gs []securityGroup) []string {
+	var out []string
+	for _, g := range gs {
+		out = append(out, g.groupID())
+	}
+	return out
+}
+
+// targetGroups are the security groups of the network interface that holds a target: an ip
+// target's address, or an instance's interfaces.
+func (d *diagnosis) targetGroups(ctx context.Context, t target) ([]securityGroup, error) {
+	filter := ec2types.Filter{Name: aws.String("attachment.instance-id"), Values: []string{t.id}}
+	if t.ip {
+		filter = ec2types.Filter{Name: aws.String("addresses.private-ip-address"), Values: []string{t.id}}
+	}
+	enis, err := d.env.AWS.EC2.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{Filters: []ec2types.Filter{filter}})
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, e := range enis.NetworkInterfaces {
+		for _, g := range e.Groups {
+			if id := aws.ToString(g.GroupId); !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	out, err := d.env.AWS.EC2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: ids})
+	if err != nil {
+		return nil, err
+	}
+	var gs []securityGroup
+	for _, g := range out.SecurityGroups {
+		gs = append(gs, securityGroup{g})
+	}
+	return gs, nil
+}
+
+// allows names the group and source that let TCP port in from the load balancer: one of its
+// security groups (how the controller writes the rule) or else an address range (an NLB without
+// security groups, or a rule written by hand for the VPC).
+func allows(groups []securityGroup, port int32, lbGroups []string) string {
+	byRange := ""
+	for _, g := range groups {
+		for _, p := range g.IpPermissions {
+			if !coversPort(p, port) {
+				continue
+			}
+			for _, pair := range p.UserIdGroupPairs {
+				if slices.Contains(lbGroups, aws.ToString(pair.GroupId)) {
+					return g.groupID() + " from " + aws.ToString(pair.GroupId)
+				}
+			}
+			if byRange == "" && len(p.IpRanges) > 0 {
+				byRange = g.groupID() + " from " + aws.ToString(p.IpRanges[0].CidrIp)
+			}
+		}
+	}
+	return byRange
+}
+
+func coversPort(p ec2types.IpPermission, port int32) bool {
+	if aws.ToString(p.IpProtocol) == "-1" {
+		return true
+	}
+	return aws.ToString(p.IpProtocol) == "tcp" && aws.ToInt32(p.FromPort) <= port && port <= aws.ToInt32(p.ToPort)
+}
+
+func checkSubnets(ctx context.Context, d *diagnosis) Result {
+	vpc := d.VpcID
+	if d.found.lb != nil {
+		vpc = d.found.lb.vpc
+	} else if vpc == "" {
+		vpc = d.found.controllerVpc
+	}
+	in := &ec2.DescribeSubnetsInput{SubnetIds: d.Subnets}
+	what := "cluster.publicSubnetIds"
+	if len(d.Subnets) == 0 {
+		if vpc == "" {
+			return skip("no VPC known (no load balancer, no cluster.vpcId, no controller --aws-vpc-id): give --vpc-id")
+		}
+		in.Filters = []ec2types.Filter{
+			{Name: aws.String("vpc-id"), Values: []string{vpc}},
+			{Name: aws.String("tag:" + publicSubnetTag), Values: []string{"1", ""}},
+		}
+		what = "subnets of " + vpc + " tagged " + publicSubnetTag + "=1"
+	}
+	out, err := d.env.AWS.EC2.DescribeSubnets(ctx, in)
+	if err != nil {
+		return awsFailure(err, "listing the "+what)
+	}
+	var zones, skipped []string
+	for _, s := range out.Subnets {
+		id := aws.ToString(s.SubnetId)
+		switch {
+		case taggedForOther(s.Tags, d.Cluster):
+			skipped = append(skipped, id+" (tagged for another cluster)")
+		case aws.ToInt32(s.AvailableIpAddressCount) < minFreeIPs:
+			skipped = append(skipped, fmt.Sprintf("%s (%d free addresses)", id, aws.ToInt32(s.AvailableIpAddressCount)))
+		case !slices.Contains(zones, aws.ToString(s.AvailabilityZone)):
+			zones = append(zones, aws.ToString(s.AvailabilityZone))
+		}
+	}
+	slices.Sort(zones)
+	evidence := fmt.Sprintf("%d %s, usable in %d zones (%s)", len(out.Subnets), what, len(zones), quoted(zones))
+	if len(skipped) > 0 {
+		evidence += "; not usable: " + quoted(skipped)
+	}
+	need := 1
+	if d.Ingress {
+		need = 2 // an ALB needs subnets in two zones
+	}
+	if len(zones) < need {
+		return fail(fmt.Sprintf("tag a public subnet in %d zones: aws ec2 create-tags --resources <subnet-id> --tags Key=%s,Value=1 (or set cluster.publicSubnetIds)",
+			need, publicSubnetTag), "%s; a load balancer needs %d", evidence, need)
+	}
+	return ok("%s", evidence)
+}
+
+// taggedForOther says whether a subnet carries cluster tags, none of them this cluster's: the
+// controller then leaves it to those clusters.
+func taggedForOther(tags []ec2types.Tag, cluster string) bool {
+	other := false
+	for _, t := range tags {
+		if k := aws.ToString(t.Key); strings.HasPrefix(k, clusterTagKey) {
+			if k == clusterTagKey+cluster {
+				return false
+			}
+			other = true
+		}
+	}
+	return other
+}
+
+func checkCertificate(ctx context.Context, d *diagnosis) Result {
+	arns, from, err := d.certificates(ctx)
+	if err != nil {
+		return awsFailure(err, "listing the load balancer's listeners")
+	}
+	if from == "" {
+		return skip("no load balancer or Ingress to read the certificate from")
+	}
+	if len(arns) == 0 {
+		return fail("pulumi up (tls.enabled with domain.name requests and attaches the certificate)", "tls is on, but %s names no certificate", from)
+	}
+	var lines []string
+	status, fix := OK, ""
+	for _, arn := range arns {
+		c, err := d.env.AWS.ACM.DescribeCertificate(ctx, &acm.DescribeCertificateInput{CertificateArn: aws.String(arn)})
+		if err != nil {
+			return awsFailure(err, "reading certificate "+arn)
+		}
+		line, s, f := d.certificateState(c.Certificate)
+		lines = append(lines, line)
+		status = worse(status, s)
+		if fix == "" {
+			fix = f
+		}
+	}
+	return Result{Status: status, Evidence: from + ": " + strings.Join(lines, "; "), Fix: fix}
+}
+
+// certificates are the certificate ARNs the HTTPS listener serves or, without a load balancer
+// yet, the ones the Ingress asks for.
+func (d *diagnosis) certificates(ctx context.Context) ([]string, string, error) {
+	if lb := d.found.lb; lb != nil && !lb.classic {
+		out, err := d.env.AWS.ELBv2.DescribeListeners(ctx, &elbv2.DescribeListenersInput{LoadBalancerArn: aws.String(lb.arn)})
+		if err != nil {
+			return nil, "", err
+		}
+		var arns []string
+		for _, l := range out.Listeners {
+			for _, c := range l.Certificates {
+				if a := aws.ToString(c.CertificateArn); !slices.Contains(arns, a) {
+					arns = append(arns, a)
+				}
+			}
+		}
+		return arns, "the HTTPS listener", nil
+	}
+	if d.found.ingress != nil {
+		var arns []string
+		for _, a := range strings.Split(d.found.ingress.Annotations[certificateAnnotation], ",") {
+			if a = strings.TrimSpace(a); a != "" {
+				arns = append(arns, a)
+			}
+		}
+		return arns, "the Ingress", nil
+	}
+	return nil, "", nil
+}
+
+func (d *diagnosis) certificateState(c *acmtypes.CertificateDetail) (string, Status, string) {
+	line := fmt.Sprintf("%s %s", aws.ToString(c.DomainName), c.Status)
+	switch c.Status {
+	case acmtypes.CertificateStatusIssued:
+	case acmtypes.CertificateStatusPendingValidation:
+		var records []string
+		for _, v := range c.DomainValidationOptions {
+			if r := v.ResourceRecord; r != nil && v.ValidationStatus != acmtypes.DomainStatusSuccess {
+				records = append(records, fmt.Sprintf("%s %s %s", aws.ToString(r.Name), r.Type, aws.ToString(r.Value)))
+			}
+		}
+		return line, Fail, "ACM waits for the validation record in the zone (domain.zoneName), which must be the domain's delegated zone: " + quoted(records)
+	default:
+		return line, Fail, "pulumi up requests a new certificate after: pulumi state delete of the old one, or change domain.name"
+	}
+	if d.Host != "" && !covers(append([]string{aws.ToString(c.DomainName)}, c.SubjectAlternativeNames...), d.Host) {
+		return line + ", not covering " + d.Host, Fail, "domain.name and domain.alternativeNames must name " + d.Host
+	}
+	return line, OK, ""
+}
+
+// covers says whether a certificate's names cover host; a wildcard covers one label.
+func covers(names []string, host string) bool {
+	host = strings.ToLower(host)
+	for _, n := range names {
+		n = strings.ToLower(n)
+		if n == host {
+			return true
+		}
+		if rest, ok := strings.CutPrefix(n, "*."); ok {
+			if _, parent, found := strings.Cut(host, "."); found && parent == rest {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func checkDNS(ctx context.Context, d *diagnosis) Result {
+	r := d.env.Resolver
+	if r == nil {
+		r = net.DefaultResolver
+	}
+	got, err := r.LookupHost(ctx, d.Host)
+	if err != nil {
+		return fail("the alias record lives in domain.zoneName: check the zone is the domain's delegated one (dig NS); new records take a minute",
+			"%s does not resolve: %v", d.Host, err)
+	}
+	want, err := r.LookupHost(ctx, d.found.lb.dns)
+	if err != nil {
+		return warn("run again in a minute", "%s does not resolve: %v", d.found.lb.dns, err)
+	}
+	for _, a := range got {
+		if slices.Contains(want, a) {
+			return ok("%s resolves to the load balancer (%s)", d.Host, a)
+		}
+	}
+	return fail("pulumi up restores the alias (domain.alias); another record of the same name wins otherwise",
+		"%s resolves to %s, not to the load balancer (%s)", d.Host, quoted(got), quoted(want))
+}
+
+func checkWAF(ctx context.Context, d *diagnosis) Result {
+	lb := d.found.lb
+	out, err := d.env.AWS.WAF.GetWebACLForResource(ctx, &wafv2.GetWebACLForResourceInput{ResourceArn: aws.String(lb.arn)})
+	if err != nil {
+		return awsFailure(err, "asking WAF for the web ACL of "+lb.name)
+	}
+	if out.WebACL == nil {
+		// The controller attaches the ACL of the Ingress's wafv2-acl-arn annotation
+		// (pkg/ingress/model_build_load_balancer_addons.go); its chart value enableWafv2 must be on.
+		return fail("pulumi up (waf.enabled sets the Ingress's wafv2-acl-arn); the controller needs enableWafv2 and wafv2:AssociateWebACL",
+			"no web ACL is associated with %s", lb.name)
+	}
+	return ok("web ACL %s is associated with %s", aws.ToString(out.WebACL.Name), lb.name)
+}
