@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"errors"
+	"net"
 	"fmt"
 	"time"
 
@@ -21,7 +23,7 @@ type doctorFlags struct {
 	namespace, service, ingress string
 	controllerNS, controllerDep string
 	kubeconfig, kubeContext     string
-	vpcID, output               string
+	vpcID, output, dnsServer    string
 	timeout                     time.Duration
 	logLines                    int64
 }
@@ -58,6 +60,7 @@ func newDoctorCmd() *cobra.Command {
 	fl.StringVar(&f.kubeconfig, "kubeconfig", "", "kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)")
 	fl.StringVar(&f.kubeContext, "context", "", "kubeconfig context (default: its current context)")
 	fl.StringVar(&f.vpcID, "vpc-id", "", "the cluster's VPC, for the subnet check before a load balancer exists (default: the stack's cluster.vpcId)")
+	fl.StringVar(&f.dnsServer, "dns-server", "", "ask this name server (host:port, e.g. one of the zone's) for the DNS check instead of the system resolver")
 	fl.StringVarP(&f.output, "output", "o", "text", "text or json")
 	fl.DurationVar(&f.timeout, "timeout", 30*time.Second, "time each check may take")
 	fl.Int64Var(&f.logLines, "log-lines", 500, "how many of the controller's last log lines to search for errors")
@@ -73,7 +76,7 @@ func runDoctor(cmd *cobra.Command, f *doctorFlags) error {
 	if err != nil {
 		return err
 	}
-	env := doctor.Env{Timeout: f.timeout}
+	env := doctor.Env{Timeout: f.timeout, Resolver: resolver(f.dnsServer)}
 	env.Kube, env.KubeErr = doctor.NewKube(f.kubeconfig, f.kubeContext)
 	if cfg, err := f.config(cmd.Context(), t.Region); err != nil {
 		env.AWSErr = err
@@ -128,4 +131,16 @@ func doctorTarget(f *doctorFlags) (doctor.Target, error) {
 		return t, errors.New("name the region (--region) or a stack (--stack)")
 	}
 	return t, nil
+}
+
+// resolver is the system's, or Go's own resolver asking only server: a zone's name server
+// answers without the caches between here and it.
+func resolver(server string) *net.Resolver {
+	if server == "" {
+		return net.DefaultResolver
+	}
+	return &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, network, server)
+	}}
 }

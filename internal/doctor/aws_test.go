@@ -13,57 +13,21 @@ import (
 )
 
 const (
-	albARN  = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/k8s-mlops-retailap-0123/abcd"
-	albDNS  = "k8s-mlops-retailap-0123-456.us-east-1.elb.amazonaws.com"
-	tgARN   = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/k8s-mlops-retailap-7f/89ab"
-	certARN = "arn:aws:acm:us-east-1:123456789012:certificate/11112222"
-	vpc     = "vpc-0123456789abcdef0"
-	lbSG    = "sg-0lb"
-	podSG   = "sg-0nodes"
+	albDNS  = doctortest.ALBDNS
+	albARN  = doctortest.ALBARN
+	vpc     = doctortest.VPC
+	lbSG    = doctortest.LBGroup
+	podSG   = doctortest.PodSG
 	host    = "api.example.com"
 )
 
-// healthyAccount is an ALB for the Ingress with two healthy pod targets, TLS, the alias and WAF:
-// what `pulumi up` of prod leaves behind.
+// healthyAccount is what `pulumi up` of prod leaves behind, with two healthy pod targets.
 func healthyAccount() *doctortest.Account {
-	healthy := func(ip string) doctortest.Target { return doctortest.Target{ID: ip, Port: 8000, State: "healthy"} }
-	return &doctortest.Account{
-		LoadBalancers: []doctortest.LoadBalancer{
-			{ARN: "arn:other", Name: "other", DNSName: "other.elb.amazonaws.com", VpcID: vpc, Type: "application", State: "active"},
-			{ARN: albARN, Name: "k8s-mlops-retailap-0123", DNSName: albDNS, VpcID: vpc, Type: "application", State: "active", SecurityGroups: []string{lbSG}},
-		},
-		TargetGroups: []doctortest.TargetGroup{{
-			ARN: tgARN, Name: "k8s-mlops-retailap-7f", LoadBalancerARN: albARN, TargetType: "ip", Port: 8000,
-			HealthCheckProtocol: "HTTP", HealthCheckPath: "/health", HealthCheckPort: "traffic-port", Matcher: "200",
-			Targets: []doctortest.Target{healthy("10.0.1.5"), healthy("10.0.2.6")},
-		}},
-		Listeners: []doctortest.Listener{
-			{ARN: "l80", LoadBalancerARN: albARN, Protocol: "HTTP", Port: 80},
-			{ARN: "l443", LoadBalancerARN: albARN, Protocol: "HTTPS", Port: 443, Certificates: []string{certARN}},
-		},
-		Interfaces: []doctortest.Interface{
-			{ID: "eni-1", PrivateIP: "10.0.1.5", Groups: []string{podSG}},
-			{ID: "eni-2", PrivateIP: "10.0.2.6", Groups: []string{podSG}},
-		},
-		SecurityGroups: []doctortest.SecurityGroup{{ID: podSG, Rules: []doctortest.Rule{
-			{Protocol: "tcp", FromPort: 443, ToPort: 443, FromCIDRs: []string{"10.0.0.0/16"}},
-			{Protocol: "tcp", FromPort: 8000, ToPort: 8000, FromGroups: []string{lbSG}},
-		}}},
-		Subnets: []doctortest.Subnet{
-			publicSubnet("subnet-a", "us-east-1a", nil), publicSubnet("subnet-b", "us-east-1b", nil),
-			{ID: "subnet-private", VpcID: vpc, Zone: "us-east-1c", FreeIPs: 200},
-		},
-		Certificates: []doctortest.Certificate{{ARN: certARN, Domain: host, Status: "ISSUED"}},
-		WebACLs:      map[string]string{albARN: "retail-api-prod"},
-	}
+	return doctortest.Healthy(host, "retail-api-prod", 8000, "10.0.1.5", "10.0.2.6")
 }
 
 func publicSubnet(id, zone string, tags map[string]string) doctortest.Subnet {
-	s := doctortest.Subnet{ID: id, VpcID: vpc, Zone: zone, FreeIPs: 250, Tags: map[string]string{publicSubnetTag: "1"}}
-	for k, v := range tags {
-		s.Tags[k] = v
-	}
-	return s
+	return doctortest.PublicSubnet(id, zone, tags)
 }
 
 func prodTarget() Target {

@@ -3,6 +3,7 @@ package doctor
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -102,9 +103,11 @@ func events(ctx context.Context, k *Kube, namespace, kind, name string) ([]corev
 	return evs, nil
 }
 
-// eventTime is when an event last happened: events carry it in one of three places.
+// eventTime is when an event last happened, which its reporter says in one of three places
+// (core/v1 Event: lastTimestamp from the old recorder, eventTime and series from events/v1);
+// the object's creation time only when it says none.
 func eventTime(e corev1.Event) time.Time {
-	t := e.CreationTimestamp.Time
+	var t time.Time
 	for _, c := range []time.Time{e.LastTimestamp.Time, e.EventTime.Time} {
 		if c.After(t) {
 			t = c
@@ -112,6 +115,9 @@ func eventTime(e corev1.Event) time.Time {
 	}
 	if e.Series != nil && e.Series.LastObservedTime.After(t) {
 		t = e.Series.LastObservedTime.Time
+	}
+	if t.IsZero() {
+		return e.CreationTimestamp.Time
 	}
 	return t
 }
@@ -149,18 +155,23 @@ func checkControllerLog(ctx context.Context, d *diagnosis) Result {
 			return warn(fmt.Sprintf("kubectl -n %s logs %s -c %s", p.Namespace, p.Name, controllerContainer),
 				"cannot read the log of %s: %v", p.Name, err)
 		}
-		errs = append(errs, lines...)
+		for _, l := range lines {
+			if !slices.Contains(errs, l) { // the replicas log the same reconcile errors
+				errs = append(errs, l)
+			}
+		}
 	}
 	if len(errs) == 0 {
 		return ok("no error in the last %d log lines of %d controller pods", d.LogLines, len(d.found.controllerPods))
 	}
 	shown := errs[max(0, len(errs)-3):]
 	return warn(fmt.Sprintf("kubectl -n %s logs deployment/%s | grep '\"level\":\"error\"'", d.ControllerNamespace, d.ControllerDeployment),
-		"%d error lines in the last %d log lines, latest: %s", len(errs), d.LogLines, strings.Join(shown, " | "))
+		"%d distinct errors in the last %d log lines, latest: %s", len(errs), d.LogLines, strings.Join(shown, " | "))
 }
 
-// errorLines are the error-level lines among the last n lines of a controller pod's log. The
-// controller logs JSON with "level":"error" (zap, pkg/config/runtime_config.go).
+// errorLines are the messages of the error-level lines among the last n lines of a controller
+// pod's log. The controller logs JSON lines with level, msg and error fields (zap's production
+// encoder; main.go, pkg/config/runtime_config.go).
 func errorLines(ctx context.Context, k *Kube, p corev1.Pod, n int64) ([]string, error) {
 	limit := int64(1 << 20)
 	stream, err := k.Core.Pods(p.Namespace).GetLogs(p.Name, &corev1.PodLogOptions{
@@ -174,9 +185,15 @@ func errorLines(ctx context.Context, k *Kube, p corev1.Pod, n int64) ([]string, 
 	sc := bufio.NewScanner(stream)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
-		if strings.Contains(sc.Text(), `"level":"error"`) {
-			out = append(out, truncate(sc.Text(), 300))
+		var line struct{ Level, Msg, Error string }
+		if json.Unmarshal(sc.Bytes(), &line) != nil || line.Level != "error" {
+			continue
 		}
+		text := line.Msg
+		if line.Error != "" {
+			text += ": " + line.Error
+		}
+		out = append(out, truncate(text, 300))
 	}
 	return out, sc.Err()
 }

@@ -61,7 +61,7 @@ func kubeChecks() []check {
 		{id: "service-address", needs: []string{"service"}, applies: optionA, run: checkServiceAddress},
 		{id: "ingress-class", needs: []string{"cluster"}, applies: optionB, run: checkIngressClass},
 		{id: "controller", needs: []string{"ingress-class"}, applies: optionB, run: checkController},
-		{id: "webhook", needs: []string{"controller"}, applies: optionB, run: checkWebhook},
+		{id: "webhook", needs: []string{"ingress-class"}, applies: optionB, run: checkWebhook},
 		{id: "controller-log", needs: []string{"controller"}, applies: optionB, run: checkControllerLog},
 		{id: "readiness-gate", needs: []string{"pods", "ingress-class"}, applies: optionB, run: checkReadinessGate},
 		{id: "ingress-address", needs: []string{"ingress-class"}, applies: optionB, run: checkIngressAddress},
@@ -334,13 +334,20 @@ func argValue(dep *appsv1.Deployment, flag string) string {
 	return ""
 }
 
-// waiting names why the pods' containers are not running (ImagePullBackOff, CrashLoopBackOff, ...).
+// waiting names why the pods are not available: their containers' waiting reasons
+// (ImagePullBackOff, CrashLoopBackOff, ...), or running but not ready.
 func waiting(pods []corev1.Pod) string {
 	var why []string
 	for _, p := range pods {
 		for _, s := range p.Status.ContainerStatuses {
-			if s.State.Waiting != nil && !slices.Contains(why, s.State.Waiting.Reason) {
-				why = append(why, s.State.Waiting.Reason)
+			reason := "running, not ready"
+			if s.State.Waiting != nil {
+				reason = s.State.Waiting.Reason
+			} else if s.Ready {
+				continue
+			}
+			if !slices.Contains(why, reason) {
+				why = append(why, reason)
 			}
 		}
 	}

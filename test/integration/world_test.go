@@ -68,7 +68,18 @@ type world struct {
 	logs    io.Writer
 }
 
-func newWorld(t *testing.T) *world {
+// cluster is a running control plane with one simulated node, and where its output goes.
+type cluster struct {
+	ctx   context.Context
+	cp    *harness.ControlPlane
+	logs  io.Writer
+	tools string
+	dir   string
+}
+
+// startCluster starts the control plane and its node for t, stopped when t ends; without the
+// tools (scripts/integration/run builds them) t is skipped.
+func startCluster(t *testing.T) cluster {
 	tools := os.Getenv("RETAIL_EDGE_TOOLS")
 	if tools == "" {
 		t.Skip("RETAIL_EDGE_TOOLS is not set: run scripts/integration/run, which builds the tools and sets it")
@@ -100,6 +111,13 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	go kubelet.Run(ctx)
+	return cluster{ctx: ctx, cp: cp, logs: logs, tools: tools, dir: dir}
+}
+
+func newWorld(t *testing.T) *world {
+	c := startCluster(t)
+	ctx, cp, logs, tools, dir := c.ctx, c.cp, c.logs, c.tools, c.dir
+	var err error
 	standIn := harness.NewStandIn(cp.Client, types.NamespacedName{Namespace: controllerNS, Name: controllerName})
 	if standIn.Dynamic, err = dynamic.NewForConfig(cp.Config); err != nil {
 		t.Fatal(err)
