@@ -13,12 +13,12 @@ import (
 )
 
 const (
-	albDNS  = doctortest.ALBDNS
-	albARN  = doctortest.ALBARN
-	vpc     = doctortest.VPC
-	lbSG    = doctortest.LBGroup
-	podSG   = doctortest.PodSG
-	host    = "api.example.com"
+	albDNS = doctortest.ALBDNS
+	albARN = doctortest.ALBARN
+	vpc    = doctortest.VPC
+	lbSG   = doctortest.LBGroup
+	podSG  = doctortest.PodSG
+	host   = "api.example.com"
 )
 
 // healthyAccount is what `pulumi up` of prod leaves behind, with two healthy pod targets.

@@ -61,11 +61,11 @@ type InstanceState struct{ ID, State, ReasonCode, Description string }
 
 // TargetGroup belongs to a load balancer and has targets.
 type TargetGroup struct {
-	ARN, Name, LoadBalancerARN, TargetType                 string
-	Port                                                   int
+	ARN, Name, LoadBalancerARN, TargetType                string
+	Port                                                  int
 	HealthCheckProtocol, HealthCheckPath, HealthCheckPort string
-	Matcher                                                string
-	Targets                                                []Target
+	Matcher                                               string
+	Targets                                               []Target
 }
 
 // Target is a registered target and its health.

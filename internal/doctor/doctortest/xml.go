@@ -153,7 +153,6 @@ func (a *Account) instanceHealth(name string) xInstanceHealth {
 	return out
 }
 
-
 type xENI struct {
 	XMLName            xml.Name `xml:"item"`
 	NetworkInterfaceId string   `xml:"networkInterfaceId"`
