@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/spf13/pflag"
 )
 
 // docs are README.md and every page under docs/, which README must link.
@@ -108,5 +110,25 @@ func TestReadmeLinksEveryDocsPage(t *testing.T) {
 		if _, ok := pages[m[1]]; !ok {
 			t.Errorf("README.md links %s, which does not exist", m[1])
 		}
+	}
+}
+
+// Every flag of every command is named in the docs, as --name, so a new flag cannot ship
+// undocumented.
+func TestEveryFlagIsDocumented(t *testing.T) {
+	var all strings.Builder
+	for _, page := range docs(t) {
+		all.WriteString(page)
+	}
+	text := all.String()
+	for _, cmd := range newRoot(io.Discard, io.Discard).Commands() {
+		cmd.Flags().VisitAll(func(f *pflag.Flag) {
+			if f.Name == "help" {
+				return
+			}
+			if !regexp.MustCompile(`--` + regexp.QuoteMeta(f.Name) + `\b`).MatchString(text) {
+				t.Errorf("edgectl %s --%s is in no docs page", cmd.Name(), f.Name)
+			}
+		})
 	}
 }

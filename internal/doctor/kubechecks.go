@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -113,6 +114,9 @@ func checkService(ctx context.Context, d *diagnosis) Result {
 		servicePorts(svc), labels.SelectorFromSet(svc.Spec.Selector))
 	if len(svc.Spec.Selector) == 0 {
 		return fail("give the Service a selector matching the app's pods (app.selector)", "%s: it selects no pods", evidence)
+	}
+	if r, stuck := deletion(svc.ObjectMeta, "Service", time.Now()); stuck {
+		return r
 	}
 	if optionA(d.Target) && svc.Spec.Type != corev1.ServiceTypeLoadBalancer {
 		return fail("pulumi up (exposure: service makes it type LoadBalancer)", "%s, not LoadBalancer", evidence)
@@ -270,6 +274,9 @@ func checkIngressClass(ctx context.Context, d *diagnosis) Result {
 		return fail("set ingressClassName to a class of the AWS Load Balancer Controller (pulumi up)",
 			"IngressClass %s belongs to %s, not the AWS Load Balancer Controller", name, class.Spec.Controller)
 	}
+	if r, stuck := deletion(ing.ObjectMeta, "Ingress", time.Now()); stuck {
+		return r
+	}
 	evidence := fmt.Sprintf("Ingress %s/%s, class %s (%s)", d.Namespace, d.IngressName, name, class.Spec.Controller)
 	if d.AutoMode != nil && *d.AutoMode != d.found.autoMode {
 		return warn("set cluster.autoMode to match the cluster, or remove it to detect", "%s, but cluster.autoMode is %t", evidence, *d.AutoMode)
@@ -416,3 +423,26 @@ func checkIngressAddress(_ context.Context, d *diagnosis) Result {
 }
 
 func labelsString(m map[string]string) string { return labels.SelectorFromSet(m).String() }
+
+// stuckAfter is how long a deletion may wait on finalizers before doctor calls it stuck: the
+// controllers delete a load balancer in a minute or two.
+const stuckAfter = 5 * time.Minute
+
+// deletion reports an object that is being deleted and waits on finalizers (a `pulumi destroy`
+// that hangs): the controller that set them removes them once its load balancer is gone, so it
+// must be running with its permissions. Removing them by hand first leaves the load balancer behind.
+func deletion(m metav1.ObjectMeta, kind string, now time.Time) (Result, bool) {
+	if m.DeletionTimestamp == nil {
+		return Result{}, false
+	}
+	waited := now.Sub(m.DeletionTimestamp.Time).Round(time.Second)
+	evidence := fmt.Sprintf("%s %s/%s is being deleted (for %s), waiting on finalizers %s", kind, m.Namespace, m.Name,
+		waited, strings.Join(m.Finalizers, ", "))
+	fix := "the controller that set the finalizer deletes the load balancer, then removes it: it must be running (see the controller check). " +
+		"If it is gone for good: delete the load balancer (edgectl audit lists it), then kubectl -n " + m.Namespace + " patch " +
+		strings.ToLower(kind) + " " + m.Name + ` --type=merge -p '{"metadata":{"finalizers":null}}'`
+	if waited < stuckAfter {
+		return warn(fix, "%s", evidence), true
+	}
+	return fail(fix, "%s", evidence), true
+}
