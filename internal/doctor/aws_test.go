@@ -134,7 +134,48 @@ func TestAWSChecks(t *testing.T) {
 		{name: "certificate for another name", break_: func(a *doctortest.Account, _ *Target) {
 			a.Certificates[0].Domain, a.Certificates[0].AlternativeNames = "www.example.com", []string{"*.shop.example.com"}
 		}, want: map[string]want{
-			"certificate": {Fail, []string{"not covering api.example.com", "domain.alternativeNames"}},
+			"certificate": {Fail, []string{"none covers api.example.com", "domain.alternativeNames"}},
+		}},
+		{name: "an SNI certificate covers the host, the default does not", break_: func(a *doctortest.Account, _ *Target) {
+			a.Certificates[0].Domain = "www.example.com"
+			a.Certificates = append(a.Certificates, doctortest.Certificate{ARN: "arn:sni", Domain: host, Status: "ISSUED"})
+			a.Listeners[1].Certificates = append(a.Listeners[1].Certificates, "arn:sni")
+		}, want: map[string]want{"certificate": {OK, []string{"www.example.com ISSUED; api.example.com ISSUED"}}}},
+		{name: "certificate failed", break_: func(a *doctortest.Account, _ *Target) {
+			a.Certificates[0].Status = "FAILED"
+		}, want: map[string]want{"certificate": {Fail, []string{"FAILED", "pulumi up --replace", "CAA"}}}},
+		{name: "no subnet tagged, but public ones routed to the internet", break_: func(a *doctortest.Account, _ *Target) {
+			for i := range a.Subnets {
+				delete(a.Subnets[i].Tags, doctortest.PublicSubnetTag)
+			}
+			a.RouteTables = []doctortest.RouteTable{
+				{ID: "rtb-main", VpcID: vpc, Main: true},
+				{ID: "rtb-public", VpcID: vpc, IGW: true, Subnets: []string{"subnet-a", "subnet-b"}},
+			}
+		}, want: map[string]want{
+			"subnets": {Warn, []string{"2 subnets of " + vpc + " with a route to an internet gateway", "usable in 2 zones", "the controller falls back"}},
+		}},
+		{name: "no subnet tagged, none routed to the internet", break_: func(a *doctortest.Account, _ *Target) {
+			for i := range a.Subnets {
+				delete(a.Subnets[i].Tags, doctortest.PublicSubnetTag)
+			}
+			a.RouteTables = []doctortest.RouteTable{{ID: "rtb-main", VpcID: vpc, Main: true}}
+		}, want: map[string]want{"subnets": {Fail, []string{"usable in 0 zones", "Key=kubernetes.io/role/elb,Value=1"}}}},
+		{name: "named subnets are taken as they are, in one zone", break_: func(a *doctortest.Account, t *Target) {
+			t.Subnets = []string{"subnet-full"}
+			a.Subnets = append(a.Subnets, doctortest.Subnet{ID: "subnet-full", VpcID: vpc, Zone: "us-east-1c", FreeIPs: 3})
+		}, want: map[string]want{"subnets": {Fail, []string{"1 cluster.publicSubnetIds, usable in 1 zones (us-east-1c)", "set cluster.publicSubnetIds"}}}},
+		{name: "several groups on the pods' interface: the fix names the cluster-tagged one and the backend group", break_: func(a *doctortest.Account, _ *Target) {
+			a.SecurityGroups = []doctortest.SecurityGroup{
+				{ID: "sg-0extra"}, {ID: podSG, Tags: map[string]string{clusterTagKey + "mlops-retail-cluster": "owned"}},
+				{ID: "sg-0front"}, {ID: "sg-0back", Tags: map[string]string{backendGroupTag: "backend-sg"}},
+			}
+			for i := range a.Interfaces {
+				a.Interfaces[i].Groups = []string{"sg-0extra", podSG}
+			}
+			a.LoadBalancers[1].SecurityGroups = []string{"sg-0front", "sg-0back"}
+		}, want: map[string]want{
+			"security-groups": {Fail, []string{"no rule of sg-0extra, sg-0nodes", "--group-id sg-0nodes --protocol tcp --port 8000 --source-group sg-0back"}},
 		}},
 		{name: "a wildcard certificate covers the host", break_: func(a *doctortest.Account, _ *Target) {
 			a.Certificates[0].Domain = "*.example.com"
@@ -251,9 +292,17 @@ func TestClassicLoadBalancer(t *testing.T) {
 				{ID: "i-1", State: "InService"},
 				{ID: "i-2", State: "OutOfService", ReasonCode: "Instance", Description: "Instance has failed at least the UnhealthyThreshold number of health checks consecutively."},
 			}}},
-		Interfaces:     []doctortest.Interface{{ID: "eni-1", InstanceID: "i-1", Groups: []string{podSG}}, {ID: "eni-2", InstanceID: "i-2", Groups: []string{podSG}}},
-		SecurityGroups: []doctortest.SecurityGroup{{ID: podSG, Rules: []doctortest.Rule{{Protocol: "tcp", FromPort: 30000, ToPort: 32767, FromGroups: []string{lbSG}}}}},
-		Subnets:        []doctortest.Subnet{publicSubnet("subnet-a", "us-east-1a", nil)},
+		Interfaces: []doctortest.Interface{
+			{ID: "eni-1", InstanceID: "i-1", Groups: []string{podSG}}, {ID: "eni-2", InstanceID: "i-2", Groups: []string{"sg-0locked"}},
+			// A secondary interface's groups are not what the load balancer reaches.
+			{ID: "eni-3", InstanceID: "i-2", DeviceIndex: 1, Groups: []string{"sg-0wide"}},
+		},
+		SecurityGroups: []doctortest.SecurityGroup{
+			{ID: podSG, Rules: []doctortest.Rule{{Protocol: "tcp", FromPort: 30000, ToPort: 32767, FromGroups: []string{lbSG}}}},
+			{ID: "sg-0wide", Rules: []doctortest.Rule{{Protocol: "-1", FromCIDRs: []string{"0.0.0.0/0"}}}},
+			{ID: "sg-0locked"},
+		},
+		Subnets: []doctortest.Subnet{publicSubnet("subnet-a", "us-east-1a", nil)},
 	}
 	tgt := Target{Cluster: "mlops-retail-cluster", Region: "us-east-1", LoadBalancer: lbkind.Classic, Namespace: "mlops",
 		Service: "retail-api-svc", HealthPath: "/health"}
@@ -262,7 +311,8 @@ func TestClassicLoadBalancer(t *testing.T) {
 		"load-balancer":   {OK, []string{"classic load balancer a0123"}},
 		"targets":         {Warn, []string{"1 of 2 instances in service", "UnhealthyThreshold"}},
 		"health-check":    {OK, []string{"HTTP:31234/health"}},
-		"security-groups": {OK, []string{"i-1:31234 allowed by sg-0nodes from sg-0lb"}},
+		"security-groups": {Fail, []string{"i-1:31234 allowed by sg-0nodes from sg-0lb", "i-2:31234: no rule of sg-0locked",
+			"--group-id sg-0locked --protocol tcp --port 31234 --source-group sg-0lb"}},
 		"subnets":         {OK, []string{"usable in 1 zones"}}, // one zone is enough for Option A
 	} {
 		assertResult(t, got, check, w)

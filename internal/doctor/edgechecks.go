@@ -75,6 +75,10 @@ func checkSecurityGroups(ctx context.Context, d *diagnosis) Result {
 	if len(lb.targets) == 0 {
 		return skip("no registered target")
 	}
+	source, err := d.ruleSource(ctx)
+	if err != nil {
+		return awsFailure(err, "reading the load balancer's security groups")
+	}
 	var lines []string
 	status, fix := OK, ""
 	for _, t := range distinctTargets(lb.targets) {
@@ -86,7 +90,9 @@ func checkSecurityGroups(ctx context.Context, d *diagnosis) Result {
 			lines = append(lines, t.id+": no network interface found")
 			status = worse(status, Warn)
 			if fix == "" {
-				fix = "a target that just left, or one outside this account's VPC: run doctor again"
+				// Under prefix delegation a pod's address is inside an ENI prefix, not one of its
+				// addresses (the controller's pod_eni_info_resolver.go matches prefixes).
+				fix = "a target that just left, or a pod address from an ENI prefix (prefix delegation): check its interface by hand"
 			}
 			continue
 		}
@@ -96,14 +102,57 @@ func checkSecurityGroups(ctx context.Context, d *diagnosis) Result {
 		}
 		status = Fail
 		lines = append(lines, fmt.Sprintf("%s:%d: no rule of %s lets the load balancer in", t.id, t.port, quoted(groupIDs(groups))))
-		source := "--cidr <VPC CIDR>"
-		if len(lb.securityGroups) > 0 {
-			source = "--source-group " + lb.securityGroups[0]
-		}
-		fix = fmt.Sprintf("the controller adds this rule to the targets' security group tagged %s%s (exactly one per interface must be): "+
-			"aws ec2 authorize-security-group-ingress --group-id %s --protocol tcp --port %d %s", clusterTagKey, d.Cluster, groups[0].groupID(), t.port, source)
+		fix = fmt.Sprintf("the controller adds this rule to the interface's only security group, or to the one with the tag key %s%s "+
+			"when it has several: aws ec2 authorize-security-group-ingress --group-id %s --protocol tcp --port %d %s",
+			clusterTagKey, d.Cluster, managedGroup(groups, d.Cluster), t.port, source)
 	}
 	return Result{Status: status, Evidence: strings.Join(lines, "; "), Fix: fix}
+}
+
+// managedGroup is the security group of a target's interface whose rules the controller manages:
+// the only one, or the one carrying the cluster tag key (resolveEndpointSGForENI in the
+// controller's pkg/networking/networking_manager.go).
+func managedGroup(groups []securityGroup, cluster string) string {
+	if len(groups) == 1 {
+		return groups[0].groupID()
+	}
+	for _, g := range groups {
+		for _, t := range g.Tags {
+			if aws.ToString(t.Key) == clusterTagKey+cluster {
+				return g.groupID()
+			}
+		}
+	}
+	return "<the interface's group tagged " + clusterTagKey + cluster + ">"
+}
+
+// backendGroupTag marks the controller's shared backend security group, the source of the rules
+// it writes on targets (docs/deploy/security_groups.md; pkg/networking/backend_sg_provider.go).
+const backendGroupTag = "elbv2.k8s.aws/resource"
+
+// ruleSource is where a missing rule's traffic comes from, as an authorize-security-group-ingress
+// argument: the load balancer's backend security group (else its only or first one), or for a
+// load balancer without groups (an NLB) the VPC's range.
+func (d *diagnosis) ruleSource(ctx context.Context) (string, error) {
+	ids := d.found.lb.securityGroups
+	if len(ids) == 0 {
+		return "--cidr <VPC CIDR>", nil
+	}
+	if len(ids) == 1 {
+		return "--source-group " + ids[0], nil
+	}
+	out, err := d.env.AWS.EC2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: ids})
+	if err != nil {
+		return "", err
+	}
+	for _, g := range out.SecurityGroups {
+		for _, t := range g.Tags {
+			if aws.ToString(t.Key) == backendGroupTag && aws.ToString(t.Value) == "backend-sg" {
+				return "--source-group " + aws.ToString(g.GroupId), nil
+			}
+		}
+	}
+	return "--source-group " + ids[0], nil
 }
 
 func distinctTargets(ts []target) []target {
@@ -129,13 +178,17 @@ func groupIDs(gs []securityGroup) []string {
 }
 
 // targetGroups are the security groups of the network interface that holds a target: an ip
-// target's address, or an instance's interfaces.
+// target's address, or an instance's primary interface (device 0: the one the controller uses,
+// pkg/networking/node_eni_info_resolver.go).
 func (d *diagnosis) targetGroups(ctx context.Context, t target) ([]securityGroup, error) {
-	filter := ec2types.Filter{Name: aws.String("attachment.instance-id"), Values: []string{t.id}}
-	if t.ip {
-		filter = ec2types.Filter{Name: aws.String("addresses.private-ip-address"), Values: []string{t.id}}
+	filters := []ec2types.Filter{
+		{Name: aws.String("attachment.instance-id"), Values: []string{t.id}},
+		{Name: aws.String("attachment.device-index"), Values: []string{"0"}},
 	}
-	enis, err := d.env.AWS.EC2.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{Filters: []ec2types.Filter{filter}})
+	if t.ip {
+		filters = []ec2types.Filter{{Name: aws.String("addresses.private-ip-address"), Values: []string{t.id}}}
+	}
+	enis, err := d.env.AWS.EC2.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{Filters: filters})
 	if err != nil {
 		return nil, err
 	}
@@ -192,54 +245,122 @@ func coversPort(p ec2types.IpPermission, port int32) bool {
 }
 
 func checkSubnets(ctx context.Context, d *diagnosis) Result {
+	need := 1
+	if d.Ingress {
+		need = 2 // an ALB needs subnets in two zones (without the ALBSingleSubnet feature gate)
+	}
+	fix := fmt.Sprintf("tag a public subnet in %d zones: aws ec2 create-tags --resources <subnet-id> --tags Key=%s,Value=1 (or set cluster.publicSubnetIds)",
+		need, publicSubnetTag)
+	if len(d.Subnets) > 0 {
+		// Named subnets are used as they are: the controller filters only subnets it discovers.
+		out, err := d.env.AWS.EC2.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{SubnetIds: d.Subnets})
+		if err != nil {
+			return awsFailure(err, "reading cluster.publicSubnetIds")
+		}
+		return zonesResult(usable(out.Subnets, "", false), "cluster.publicSubnetIds", need, "set cluster.publicSubnetIds to subnets in "+fmt.Sprint(need)+" zones")
+	}
 	vpc := d.VpcID
 	if d.found.lb != nil {
 		vpc = d.found.lb.vpc
 	} else if vpc == "" {
 		vpc = d.found.controllerVpc
 	}
-	in := &ec2.DescribeSubnetsInput{SubnetIds: d.Subnets}
-	what := "cluster.publicSubnetIds"
-	if len(d.Subnets) == 0 {
-		if vpc == "" {
-			return skip("no VPC known (no load balancer, no cluster.vpcId, no controller --aws-vpc-id): give --vpc-id")
-		}
-		in.Filters = []ec2types.Filter{
-			{Name: aws.String("vpc-id"), Values: []string{vpc}},
-			{Name: aws.String("tag:" + publicSubnetTag), Values: []string{"1", ""}},
-		}
-		what = "subnets of " + vpc + " tagged " + publicSubnetTag + "=1"
+	if vpc == "" {
+		return skip("no VPC known (no load balancer, no cluster.vpcId, no controller --aws-vpc-id): give --vpc-id")
 	}
-	out, err := d.env.AWS.EC2.DescribeSubnets(ctx, in)
+	out, err := d.env.AWS.EC2.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{Filters: []ec2types.Filter{
+		{Name: aws.String("vpc-id"), Values: []string{vpc}},
+		{Name: aws.String("tag:" + publicSubnetTag), Values: []string{"1", ""}},
+	}})
 	if err != nil {
-		return awsFailure(err, "listing the "+what)
+		return awsFailure(err, "listing the subnets of "+vpc)
 	}
-	var zones, skipped []string
-	for _, s := range out.Subnets {
+	what := "subnets of " + vpc + " tagged " + publicSubnetTag + "=1"
+	if len(out.Subnets) > 0 {
+		return zonesResult(usable(out.Subnets, d.Cluster, true), what, need, fix)
+	}
+	// With no subnet tagged, the controller (v2.12.1+, feature gate SubnetDiscoveryByReachability,
+	// on by default) takes the subnets routed to an internet gateway (docs/deploy/subnet_discovery.md).
+	reachable, err := d.routedToInternet(ctx, vpc)
+	if err != nil {
+		return awsFailure(err, "reading the route tables of "+vpc)
+	}
+	r := zonesResult(usable(reachable, d.Cluster, true), "subnets of "+vpc+" with a route to an internet gateway (none is tagged "+publicSubnetTag+")", need, fix)
+	if r.Status == OK {
+		return warn("tag the ones to use "+publicSubnetTag+"=1, so the choice does not depend on routes", "%s: the controller falls back to them", r.Evidence)
+	}
+	return r
+}
+
+// subnetUse is what the controller makes of discovered subnets: the zones it can use, and the
+// subnets it leaves out with why.
+type subnetUse struct {
+	count   int
+	zones   []string
+	skipped []string
+}
+
+// usable applies the controller's filters on discovered subnets (pkg/networking/subnet_resolver.go):
+// none tagged for other clusters only, none with fewer than 8 free addresses.
+func usable(subnets []ec2types.Subnet, cluster string, discovered bool) subnetUse {
+	u := subnetUse{count: len(subnets)}
+	for _, s := range subnets {
 		id := aws.ToString(s.SubnetId)
 		switch {
-		case taggedForOther(s.Tags, d.Cluster):
-			skipped = append(skipped, id+" (tagged for another cluster)")
-		case aws.ToInt32(s.AvailableIpAddressCount) < minFreeIPs:
-			skipped = append(skipped, fmt.Sprintf("%s (%d free addresses)", id, aws.ToInt32(s.AvailableIpAddressCount)))
-		case !slices.Contains(zones, aws.ToString(s.AvailabilityZone)):
-			zones = append(zones, aws.ToString(s.AvailabilityZone))
+		case discovered && taggedForOther(s.Tags, cluster):
+			u.skipped = append(u.skipped, id+" (tagged for another cluster)")
+		case discovered && aws.ToInt32(s.AvailableIpAddressCount) < minFreeIPs:
+			u.skipped = append(u.skipped, fmt.Sprintf("%s (%d free addresses)", id, aws.ToInt32(s.AvailableIpAddressCount)))
+		case !slices.Contains(u.zones, aws.ToString(s.AvailabilityZone)):
+			u.zones = append(u.zones, aws.ToString(s.AvailabilityZone))
 		}
 	}
-	slices.Sort(zones)
-	evidence := fmt.Sprintf("%d %s, usable in %d zones (%s)", len(out.Subnets), what, len(zones), quoted(zones))
-	if len(skipped) > 0 {
-		evidence += "; not usable: " + quoted(skipped)
+	slices.Sort(u.zones)
+	return u
+}
+
+func zonesResult(u subnetUse, what string, need int, fix string) Result {
+	evidence := fmt.Sprintf("%d %s, usable in %d zones (%s)", u.count, what, len(u.zones), quoted(u.zones))
+	if len(u.skipped) > 0 {
+		evidence += "; not usable: " + quoted(u.skipped)
 	}
-	need := 1
-	if d.Ingress {
-		need = 2 // an ALB needs subnets in two zones
-	}
-	if len(zones) < need {
-		return fail(fmt.Sprintf("tag a public subnet in %d zones: aws ec2 create-tags --resources <subnet-id> --tags Key=%s,Value=1 (or set cluster.publicSubnetIds)",
-			need, publicSubnetTag), "%s; a load balancer needs %d", evidence, need)
+	if len(u.zones) < need {
+		return fail(fix, "%s; a load balancer needs %d", evidence, need)
 	}
 	return ok("%s", evidence)
+}
+
+// routedToInternet are the VPC's subnets whose route table (their own, else the main one) has a
+// route to an internet gateway.
+func (d *diagnosis) routedToInternet(ctx context.Context, vpc string) ([]ec2types.Subnet, error) {
+	vpcFilter := []ec2types.Filter{{Name: aws.String("vpc-id"), Values: []string{vpc}}}
+	tables, err := d.env.AWS.EC2.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{Filters: vpcFilter})
+	if err != nil {
+		return nil, err
+	}
+	public, mainPublic := map[string]bool{}, false
+	for _, t := range tables.RouteTables {
+		igw := slices.ContainsFunc(t.Routes, func(r ec2types.Route) bool { return strings.HasPrefix(aws.ToString(r.GatewayId), "igw-") })
+		for _, a := range t.Associations {
+			if aws.ToBool(a.Main) {
+				mainPublic = igw
+			} else if a.SubnetId != nil {
+				public[aws.ToString(a.SubnetId)] = igw
+			}
+		}
+	}
+	all, err := d.env.AWS.EC2.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{Filters: vpcFilter})
+	if err != nil {
+		return nil, err
+	}
+	var out []ec2types.Subnet
+	for _, s := range all.Subnets {
+		igw, explicit := public[aws.ToString(s.SubnetId)]
+		if igw || (!explicit && mainPublic) {
+			out = append(out, s)
+		}
+	}
+	return out, nil
 }
 
 // taggedForOther says whether a subnet carries cluster tags, none of them this cluster's: the
@@ -265,28 +386,46 @@ func checkCertificate(ctx context.Context, d *diagnosis) Result {
 	if from == "" {
 		return skip("no load balancer or Ingress to read the certificate from")
 	}
+	if len(arns) == 0 && from == "the Ingress" {
+		// Without the annotation the controller may still find one (certificate discovery by the
+		// rules' hosts, or IngressClassParams certificateArn: docs/guide/ingress/cert_discovery.md).
+		return warn("pulumi up (tls.enabled with domain.name requests the certificate and names it on the Ingress)",
+			"tls is on, but the Ingress names no certificate and there is no load balancer to ask")
+	}
 	if len(arns) == 0 {
-		return fail("pulumi up (tls.enabled with domain.name requests and attaches the certificate)", "tls is on, but %s names no certificate", from)
+		return fail("pulumi up (tls.enabled with domain.name requests and attaches the certificate)", "tls is on, but %s serves no certificate", from)
 	}
 	var lines []string
-	status, fix := OK, ""
+	status, fix, covered := OK, "", d.Host == ""
 	for _, arn := range arns {
 		c, err := d.env.AWS.ACM.DescribeCertificate(ctx, &acm.DescribeCertificateInput{CertificateArn: aws.String(arn)})
 		if err != nil {
 			return awsFailure(err, "reading certificate "+arn)
 		}
-		line, s, f := d.certificateState(c.Certificate)
+		line, s, f := certificateState(c.Certificate)
 		lines = append(lines, line)
 		status = worse(status, s)
 		if fix == "" {
 			fix = f
 		}
+		// The listener picks a certificate by SNI: one that covers the host is enough.
+		if s == OK && covers(append([]string{aws.ToString(c.Certificate.DomainName)}, c.Certificate.SubjectAlternativeNames...), d.Host) {
+			covered = true
+		}
+	}
+	if !covered {
+		lines = append(lines, "none covers "+d.Host)
+		status = Fail
+		if fix == "" {
+			fix = "domain.name and domain.alternativeNames must name " + d.Host
+		}
 	}
 	return Result{Status: status, Evidence: from + ": " + strings.Join(lines, "; "), Fix: fix}
 }
 
-// certificates are the certificate ARNs the HTTPS listener serves or, without a load balancer
-// yet, the ones the Ingress asks for.
+// certificates are the certificate ARNs the HTTPS listeners serve (the default and the SNI
+// ones: DescribeListeners names only the default) or, without a load balancer yet, the ones the
+// Ingress asks for.
 func (d *diagnosis) certificates(ctx context.Context) ([]string, string, error) {
 	if lb := d.found.lb; lb != nil && !lb.classic {
 		out, err := d.env.AWS.ELBv2.DescribeListeners(ctx, &elbv2.DescribeListenersInput{LoadBalancerArn: aws.String(lb.arn)})
@@ -295,7 +434,14 @@ func (d *diagnosis) certificates(ctx context.Context) ([]string, string, error) 
 		}
 		var arns []string
 		for _, l := range out.Listeners {
-			for _, c := range l.Certificates {
+			if l.Protocol != elbv2types.ProtocolEnumHttps {
+				continue
+			}
+			certs, err := d.env.AWS.ELBv2.DescribeListenerCertificates(ctx, &elbv2.DescribeListenerCertificatesInput{ListenerArn: l.ListenerArn})
+			if err != nil {
+				return nil, "", err
+			}
+			for _, c := range certs.Certificates {
 				if a := aws.ToString(c.CertificateArn); !slices.Contains(arns, a) {
 					arns = append(arns, a)
 				}
@@ -315,7 +461,7 @@ func (d *diagnosis) certificates(ctx context.Context) ([]string, string, error) 
 	return nil, "", nil
 }
 
-func (d *diagnosis) certificateState(c *acmtypes.CertificateDetail) (string, Status, string) {
+func certificateState(c *acmtypes.CertificateDetail) (string, Status, string) {
 	line := fmt.Sprintf("%s %s", aws.ToString(c.DomainName), c.Status)
 	switch c.Status {
 	case acmtypes.CertificateStatusIssued:
@@ -327,11 +473,9 @@ func (d *diagnosis) certificateState(c *acmtypes.CertificateDetail) (string, Sta
 			}
 		}
 		return line, Fail, "ACM waits for the validation record in the zone (domain.zoneName), which must be the domain's delegated zone: " + quoted(records)
-	default:
-		return line, Fail, "pulumi up requests a new certificate after: pulumi state delete of the old one, or change domain.name"
-	}
-	if d.Host != "" && !covers(append([]string{aws.ToString(c.DomainName)}, c.SubjectAlternativeNames...), d.Host) {
-		return line + ", not covering " + d.Host, Fail, "domain.name and domain.alternativeNames must name " + d.Host
+	default: // FAILED (often a CAA record that excludes amazon.com), VALIDATION_TIMED_OUT, EXPIRED, REVOKED, INACTIVE
+		return line, Fail, "request a new one: pulumi up --replace <the certificate's URN> (pulumi stack --show-urns); " +
+			"for FAILED, check the domain's CAA records allow amazon.com"
 	}
 	return line, OK, ""
 }

@@ -15,13 +15,14 @@ import (
 )
 
 // failureReasons are the event reasons that mean the load balancer is not what the object asks
-// for: the controller's (pkg/k8s/events.go: FailedBuildModel, FailedDeployModel, ...) and the
-// in-tree service controller's (k8s.io/cloud-provider controllers/service: SyncLoadBalancerFailed).
-var failureReasons = []string{"FailedBuildModel", "FailedDeployModel", "FailedAddFinalizer", "FailedUpdateStatus",
-	"FailedLoadGroupID", "ConflictingIngressClass", "SyncLoadBalancerFailed"}
+// for: the controller's (pkg/k8s/events.go) and the in-tree service controller's
+// (k8s.io/cloud-provider controllers/service/controller.go).
+var failureReasons = []string{"FailedBuildModel", "FailedDeployModel", "FailedAddFinalizer", "FailedRemoveFinalizer",
+	"FailedUpdateStatus", "FailedCleanupStatus", "FailedLoadGroupID", "ConflictingIngressClass",
+	"SyncLoadBalancerFailed", "UpdateLoadBalancerFailed", "DeleteLoadBalancerFailed", "UnAvailableLoadBalancer"}
 
 // successReasons are the events that say a later reconcile succeeded.
-var successReasons = []string{"SuccessfullyReconciled", "EnsuredLoadBalancer"}
+var successReasons = []string{"SuccessfullyReconciled", "EnsuredLoadBalancer", "UpdatedLoadBalancer"}
 
 func checkEvents(ctx context.Context, d *diagnosis) Result {
 	objects := [][2]string{{"Service", d.Service}}
@@ -72,7 +73,7 @@ func names(objects [][2]string) string {
 }
 
 // fixFor maps the failure messages users hit most to their fix; the controller's messages are
-// from pkg/networking/subnet_resolver.go, pkg/deploy and the webhook errors of LBC #4140.
+// from pkg/networking/subnet_resolver.go and pkg/deploy (AWS's error codes in them).
 func fixFor(message string, d *diagnosis) string {
 	m := strings.ToLower(message)
 	switch {
@@ -80,8 +81,6 @@ func fixFor(message string, d *diagnosis) string {
 		return "tag public subnets in two zones kubernetes.io/role/elb=1 (or set cluster.publicSubnetIds); see the subnets check"
 	case strings.Contains(m, "accessdenied"), strings.Contains(m, "unauthorizedoperation"), strings.Contains(m, "not authorized"):
 		return "the controller's IAM role lacks the permission named: pulumi up restores the pinned policy (controller.policyVersion); a role of your own (controller.roleArn) needs the controller's iam_policy.json"
-	case strings.Contains(m, "no endpoints available"), strings.Contains(m, "failed calling webhook"):
-		return "the controller's webhook has no ready pod: see the controller and webhook checks"
 	case strings.Contains(m, "certificate"):
 		return "the certificate must be ISSUED in " + d.Region + " and cover the host: see the certificate check (tls, domain.name)"
 	case strings.Contains(m, "webacl"), strings.Contains(m, "waf"):
@@ -170,8 +169,8 @@ func checkControllerLog(ctx context.Context, d *diagnosis) Result {
 }
 
 // errorLines are the messages of the error-level lines among the last n lines of a controller
-// pod's log. The controller logs JSON lines with level, msg and error fields (zap's production
-// encoder; main.go, pkg/config/runtime_config.go).
+// pod's log. The controller logs JSON lines with level, msg and error fields (controller-runtime's
+// zap logger out of dev mode: main.go, getLoggerWithLogLevel).
 func errorLines(ctx context.Context, k *Kube, p corev1.Pod, n int64) ([]string, error) {
 	limit := int64(1 << 20)
 	stream, err := k.Core.Pods(p.Namespace).GetLogs(p.Name, &corev1.PodLogOptions{

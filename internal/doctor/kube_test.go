@@ -45,11 +45,10 @@ func TestDeletion(t *testing.T) {
 func TestFixFor(t *testing.T) {
 	d := &diagnosis{Target: prodTarget()}
 	for msg, want := range map[string]string{
-		"Failed build model due to couldn't auto-discover subnets: unable to resolve at least one subnet":      "kubernetes.io/role/elb=1",
+		"Failed build model due to couldn't auto-discover subnets: unable to resolve at least one subnet":       "kubernetes.io/role/elb=1",
 		"Failed deploy model due to AccessDenied: User: x is not authorized to perform: elasticloadbalancing:X": "controller.policyVersion",
-		`Internal error occurred: failed calling webhook "mservice.elbv2.k8s.aws": no endpoints available`:     "webhook",
-		"Failed deploy model due to CertificateNotFound: Certificate 'arn:...' not found":                        "certificate check",
-		"Failed deploy model due to WAFNonexistentItemException: WebACL not found":                               "waf check",
+		"Failed deploy model due to CertificateNotFound: Certificate 'arn:...' not found":                       "certificate check",
+		"Failed deploy model due to WAFNonexistentItemException: WebACL not found":                              "waf check",
 		"something new": "kubectl -n mlops describe ingress retail-api",
 	} {
 		if got := fixFor(msg, d); !strings.Contains(got, want) {
@@ -123,6 +122,7 @@ func TestMeanings(t *testing.T) {
 		"Target.HealthCheckDisabled": Warn, "Elb.InternalError": Warn,
 		"Target.ResponseCodeMismatch": Fail, "Target.Timeout": Fail, "Target.FailedHealthChecks": Fail, "Target.NotInUse": Fail,
 		"Target.NotRegistered": Fail, "Target.InvalidState": Fail, "Target.IpUnusable": Fail, "Elb.SomethingNew": Fail,
+		"draining": Warn, "unhealthy.draining": Warn, "unavailable": Warn, "unused": Warn,
 	} {
 		m := meaning(code, d)
 		if m.fix == "" || m.what == "" || m.status != want {

@@ -25,9 +25,11 @@ const (
 	// and Auto Mode's (EKS user guide, auto-configure-alb.md).
 	lbcClassController      = "ingress.k8s.aws/alb"
 	autoModeClassController = "eks.amazonaws.com/alb"
-	// webhookService is the chart's webhook Service: `{{ trimSuffix "-controller" .Chart.Name }}-webhook-service`
-	// (eks-charts stable/aws-load-balancer-controller/templates/webhook.yaml).
+	// webhookService is the chart's webhook Service by default: namePrefix (nameOverride, else the
+	// chart name without "-controller") + "-webhook-service" (chart templates/service.yaml,
+	// _helpers.tpl); webhookSuffix finds it under a nameOverride.
 	webhookService = "aws-load-balancer-webhook-service"
+	webhookSuffix  = "-webhook-service"
 	// controllerContainer is the chart's container name (templates/deployment.yaml).
 	controllerContainer = "aws-load-balancer-controller"
 	// readinessGateLabel and readinessGatePrefix: the namespace label that turns on the
@@ -48,6 +50,8 @@ type findings struct {
 	controllerPods []corev1.Pod
 	// controllerVpc is the VPC the controller was started with (--aws-vpc-id).
 	controllerVpc string
+	// controllerLabels are its pods' labels, by which its webhook Service selects them.
+	controllerLabels map[string]string
 	// hostname is the load balancer's DNS name as the Service or Ingress reports it.
 	hostname string
 	lb       *loadBalancer
@@ -297,6 +301,7 @@ func checkController(ctx context.Context, d *diagnosis) Result {
 		return kubeFailure(d, err, "reading Deployment "+d.ControllerNamespace+"/"+d.ControllerDeployment)
 	}
 	d.found.controllerVpc = argValue(dep, "--aws-vpc-id")
+	d.found.controllerLabels = dep.Spec.Template.Labels
 	sel, _ := metav1.LabelSelectorAsSelector(dep.Spec.Selector)
 	if pods, err := d.env.Kube.Core.Pods(d.ControllerNamespace).List(ctx, metav1.ListOptions{LabelSelector: sel.String()}); err == nil {
 		d.found.controllerPods = pods.Items
@@ -368,19 +373,43 @@ func checkWebhook(ctx context.Context, d *diagnosis) Result {
 	if d.found.autoMode {
 		return ok("EKS Auto Mode: no controller webhook in the cluster")
 	}
-	ready, notReady, err := endpoints(ctx, d.env.Kube, d.ControllerNamespace, webhookService)
+	name, err := d.webhookService(ctx)
 	if err != nil {
-		return kubeFailure(d, err, "listing the EndpointSlices of "+webhookService)
+		return kubeFailure(d, err, "listing the Services of "+d.ControllerNamespace)
 	}
-	// With no endpoint the API server refuses what the webhooks watch: "failed calling webhook
-	// ... no endpoints available for service" (LBC #4140).
+	ready, notReady, err := endpoints(ctx, d.env.Kube, d.ControllerNamespace, name)
+	if err != nil {
+		return kubeFailure(d, err, "listing the EndpointSlices of "+name)
+	}
+	// With no endpoint, the webhooks whose failurePolicy is Fail make the API server refuse what
+	// they guard: "failed calling webhook ... no endpoints available for service" (LBC #4140).
+	// That error goes to the client that made the change, not to an event.
 	if len(ready) == 0 {
 		return fail(fmt.Sprintf("the controller pods must be ready (see the controller check); nodes must accept TCP 9443 from the control plane: kubectl -n %s get endpointslices -l %s=%s",
-			d.ControllerNamespace, serviceNameLabel, webhookService),
-			"Service %s/%s has no ready endpoint (%d not ready): the API server refuses new Services and Ingress changes",
-			d.ControllerNamespace, webhookService, len(notReady))
+			d.ControllerNamespace, serviceNameLabel, name),
+			"Service %s/%s has no ready endpoint (%d not ready): changes its webhooks guard are refused (\"no endpoints available for service\")",
+			d.ControllerNamespace, name, len(notReady))
 	}
-	return ok("Service %s/%s has %d ready endpoints", d.ControllerNamespace, webhookService, len(ready))
+	return ok("Service %s/%s has %d ready endpoints", d.ControllerNamespace, name, len(ready))
+}
+
+// webhookService is the controller's webhook Service: the one named *-webhook-service that
+// selects the controller's pods (a nameOverride renames it), else the chart's default name.
+func (d *diagnosis) webhookService(ctx context.Context) (string, error) {
+	if d.found.controllerLabels == nil {
+		return webhookService, nil
+	}
+	svcs, err := d.env.Kube.Core.Services(d.ControllerNamespace).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return "", err
+	}
+	for _, s := range svcs.Items {
+		if strings.HasSuffix(s.Name, webhookSuffix) && len(s.Spec.Selector) > 0 &&
+			labels.SelectorFromSet(s.Spec.Selector).Matches(labels.Set(d.found.controllerLabels)) {
+			return s.Name, nil
+		}
+	}
+	return webhookService, nil
 }
 
 func checkReadinessGate(ctx context.Context, d *diagnosis) Result {

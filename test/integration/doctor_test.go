@@ -98,7 +98,7 @@ func TestDoctor(t *testing.T) {
 		}, d.createController, ""},
 		{"controller pods not ready: the webhook has no endpoint", func(t *testing.T) { d.controllerReady(t, false) }, []string{
 			"FAIL  controller", "0 of 2 available (pods waiting: running, not ready)",
-			"FAIL  webhook", "has no ready endpoint", "nodes must accept TCP 9443",
+			"FAIL  webhook", "has no ready endpoint", "no endpoints available for service", "nodes must accept TCP 9443",
 		}, func(t *testing.T) { d.controllerReady(t, true) }, ""},
 		{"Ingress without address: subnets untagged", d.subnetsUntagged, []string{
 			"FAIL  ingress-address", "the Ingress has no load balancer address",

@@ -30,6 +30,7 @@ type Account struct {
 	Interfaces     []Interface
 	SecurityGroups []SecurityGroup
 	Subnets        []Subnet
+	RouteTables    []RouteTable
 	Certificates   []Certificate
 	// WebACLs maps a load balancer ARN to the name of the web ACL associated with it.
 	WebACLs map[string]string
@@ -82,16 +83,19 @@ type Listener struct {
 	Certificates                   []string
 }
 
-// Interface is a network interface: a pod's (ip targets) or an instance's.
+// Interface is a network interface: a pod's (ip targets) or an instance's, attached as device
+// DeviceIndex (0: its primary).
 type Interface struct {
 	ID, PrivateIP, InstanceID string
+	DeviceIndex               int
 	Groups                    []string
 }
 
-// SecurityGroup has inbound rules.
+// SecurityGroup has inbound rules and tags.
 type SecurityGroup struct {
 	ID    string
 	Rules []Rule
+	Tags  map[string]string
 }
 
 // Rule lets TCP ports in from groups or address ranges (Protocol "-1": everything).
@@ -100,6 +104,14 @@ type Rule struct {
 	FromPort, ToPort int
 	FromGroups       []string
 	FromCIDRs        []string
+}
+
+// RouteTable is a VPC route table: whether it routes to an internet gateway, which subnets it
+// is explicitly associated with, and whether it is the VPC's main one (for all other subnets).
+type RouteTable struct {
+	ID, VpcID string
+	Main, IGW bool
+	Subnets   []string
 }
 
 // Subnet is a VPC subnet with its tags.
@@ -248,6 +260,10 @@ func (a *Account) query(action, version string, form url.Values) (string, bool) 
 		return marshal(a.targetHealth(form.Get("TargetGroupArn"))), true
 	case elbv2Version + " DescribeListeners":
 		return marshal(a.listeners(form.Get("LoadBalancerArn"))), true
+	case elbv2Version + " DescribeListenerCertificates":
+		return marshal(a.listenerCertificates(form.Get("ListenerArn"))), true
+	case ec2Version + " DescribeRouteTables":
+		return marshal(a.routeTables(filters(form))), true
 	case classicVersion + " DescribeLoadBalancers":
 		return marshal(a.classicLoadBalancers()), true
 	case classicVersion + " DescribeInstanceHealth":

@@ -3,6 +3,7 @@ package doctortest
 import (
 	"encoding/xml"
 	"slices"
+	"strconv"
 )
 
 // The XML shapes below are the services' response members, named as in their API references
@@ -177,6 +178,9 @@ func (a *Account) interfaces(f map[string][]string) any {
 		if ids, ok := f["attachment.instance-id"]; ok && !slices.Contains(ids, e.InstanceID) {
 			continue
 		}
+		if idx, ok := f["attachment.device-index"]; ok && !slices.Contains(idx, strconv.Itoa(e.DeviceIndex)) {
+			continue
+		}
 		x := xENI{NetworkInterfaceId: e.ID, PrivateIpAddress: e.PrivateIP, InstanceID: e.InstanceID}
 		for _, g := range e.Groups {
 			x.Groups = append(x.Groups, xGroup{g})
@@ -190,6 +194,7 @@ type xSG struct {
 	GroupId     string  `xml:"groupId"`
 	GroupName   string  `xml:"groupName"`
 	Permissions []xPerm `xml:"ipPermissions>item"`
+	Tags        []xTag  `xml:"tagSet>item"`
 }
 
 type xPerm struct {
@@ -212,6 +217,9 @@ func (a *Account) securityGroups(ids []string) any {
 			continue
 		}
 		x := xSG{GroupId: g.ID, GroupName: g.ID}
+		for _, k := range sortedKeys(g.Tags) {
+			x.Tags = append(x.Tags, xTag{k, g.Tags[k]})
+		}
 		for _, r := range g.Rules {
 			p := xPerm{IpProtocol: r.Protocol, FromPort: r.FromPort, ToPort: r.ToPort}
 			for _, from := range r.FromGroups {
@@ -286,5 +294,72 @@ func sortedKeys(m map[string]string) []string {
 		out = append(out, k)
 	}
 	slices.Sort(out)
+	return out
+}
+
+type xListenerCerts struct {
+	XMLName      xml.Name `xml:"r"`
+	Certificates []struct {
+		CertificateArn string
+		IsDefault      bool
+	} `xml:"Certificates>member"`
+}
+
+// listenerCertificates lists a listener's certificates, its default first, as ELBv2 does.
+func (a *Account) listenerCertificates(listener string) xListenerCerts {
+	var out xListenerCerts
+	for _, l := range a.Listeners {
+		if l.ARN != listener {
+			continue
+		}
+		for i, c := range l.Certificates {
+			out.Certificates = append(out.Certificates, struct {
+				CertificateArn string
+				IsDefault      bool
+			}{c, i == 0})
+		}
+	}
+	return out
+}
+
+type xRoute struct {
+	DestinationCidrBlock string `xml:"destinationCidrBlock"`
+	GatewayId            string `xml:"gatewayId"`
+}
+
+type xAssociation struct {
+	RouteTableAssociationId string `xml:"routeTableAssociationId"`
+	Main                    bool   `xml:"main"`
+	SubnetId                string `xml:"subnetId,omitempty"`
+}
+
+type xRouteTable struct {
+	RouteTableId string         `xml:"routeTableId"`
+	VpcId        string         `xml:"vpcId"`
+	Routes       []xRoute       `xml:"routeSet>item"`
+	Associations []xAssociation `xml:"associationSet>item"`
+}
+
+func (a *Account) routeTables(f map[string][]string) any {
+	var out struct {
+		XMLName xml.Name      `xml:"r"`
+		Set     []xRouteTable `xml:"routeTableSet>item"`
+	}
+	for _, r := range a.RouteTables {
+		if vpcs, ok := f["vpc-id"]; ok && !slices.Contains(vpcs, r.VpcID) {
+			continue
+		}
+		x := xRouteTable{RouteTableId: r.ID, VpcId: r.VpcID, Routes: []xRoute{{DestinationCidrBlock: "10.0.0.0/16", GatewayId: "local"}}}
+		if r.IGW {
+			x.Routes = append(x.Routes, xRoute{DestinationCidrBlock: "0.0.0.0/0", GatewayId: "igw-0123"})
+		}
+		if r.Main {
+			x.Associations = append(x.Associations, xAssociation{RouteTableAssociationId: r.ID + "-main", Main: true})
+		}
+		for _, sn := range r.Subnets {
+			x.Associations = append(x.Associations, xAssociation{RouteTableAssociationId: r.ID + "-" + sn, SubnetId: sn})
+		}
+		out.Set = append(out.Set, x)
+	}
 	return out
 }
