@@ -308,12 +308,12 @@ func TestClassicLoadBalancer(t *testing.T) {
 		Service: "retail-api-svc", HealthPath: "/health"}
 	got := runAWS(t, acct, tgt, dns)
 	for check, w := range map[string]want{
-		"load-balancer":   {OK, []string{"classic load balancer a0123"}},
-		"targets":         {Warn, []string{"1 of 2 instances in service", "UnhealthyThreshold"}},
-		"health-check":    {OK, []string{"HTTP:31234/health"}},
+		"load-balancer": {OK, []string{"classic load balancer a0123"}},
+		"targets":       {Warn, []string{"1 of 2 instances in service", "UnhealthyThreshold"}},
+		"health-check":  {OK, []string{"HTTP:31234/health"}},
 		"security-groups": {Fail, []string{"i-1:31234 allowed by sg-0nodes from sg-0lb", "i-2:31234: no rule of sg-0locked",
 			"--group-id sg-0locked --protocol tcp --port 31234 --source-group sg-0lb"}},
-		"subnets":         {OK, []string{"usable in 1 zones"}}, // one zone is enough for Option A
+		"subnets": {OK, []string{"usable in 1 zones"}}, // one zone is enough for Option A
 	} {
 		assertResult(t, got, check, w)
 	}
