@@ -161,10 +161,14 @@ func TestAWSChecks(t *testing.T) {
 			}
 			a.RouteTables = []doctortest.RouteTable{{ID: "rtb-main", VpcID: vpc, Main: true}}
 		}, want: map[string]want{"subnets": {Fail, []string{"usable in 0 zones", "Key=kubernetes.io/role/elb,Value=1"}}}},
-		{name: "named subnets are taken as they are, in one zone", break_: func(a *doctortest.Account, t *Target) {
-			t.Subnets = []string{"subnet-full"}
-			a.Subnets = append(a.Subnets, doctortest.Subnet{ID: "subnet-full", VpcID: vpc, Zone: "us-east-1c", FreeIPs: 3})
-		}, want: map[string]want{"subnets": {Fail, []string{"1 cluster.publicSubnetIds, usable in 1 zones (us-east-1c)", "set cluster.publicSubnetIds"}}}},
+		{name: "named subnets are taken as they are", break_: func(a *doctortest.Account, t *Target) {
+			t.Subnets = []string{"subnet-full", "subnet-shared"}
+			a.Subnets = append(a.Subnets, doctortest.Subnet{ID: "subnet-full", VpcID: vpc, Zone: "us-east-1c", FreeIPs: 3},
+				doctortest.Subnet{ID: "subnet-shared", VpcID: vpc, Zone: "us-east-1d", FreeIPs: 100, Tags: map[string]string{clusterTagKey + "other": "shared"}})
+		}, want: map[string]want{"subnets": {OK, []string{"2 cluster.publicSubnetIds, usable in 2 zones (us-east-1c, us-east-1d)"}}}},
+		{name: "named subnets in one zone", break_: func(a *doctortest.Account, t *Target) {
+			t.Subnets = []string{"subnet-a"}
+		}, want: map[string]want{"subnets": {Fail, []string{"1 cluster.publicSubnetIds, usable in 1 zones (us-east-1a)", "set cluster.publicSubnetIds"}}}},
 		{name: "several groups on the pods' interface: the fix names the cluster-tagged one and the backend group", break_: func(a *doctortest.Account, _ *Target) {
 			a.SecurityGroups = []doctortest.SecurityGroup{
 				{ID: "sg-0extra"}, {ID: podSG, Tags: map[string]string{clusterTagKey + "mlops-retail-cluster": "owned"}},

@@ -408,8 +408,9 @@ func checkCertificate(ctx context.Context, d *diagnosis) Result {
 		if fix == "" {
 			fix = f
 		}
-		// The listener picks a certificate by SNI: one that covers the host is enough.
-		if s == OK && covers(append([]string{aws.ToString(c.Certificate.DomainName)}, c.Certificate.SubjectAlternativeNames...), d.Host) {
+		// The listener picks a certificate by SNI: one that names the host is enough (whether it
+		// is issued is its own line).
+		if covers(append([]string{aws.ToString(c.Certificate.DomainName)}, c.Certificate.SubjectAlternativeNames...), d.Host) {
 			covered = true
 		}
 	}
