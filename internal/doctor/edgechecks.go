@@ -52,7 +52,11 @@ func checkHealthCheck(ctx context.Context, d *diagnosis) Result {
 		if tg.Matcher != nil {
 			matcher = aws.ToString(tg.Matcher.HttpCode)
 		}
-		lines = append(lines, fmt.Sprintf("%s: %s %s on %s, codes %s", name, proto, path, port, matcher))
+		line := fmt.Sprintf("%s: %s %s on %s", name, proto, path, port)
+		if matcher != "" {
+			line += ", codes " + matcher
+		}
+		lines = append(lines, line)
 		switch {
 		case proto != elbv2types.ProtocolEnumHttp && proto != elbv2types.ProtocolEnumHttps:
 			wrong = append(wrong, name+" checks "+string(proto)+", not HTTP "+d.HealthPath)

@@ -16,7 +16,8 @@ func Text(w io.Writer, results []Result) error {
 	counts := map[Status]int{}
 	for _, r := range results {
 		counts[r.Status]++
-		rows = append(rows, []string{string(r.Status), r.Check, r.Evidence})
+		// The status column is always four wide, so lines read (and grep) the same in every run.
+		rows = append(rows, []string{fmt.Sprintf("%-4s", r.Status), r.Check, r.Evidence})
 		if r.Fix != "" && r.Status != OK {
 			rows = append(rows, []string{"", "", "fix: " + r.Fix})
 		}

@@ -107,12 +107,17 @@ func TestDoctor(t *testing.T) {
 			"warn  controller-log", "1 distinct errors in the last 500 log lines, latest: Reconciler error: couldn't auto-discover subnets",
 			"skip  load-balancer", "needs ingress-address",
 			// Without a load balancer the VPC comes from the controller's --aws-vpc-id.
-			"FAIL  subnets", "0 subnets of " + doctortest.VPC + " tagged kubernetes.io/role/elb=1, usable in 0 zones",
+			"FAIL  subnets", "0 subnets of " + doctortest.VPC + " with a route to an internet gateway (none is tagged kubernetes.io/role/elb), usable in 0 zones",
 		}, nil, ""},
 		{"Ingress without address: controller lacks a permission", d.accessDenied, []string{
 			"FAIL  events", "FailedDeployModel: Failed deploy model due to AccessDenied",
 			"fix: the controller's IAM role lacks the permission named: pulumi up restores the pinned policy",
 			"ok    subnets",
+		}, nil, ""},
+		{"a destroy stuck on the Ingress's finalizer, the controller gone", d.stuckDestroy, []string{
+			"warn  ingress-class", "Ingress mlops/retail-api is being deleted", "waiting on finalizers ingress.k8s.aws/resources",
+			"delete the load balancer (edgectl audit lists it)",
+			"FAIL  controller", "does not exist",
 		}, nil, ""},
 	}
 	for _, s := range steps {
@@ -135,6 +140,26 @@ func TestDoctor(t *testing.T) {
 			t.FailNow() // later steps start from this one's state
 		}
 	}
+	t.Run("demo: Option A's NLB", func(t *testing.T) {
+		d.optionA(t)
+		out := d.run(t, "demo", 0)
+		for _, want := range []string{
+			"ok    service          Service mlops/retail-api-svc: type LoadBalancer",
+			"ok    service-address  the Service reports load balancer " + nlbDNS,
+			"ok    load-balancer    network load balancer retail-api-svc-nlb is active",
+			"ok    targets          retail-api-svc-tg: 1 of 1 healthy",
+			"ok    health-check     retail-api-svc-tg: HTTP /health on traffic-port\n",
+			"ok    security-groups  i-0node:31080 allowed by sg-0nodes from 10.0.0.0/16",
+			"usable in 2 zones",
+		} {
+			if !strings.Contains(out, want) {
+				t.Errorf("doctor does not say %q:\n%s", want, out)
+			}
+		}
+		if strings.Contains(out, "ingress") || strings.Contains(out, "controller") {
+			t.Errorf("Option A has no Ingress or controller checks:\n%s", out)
+		}
+	})
 }
 
 func newDoctorWorld(t *testing.T) *doctorWorld {
@@ -158,7 +183,12 @@ func newDoctorWorld(t *testing.T) *doctorWorld {
 // returns its output with the run's own addresses replaced by placeholders.
 func (d *doctorWorld) doctor(t *testing.T, wantCode int) string {
 	t.Helper()
-	cmd := exec.CommandContext(d.ctx, d.bin, "doctor", "--stack", "prod", "--dir", "../..",
+	return d.run(t, "prod", wantCode)
+}
+
+func (d *doctorWorld) run(t *testing.T, stack string, wantCode int) string {
+	t.Helper()
+	cmd := exec.CommandContext(d.ctx, d.bin, "doctor", "--stack", stack, "--dir", "../..",
 		"--kubeconfig", d.cluster.cp.Kubeconfig, "--context", "integration", "--endpoint-url", d.awsURL,
 		"--dns-server", d.dns, "--timeout", "20s", "--max-attempts", "2")
 	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=AKID", "AWS_SECRET_ACCESS_KEY=SECRET", "AWS_EC2_METADATA_DISABLED=true",
@@ -509,4 +539,51 @@ func (d *doctorWorld) accessDenied(t *testing.T) {
 	const msg = "Failed deploy model due to AccessDenied: User: arn:aws:sts::123456789012:assumed-role/lb-controller-irsa-role/1 is not authorized to perform: elasticloadbalancing:CreateLoadBalancer"
 	d.event(t, d.ingressRef(t), corev1.EventTypeWarning, "FailedDeployModel", msg, "ingress")
 	d.acct.Subnets = d.healthyAccount().Subnets
+}
+
+// stuckDestroy: `pulumi destroy` deleted the Ingress, but the controller that holds its
+// finalizer is gone, so the deletion waits forever.
+func (d *doctorWorld) stuckDestroy(t *testing.T) {
+	ing, err := d.k8s.NetworkingV1().Ingresses(namespace).Get(d.ctx, ingressName, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ing.Finalizers = append(ing.Finalizers, "ingress.k8s.aws/resources")
+	if _, err := d.k8s.NetworkingV1().Ingresses(namespace).Update(d.ctx, ing, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.k8s.NetworkingV1().Ingresses(namespace).Delete(d.ctx, ingressName, metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	d.deleteController(t)
+}
+
+const nlbDNS = "retail-api-svc-nlb-0123.elb.us-east-1.amazonaws.com"
+
+// optionA is what the demo stack's `pulumi up` leaves: the Service of type LoadBalancer with the
+// in-tree cloud provider's NLB (instance targets on the node port, no security groups), and the
+// node's security group open to the VPC.
+func (d *doctorWorld) optionA(t *testing.T) {
+	svc, err := d.k8s.CoreV1().Services(namespace).Get(d.ctx, serviceName, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.Spec.Type = corev1.ServiceTypeLoadBalancer
+	svc.Spec.Ports[0].NodePort = 31080
+	if svc, err = d.k8s.CoreV1().Services(namespace).Update(d.ctx, svc, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	svc.Status.LoadBalancer.Ingress = []corev1.LoadBalancerIngress{{Hostname: nlbDNS}}
+	if _, err := d.k8s.CoreV1().Services(namespace).UpdateStatus(d.ctx, svc, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	const nlb = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/retail-api-svc-nlb/0123"
+	d.acct.LoadBalancers = append(d.acct.LoadBalancers, doctortest.LoadBalancer{ARN: nlb, Name: "retail-api-svc-nlb", DNSName: nlbDNS,
+		VpcID: doctortest.VPC, Type: "network", State: "active"})
+	d.acct.TargetGroups = append(d.acct.TargetGroups, doctortest.TargetGroup{ARN: "arn:tg-nlb", Name: "retail-api-svc-tg", LoadBalancerARN: nlb,
+		TargetType: "instance", Port: 31080, HealthCheckProtocol: "HTTP", HealthCheckPath: "/health", HealthCheckPort: "traffic-port",
+		Targets: []doctortest.Target{{ID: "i-0node", Port: 31080, State: "healthy"}}})
+	d.acct.Interfaces = append(d.acct.Interfaces, doctortest.Interface{ID: "eni-node", InstanceID: "i-0node", Groups: []string{doctortest.PodSG}})
+	d.acct.SecurityGroups[0].Rules = append(d.acct.SecurityGroups[0].Rules,
+		doctortest.Rule{Protocol: "tcp", FromPort: 30000, ToPort: 32767, FromCIDRs: []string{"10.0.0.0/16"}})
 }
