@@ -3,7 +3,6 @@ package doctor
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -85,12 +84,5 @@ func checkCredentials(ctx context.Context, d *diagnosis) Result {
 	return ok("account %s as %s, region %s", aws.ToString(id.Account), aws.ToString(id.Arn), d.Region)
 }
 
-// attr is a name=value pair, the shape both EC2 filters and evidence use.
+// quoted lists names for evidence.
 func quoted(list []string) string { return strings.Join(list, ", ") }
-
-func fmtPort(p *int32) string {
-	if p == nil {
-		return "?"
-	}
-	return fmt.Sprint(*p)
-}

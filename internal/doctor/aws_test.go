@@ -69,7 +69,7 @@ type want struct {
 func TestAWSChecks(t *testing.T) {
 	tests := []struct {
 		name   string
-		break_ func(a *doctortest.Account, t *Target)
+		breaks func(a *doctortest.Account, t *Target)
 		dns    resolver
 		want   map[string]want
 	}{
@@ -84,7 +84,7 @@ func TestAWSChecks(t *testing.T) {
 			"dns":             {OK, []string{host + " resolves to the load balancer"}},
 			"waf":             {OK, []string{"retail-api-prod"}},
 		}},
-		{name: "health endpoint answers 500", break_: func(a *doctortest.Account, _ *Target) {
+		{name: "health endpoint answers 500", breaks: func(a *doctortest.Account, _ *Target) {
 			for i := range a.TargetGroups[0].Targets {
 				a.TargetGroups[0].Targets[i] = doctortest.Target{ID: a.TargetGroups[0].Targets[i].ID, Port: 8000, State: "unhealthy",
 					Reason: "Target.ResponseCodeMismatch", Description: "Health checks failed with these codes: [500]"}
@@ -93,58 +93,58 @@ func TestAWSChecks(t *testing.T) {
 			"targets":         {Fail, []string{"0 of 2 healthy, 2 Target.ResponseCodeMismatch", "ingress.successCodes"}},
 			"security-groups": {OK, nil},
 		}},
-		{name: "one pod times out, one is new", break_: func(a *doctortest.Account, _ *Target) {
-			ts := a.TargetGroups[0].Targets
-			ts[0] = doctortest.Target{ID: ts[0].ID, Port: 8000, State: "unhealthy", Reason: "Target.Timeout"}
-			a.TargetGroups[0].Targets = append(ts, doctortest.Target{ID: "10.0.2.9", Port: 8000, State: "initial", Reason: "Elb.InitialHealthChecking"})
+		{name: "one pod times out, one is new", breaks: func(a *doctortest.Account, _ *Target) {
+			tg := &a.TargetGroups[0]
+			tg.Targets[0] = doctortest.Target{ID: tg.Targets[0].ID, Port: 8000, State: "unhealthy", Reason: "Target.Timeout"}
+			tg.Targets = append(tg.Targets, doctortest.Target{ID: "10.0.2.9", Port: 8000, State: "initial", Reason: "Elb.InitialHealthChecking"})
 		}, want: map[string]want{
 			"targets": {Warn, []string{"1 of 3 healthy", "Target.Timeout", "Elb.InitialHealthChecking", "security-groups"}},
 			// The new target has no interface in the account yet.
 			"security-groups": {Warn, []string{"10.0.2.9: no network interface found"}},
 		}},
-		{name: "no ready pod: empty target group", break_: func(a *doctortest.Account, _ *Target) {
+		{name: "no ready pod: empty target group", breaks: func(a *doctortest.Account, _ *Target) {
 			a.TargetGroups[0].Targets = nil
 		}, want: map[string]want{
 			"targets":         {Fail, []string{"no target registered", "endpoints check"}},
 			"security-groups": {Skip, []string{"no registered target"}},
 		}},
-		{name: "health check on the wrong path and codes", break_: func(a *doctortest.Account, _ *Target) {
+		{name: "health check on the wrong path and codes", breaks: func(a *doctortest.Account, _ *Target) {
 			a.TargetGroups[0].HealthCheckPath, a.TargetGroups[0].Matcher = "/", "200-399"
 		}, want: map[string]want{
 			"health-check": {Fail, []string{"checks /, not /health", "app.healthPath"}},
 		}},
-		{name: "node security group lost the rule", break_: func(a *doctortest.Account, _ *Target) {
+		{name: "node security group lost the rule", breaks: func(a *doctortest.Account, _ *Target) {
 			a.SecurityGroups[0].Rules = a.SecurityGroups[0].Rules[:1]
 		}, want: map[string]want{
 			"security-groups": {Fail, []string{"no rule of sg-0nodes", "authorize-security-group-ingress --group-id sg-0nodes --protocol tcp --port 8000 --source-group sg-0lb"}},
 		}},
-		{name: "public subnets in one zone only", break_: func(a *doctortest.Account, _ *Target) {
+		{name: "public subnets in one zone only", breaks: func(a *doctortest.Account, _ *Target) {
 			a.Subnets[1] = publicSubnet("subnet-b", "us-east-1b", map[string]string{clusterTagKey + "other": "shared"})
 			a.Subnets = append(a.Subnets, doctortest.Subnet{ID: "subnet-full", VpcID: vpc, Zone: "us-east-1c", FreeIPs: 3,
 				Tags: map[string]string{publicSubnetTag: "1"}})
 		}, want: map[string]want{
 			"subnets": {Fail, []string{"usable in 1 zones", "subnet-b (tagged for another cluster)", "subnet-full (3 free addresses)", "Key=kubernetes.io/role/elb,Value=1"}},
 		}},
-		{name: "certificate waits for validation", break_: func(a *doctortest.Account, _ *Target) {
+		{name: "certificate waits for validation", breaks: func(a *doctortest.Account, _ *Target) {
 			a.Certificates[0].Status = "PENDING_VALIDATION"
 			a.Certificates[0].Pending = [][3]string{{"_x1." + host + ".", "CNAME", "_y1.acm-validations.aws."}}
 		}, want: map[string]want{
 			"certificate": {Fail, []string{"PENDING_VALIDATION", "_x1.api.example.com. CNAME _y1.acm-validations.aws.", "domain.zoneName"}},
 		}},
-		{name: "certificate for another name", break_: func(a *doctortest.Account, _ *Target) {
+		{name: "certificate for another name", breaks: func(a *doctortest.Account, _ *Target) {
 			a.Certificates[0].Domain, a.Certificates[0].AlternativeNames = "www.example.com", []string{"*.shop.example.com"}
 		}, want: map[string]want{
 			"certificate": {Fail, []string{"none covers api.example.com", "domain.alternativeNames"}},
 		}},
-		{name: "an SNI certificate covers the host, the default does not", break_: func(a *doctortest.Account, _ *Target) {
+		{name: "an SNI certificate covers the host, the default does not", breaks: func(a *doctortest.Account, _ *Target) {
 			a.Certificates[0].Domain = "www.example.com"
 			a.Certificates = append(a.Certificates, doctortest.Certificate{ARN: "arn:sni", Domain: host, Status: "ISSUED"})
 			a.Listeners[1].Certificates = append(a.Listeners[1].Certificates, "arn:sni")
 		}, want: map[string]want{"certificate": {OK, []string{"www.example.com ISSUED; api.example.com ISSUED"}}}},
-		{name: "certificate failed", break_: func(a *doctortest.Account, _ *Target) {
+		{name: "certificate failed", breaks: func(a *doctortest.Account, _ *Target) {
 			a.Certificates[0].Status = "FAILED"
 		}, want: map[string]want{"certificate": {Fail, []string{"FAILED", "pulumi up --replace", "CAA"}}}},
-		{name: "no subnet tagged, but public ones routed to the internet", break_: func(a *doctortest.Account, _ *Target) {
+		{name: "no subnet tagged, but public ones routed to the internet", breaks: func(a *doctortest.Account, _ *Target) {
 			for i := range a.Subnets {
 				delete(a.Subnets[i].Tags, doctortest.PublicSubnetTag)
 			}
@@ -155,21 +155,21 @@ func TestAWSChecks(t *testing.T) {
 		}, want: map[string]want{
 			"subnets": {Warn, []string{"2 subnets of " + vpc + " with a route to an internet gateway", "usable in 2 zones", "the controller falls back"}},
 		}},
-		{name: "no subnet tagged, none routed to the internet", break_: func(a *doctortest.Account, _ *Target) {
+		{name: "no subnet tagged, none routed to the internet", breaks: func(a *doctortest.Account, _ *Target) {
 			for i := range a.Subnets {
 				delete(a.Subnets[i].Tags, doctortest.PublicSubnetTag)
 			}
 			a.RouteTables = []doctortest.RouteTable{{ID: "rtb-main", VpcID: vpc, Main: true}}
 		}, want: map[string]want{"subnets": {Fail, []string{"usable in 0 zones", "Key=kubernetes.io/role/elb,Value=1"}}}},
-		{name: "named subnets are taken as they are", break_: func(a *doctortest.Account, t *Target) {
+		{name: "named subnets are taken as they are", breaks: func(a *doctortest.Account, t *Target) {
 			t.Subnets = []string{"subnet-full", "subnet-shared"}
 			a.Subnets = append(a.Subnets, doctortest.Subnet{ID: "subnet-full", VpcID: vpc, Zone: "us-east-1c", FreeIPs: 3},
 				doctortest.Subnet{ID: "subnet-shared", VpcID: vpc, Zone: "us-east-1d", FreeIPs: 100, Tags: map[string]string{clusterTagKey + "other": "shared"}})
 		}, want: map[string]want{"subnets": {OK, []string{"2 cluster.publicSubnetIds, usable in 2 zones (us-east-1c, us-east-1d)"}}}},
-		{name: "named subnets in one zone", break_: func(a *doctortest.Account, t *Target) {
+		{name: "named subnets in one zone", breaks: func(_ *doctortest.Account, t *Target) {
 			t.Subnets = []string{"subnet-a"}
 		}, want: map[string]want{"subnets": {Fail, []string{"1 cluster.publicSubnetIds, usable in 1 zones (us-east-1a)", "set cluster.publicSubnetIds"}}}},
-		{name: "several groups on the pods' interface: the fix names the cluster-tagged one and the backend group", break_: func(a *doctortest.Account, _ *Target) {
+		{name: "several groups on the pods' interface: the fix names the cluster-tagged one and the backend group", breaks: func(a *doctortest.Account, _ *Target) {
 			a.SecurityGroups = []doctortest.SecurityGroup{
 				{ID: "sg-0extra"}, {ID: podSG, Tags: map[string]string{clusterTagKey + "mlops-retail-cluster": "owned"}},
 				{ID: "sg-0front"}, {ID: "sg-0back", Tags: map[string]string{backendGroupTag: "backend-sg"}},
@@ -181,10 +181,10 @@ func TestAWSChecks(t *testing.T) {
 		}, want: map[string]want{
 			"security-groups": {Fail, []string{"no rule of sg-0extra, sg-0nodes", "--group-id sg-0nodes --protocol tcp --port 8000 --source-group sg-0back"}},
 		}},
-		{name: "a wildcard certificate covers the host", break_: func(a *doctortest.Account, _ *Target) {
+		{name: "a wildcard certificate covers the host", breaks: func(a *doctortest.Account, _ *Target) {
 			a.Certificates[0].Domain = "*.example.com"
 		}, want: map[string]want{"certificate": {OK, nil}}},
-		{name: "web ACL not associated", break_: func(a *doctortest.Account, _ *Target) {
+		{name: "web ACL not associated", breaks: func(a *doctortest.Account, _ *Target) {
 			a.WebACLs = nil
 		}, want: map[string]want{
 			"waf": {Fail, []string{"no web ACL is associated", "enableWafv2"}},
@@ -195,7 +195,7 @@ func TestAWSChecks(t *testing.T) {
 		{name: "name does not resolve", dns: resolver{albDNS: {"198.51.100.7"}}, want: map[string]want{
 			"dns": {Fail, []string{"does not resolve", "dig NS"}},
 		}},
-		{name: "load balancer deleted by hand", break_: func(a *doctortest.Account, _ *Target) {
+		{name: "load balancer deleted by hand", breaks: func(a *doctortest.Account, _ *Target) {
 			a.LoadBalancers = a.LoadBalancers[:1]
 		}, want: map[string]want{
 			"load-balancer": {Fail, []string{"no load balancer in us-east-1 has DNS name " + albDNS, "pulumi refresh"}},
@@ -205,30 +205,30 @@ func TestAWSChecks(t *testing.T) {
 			"subnets":     {OK, []string{"usable in 2 zones"}},
 			"certificate": {Skip, nil}, // no listener and no Ingress read in this test
 		}},
-		{name: "access denied on load balancers", break_: func(a *doctortest.Account, _ *Target) {
+		{name: "access denied on load balancers", breaks: func(a *doctortest.Account, _ *Target) {
 			a.Errors = map[string]string{"DescribeLoadBalancers": "AccessDenied"}
 		}, want: map[string]want{
 			"load-balancer": {Fail, []string{"access denied", "ReadOnlyAccess"}},
 			"targets":       {Skip, nil},
 			"subnets":       {OK, nil},
 		}},
-		{name: "access denied on ACM and WAF (JSON protocol)", break_: func(a *doctortest.Account, _ *Target) {
+		{name: "access denied on ACM and WAF (JSON protocol)", breaks: func(a *doctortest.Account, _ *Target) {
 			a.Errors = map[string]string{"DescribeCertificate": "AccessDeniedException", "GetWebACLForResource": "AccessDeniedException"}
 		}, want: map[string]want{
 			"certificate": {Fail, []string{"access denied"}},
 			"waf":         {Fail, []string{"access denied"}},
 			"targets":     {OK, nil},
 		}},
-		{name: "EC2 refuses (UnauthorizedOperation)", break_: func(a *doctortest.Account, _ *Target) {
+		{name: "EC2 refuses (UnauthorizedOperation)", breaks: func(a *doctortest.Account, _ *Target) {
 			a.Errors = map[string]string{"DescribeSubnets": "UnauthorizedOperation"}
 		}, want: map[string]want{"subnets": {Fail, []string{"access denied"}}}},
-		{name: "throttled, then answered", break_: func(a *doctortest.Account, _ *Target) {
+		{name: "throttled, then answered", breaks: func(a *doctortest.Account, _ *Target) {
 			a.Throttle = map[string]int{"DescribeTargetHealth": 1, "DescribeSubnets": 1, "GetWebACLForResource": 1}
 		}, want: map[string]want{"targets": {OK, nil}, "subnets": {OK, nil}, "waf": {OK, nil}}},
-		{name: "throttled past every attempt", break_: func(a *doctortest.Account, _ *Target) {
+		{name: "throttled past every attempt", breaks: func(a *doctortest.Account, _ *Target) {
 			a.Throttle = map[string]int{"DescribeTargetGroups": 10}
 		}, want: map[string]want{"targets": {Fail, []string{"still throttled", "--max-attempts"}}, "health-check": {Fail, []string{"still throttled"}}}},
-		{name: "features off: their checks are not run", break_: func(_ *doctortest.Account, t *Target) {
+		{name: "features off: their checks are not run", breaks: func(_ *doctortest.Account, t *Target) {
 			t.TLS, t.Alias, t.WAF = false, false, false
 		}, want: map[string]want{"certificate": {}, "dns": {}, "waf": {}}},
 	}
@@ -236,8 +236,8 @@ func TestAWSChecks(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			acct, tgt := healthyAccount(), prodTarget()
 			tgt.VpcID = vpc
-			if tc.break_ != nil {
-				tc.break_(acct, &tgt)
+			if tc.breaks != nil {
+				tc.breaks(acct, &tgt)
 			}
 			r := dns
 			if tc.dns != nil {

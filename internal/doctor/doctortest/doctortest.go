@@ -169,10 +169,10 @@ func (a *Account) handle(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/xml")
 	if version == ec2Version {
-		fmt.Fprintf(w, "<%sResponse><requestId>r1</requestId>%s</%sResponse>", action, inner, action)
+		_, _ = fmt.Fprintf(w, "<%sResponse><requestId>r1</requestId>%s</%sResponse>", action, inner, action)
 		return
 	}
-	fmt.Fprintf(w, "<%sResponse><%sResult>%s</%sResult><ResponseMetadata><RequestId>r1</RequestId></ResponseMetadata></%sResponse>",
+	_, _ = fmt.Fprintf(w, "<%sResponse><%sResult>%s</%sResult><ResponseMetadata><RequestId>r1</RequestId></ResponseMetadata></%sResponse>",
 		action, action, inner, action, action)
 }
 
@@ -206,13 +206,13 @@ func (a *Account) misbehave(w http.ResponseWriter, action string, jsonProtocol b
 	case jsonProtocol:
 		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 		w.WriteHeader(status)
-		fmt.Fprintf(w, `{"__type":%q,"message":"from the stand-in"}`, code)
+		_, _ = fmt.Fprintf(w, `{"__type":%q,"message":"from the stand-in"}`, code)
 	case len(ec2) > 0 && ec2[0]:
 		w.WriteHeader(status)
-		fmt.Fprintf(w, "<Response><Errors><Error><Code>%s</Code><Message>from the stand-in</Message></Error></Errors><RequestID>r1</RequestID></Response>", code)
+		_, _ = fmt.Fprintf(w, "<Response><Errors><Error><Code>%s</Code><Message>from the stand-in</Message></Error></Errors><RequestID>r1</RequestID></Response>", code)
 	default:
 		w.WriteHeader(status)
-		fmt.Fprintf(w, "<ErrorResponse><Error><Type>Sender</Type><Code>%s</Code><Message>from the stand-in</Message></Error><RequestId>r1</RequestId></ErrorResponse>", code)
+		_, _ = fmt.Fprintf(w, "<ErrorResponse><Error><Type>Sender</Type><Code>%s</Code><Message>from the stand-in</Message></Error><RequestId>r1</RequestId></ErrorResponse>", code)
 	}
 	return true
 }

@@ -15,15 +15,16 @@ type xLBs struct {
 }
 
 type xLB struct {
-	LoadBalancerArn, LoadBalancerName, DNSName, VpcId, Type, Scheme string
-	State                                                           struct{ Code string }
-	SecurityGroups                                                  []string `xml:"SecurityGroups>member"`
+	LoadBalancerArn, LoadBalancerName, DNSName, Type, Scheme string
+	VpcID                                                    string `xml:"VpcId"`
+	State                                                    struct{ Code string }
+	SecurityGroups                                           []string `xml:"SecurityGroups>member"`
 }
 
 func (a *Account) elbv2LoadBalancers() xLBs {
 	var out xLBs
 	for _, l := range a.LoadBalancers {
-		x := xLB{LoadBalancerArn: l.ARN, LoadBalancerName: l.Name, DNSName: l.DNSName, VpcId: l.VpcID, Type: l.Type,
+		x := xLB{LoadBalancerArn: l.ARN, LoadBalancerName: l.Name, DNSName: l.DNSName, VpcID: l.VpcID, Type: l.Type,
 			Scheme: "internet-facing", SecurityGroups: l.SecurityGroups}
 		x.State.Code = l.State
 		out.LoadBalancers = append(out.LoadBalancers, x)
@@ -40,8 +41,10 @@ type xTG struct {
 	TargetGroupArn, TargetGroupName, Protocol, TargetType string
 	Port                                                  int
 	HealthCheckProtocol, HealthCheckPath, HealthCheckPort string
-	Matcher                                               struct{ HttpCode string }
-	LoadBalancerArns                                      []string `xml:"LoadBalancerArns>member"`
+	Matcher                                               struct {
+		HTTPCode string `xml:"HttpCode"`
+	}
+	LoadBalancerArns []string `xml:"LoadBalancerArns>member"`
 }
 
 func (a *Account) targetGroups(lb string) xTGs {
@@ -53,7 +56,7 @@ func (a *Account) targetGroups(lb string) xTGs {
 		x := xTG{TargetGroupArn: g.ARN, TargetGroupName: g.Name, Protocol: "HTTP", TargetType: g.TargetType, Port: g.Port,
 			HealthCheckProtocol: g.HealthCheckProtocol, HealthCheckPath: g.HealthCheckPath, HealthCheckPort: g.HealthCheckPort,
 			LoadBalancerArns: []string{lb}}
-		x.Matcher.HttpCode = g.Matcher
+		x.Matcher.HTTPCode = g.Matcher
 		out.TargetGroups = append(out.TargetGroups, x)
 	}
 	return out
@@ -66,7 +69,7 @@ type xHealth struct {
 
 type xTarget struct {
 	Target struct {
-		Id   string
+		ID   string `xml:"Id"`
 		Port int
 	}
 	TargetHealth struct{ State, Reason, Description string }
@@ -80,7 +83,7 @@ func (a *Account) targetHealth(tg string) xHealth {
 		}
 		for _, t := range g.Targets {
 			var x xTarget
-			x.Target.Id, x.Target.Port = t.ID, t.Port
+			x.Target.ID, x.Target.Port = t.ID, t.Port
 			x.TargetHealth.State, x.TargetHealth.Reason, x.TargetHealth.Description = t.State, t.Reason, t.Description
 			out.Descriptions = append(out.Descriptions, x)
 		}
@@ -140,7 +143,10 @@ type xInstanceHealth struct {
 	States  []xInstance `xml:"InstanceStates>member"`
 }
 
-type xInstance struct{ InstanceId, State, ReasonCode, Description string }
+type xInstance struct {
+	InstanceID                     string `xml:"InstanceId"`
+	State, ReasonCode, Description string
+}
 
 func (a *Account) instanceHealth(name string) xInstanceHealth {
 	var out xInstanceHealth
@@ -156,14 +162,14 @@ func (a *Account) instanceHealth(name string) xInstanceHealth {
 
 type xENI struct {
 	XMLName            xml.Name `xml:"item"`
-	NetworkInterfaceId string   `xml:"networkInterfaceId"`
-	PrivateIpAddress   string   `xml:"privateIpAddress"`
+	NetworkInterfaceID string   `xml:"networkInterfaceId"`
+	PrivateIPAddress   string   `xml:"privateIpAddress"`
 	InstanceID         string   `xml:"attachment>instanceId,omitempty"`
 	Groups             []xGroup `xml:"groupSet>item"`
 }
 
 type xGroup struct {
-	GroupId string `xml:"groupId"`
+	GroupID string `xml:"groupId"`
 }
 
 func (a *Account) interfaces(f map[string][]string) any {
@@ -181,7 +187,7 @@ func (a *Account) interfaces(f map[string][]string) any {
 		if idx, ok := f["attachment.device-index"]; ok && !slices.Contains(idx, strconv.Itoa(e.DeviceIndex)) {
 			continue
 		}
-		x := xENI{NetworkInterfaceId: e.ID, PrivateIpAddress: e.PrivateIP, InstanceID: e.InstanceID}
+		x := xENI{NetworkInterfaceID: e.ID, PrivateIPAddress: e.PrivateIP, InstanceID: e.InstanceID}
 		for _, g := range e.Groups {
 			x.Groups = append(x.Groups, xGroup{g})
 		}
@@ -191,19 +197,19 @@ func (a *Account) interfaces(f map[string][]string) any {
 }
 
 type xSG struct {
-	GroupId     string  `xml:"groupId"`
+	GroupID     string  `xml:"groupId"`
 	GroupName   string  `xml:"groupName"`
 	Permissions []xPerm `xml:"ipPermissions>item"`
 	Tags        []xTag  `xml:"tagSet>item"`
 }
 
 type xPerm struct {
-	IpProtocol string   `xml:"ipProtocol"`
+	IPProtocol string   `xml:"ipProtocol"`
 	FromPort   int      `xml:"fromPort"`
 	ToPort     int      `xml:"toPort"`
 	Groups     []xGroup `xml:"groups>item"`
 	Ranges     []struct {
-		CidrIp string `xml:"cidrIp"`
+		CidrIP string `xml:"cidrIp"`
 	} `xml:"ipRanges>item"`
 }
 
@@ -216,18 +222,18 @@ func (a *Account) securityGroups(ids []string) any {
 		if !slices.Contains(ids, g.ID) {
 			continue
 		}
-		x := xSG{GroupId: g.ID, GroupName: g.ID}
+		x := xSG{GroupID: g.ID, GroupName: g.ID}
 		for _, k := range sortedKeys(g.Tags) {
 			x.Tags = append(x.Tags, xTag{k, g.Tags[k]})
 		}
 		for _, r := range g.Rules {
-			p := xPerm{IpProtocol: r.Protocol, FromPort: r.FromPort, ToPort: r.ToPort}
+			p := xPerm{IPProtocol: r.Protocol, FromPort: r.FromPort, ToPort: r.ToPort}
 			for _, from := range r.FromGroups {
 				p.Groups = append(p.Groups, xGroup{from})
 			}
 			for _, c := range r.FromCIDRs {
 				p.Ranges = append(p.Ranges, struct {
-					CidrIp string `xml:"cidrIp"`
+					CidrIP string `xml:"cidrIp"`
 				}{c})
 			}
 			x.Permissions = append(x.Permissions, p)
@@ -238,10 +244,10 @@ func (a *Account) securityGroups(ids []string) any {
 }
 
 type xSubnet struct {
-	SubnetId                string `xml:"subnetId"`
-	VpcId                   string `xml:"vpcId"`
+	SubnetID                string `xml:"subnetId"`
+	VpcID                   string `xml:"vpcId"`
 	AvailabilityZone        string `xml:"availabilityZone"`
-	AvailableIpAddressCount int    `xml:"availableIpAddressCount"`
+	AvailableIPAddressCount int    `xml:"availableIpAddressCount"`
 	Tags                    []xTag `xml:"tagSet>item"`
 }
 
@@ -259,7 +265,7 @@ func (a *Account) subnets(ids []string, f map[string][]string) any {
 		if !matchesSubnet(s, ids, f) {
 			continue
 		}
-		x := xSubnet{SubnetId: s.ID, VpcId: s.VpcID, AvailabilityZone: s.Zone, AvailableIpAddressCount: s.FreeIPs}
+		x := xSubnet{SubnetID: s.ID, VpcID: s.VpcID, AvailabilityZone: s.Zone, AvailableIPAddressCount: s.FreeIPs}
 		for _, k := range sortedKeys(s.Tags) {
 			x.Tags = append(x.Tags, xTag{k, s.Tags[k]})
 		}
@@ -324,18 +330,18 @@ func (a *Account) listenerCertificates(listener string) xListenerCerts {
 
 type xRoute struct {
 	DestinationCidrBlock string `xml:"destinationCidrBlock"`
-	GatewayId            string `xml:"gatewayId"`
+	GatewayID            string `xml:"gatewayId"`
 }
 
 type xAssociation struct {
-	RouteTableAssociationId string `xml:"routeTableAssociationId"`
+	RouteTableAssociationID string `xml:"routeTableAssociationId"`
 	Main                    bool   `xml:"main"`
-	SubnetId                string `xml:"subnetId,omitempty"`
+	SubnetID                string `xml:"subnetId,omitempty"`
 }
 
 type xRouteTable struct {
-	RouteTableId string         `xml:"routeTableId"`
-	VpcId        string         `xml:"vpcId"`
+	RouteTableID string         `xml:"routeTableId"`
+	VpcID        string         `xml:"vpcId"`
 	Routes       []xRoute       `xml:"routeSet>item"`
 	Associations []xAssociation `xml:"associationSet>item"`
 }
@@ -349,15 +355,15 @@ func (a *Account) routeTables(f map[string][]string) any {
 		if vpcs, ok := f["vpc-id"]; ok && !slices.Contains(vpcs, r.VpcID) {
 			continue
 		}
-		x := xRouteTable{RouteTableId: r.ID, VpcId: r.VpcID, Routes: []xRoute{{DestinationCidrBlock: "10.0.0.0/16", GatewayId: "local"}}}
+		x := xRouteTable{RouteTableID: r.ID, VpcID: r.VpcID, Routes: []xRoute{{DestinationCidrBlock: "10.0.0.0/16", GatewayID: "local"}}}
 		if r.IGW {
-			x.Routes = append(x.Routes, xRoute{DestinationCidrBlock: "0.0.0.0/0", GatewayId: "igw-0123"})
+			x.Routes = append(x.Routes, xRoute{DestinationCidrBlock: "0.0.0.0/0", GatewayID: "igw-0123"})
 		}
 		if r.Main {
-			x.Associations = append(x.Associations, xAssociation{RouteTableAssociationId: r.ID + "-main", Main: true})
+			x.Associations = append(x.Associations, xAssociation{RouteTableAssociationID: r.ID + "-main", Main: true})
 		}
 		for _, sn := range r.Subnets {
-			x.Associations = append(x.Associations, xAssociation{RouteTableAssociationId: r.ID + "-" + sn, SubnetId: sn})
+			x.Associations = append(x.Associations, xAssociation{RouteTableAssociationID: r.ID + "-" + sn, SubnetID: sn})
 		}
 		out.Set = append(out.Set, x)
 	}
