@@ -62,6 +62,10 @@ func checkHealthCheck(ctx context.Context, d *diagnosis) Result {
 			wrong = append(wrong, name+" checks "+string(proto)+", not HTTP "+d.HealthPath)
 		case path != d.HealthPath:
 			wrong = append(wrong, fmt.Sprintf("%s checks %s, not %s", name, path, d.HealthPath))
+		// Both exposures check the port traffic goes to: servicelb sets traffic-port, and it is the
+		// controller's default for the Ingress (docs/guide/ingress/annotations.md, healthcheck-port).
+		case port != "traffic-port" && port != fmt.Sprint(aws.ToInt32(tg.Port)):
+			wrong = append(wrong, fmt.Sprintf("%s checks port %s, not the traffic port %d", name, port, aws.ToInt32(tg.Port)))
 		case d.Ingress && d.SuccessCodes != "" && matcher != d.SuccessCodes:
 			wrong = append(wrong, fmt.Sprintf("%s accepts %s, not %s", name, matcher, d.SuccessCodes))
 		}
