@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -47,7 +48,7 @@ func newDoctorCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error { return runDoctor(cmd, f) },
 	}
 	fl, d := cmd.Flags(), stacks.Defaults()
-	f.add(fl, "", "read the cluster, region, names and features from Pulumi.<stack>.yaml", false)
+	f.add(fl, "", "read the cluster, region, names and features from Pulumi.<stack>.yaml", true)
 	fl.StringVar(&f.cluster, "cluster", "", "EKS cluster name (overrides the stack's)")
 	fl.StringVar(&f.region, "region", "", "AWS region (overrides the stack's)")
 	fl.StringVar(&f.exposure, "exposure", "", "service (Option A) or ingress (Option B); overrides the stack's")
@@ -105,7 +106,7 @@ func doctorTarget(f *doctorFlags) (doctor.Target, error) {
 	cfg := &defaults
 	if f.stack != "" {
 		var err error
-		if cfg, err = decodeStack(f.dir, f.stack, ""); err != nil {
+		if cfg, err = decodeStack(f.dir, f.stack, f.configFile); err != nil {
 			return doctor.Target{}, err
 		}
 	}
@@ -118,6 +119,7 @@ func doctorTarget(f *doctorFlags) (doctor.Target, error) {
 		ControllerNamespace: pick(f.controllerNS, cfg.Controller.Namespace), ControllerDeployment: f.controllerDep,
 		AutoMode: cfg.Cluster.AutoMode, Host: cfg.Domain.Name, TLS: cfg.TLS.Enabled, Alias: cfg.Domain.Alias, WAF: cfg.WAF.Enabled,
 		VpcID: pick(f.vpcID, cfg.Cluster.VpcID), Subnets: cfg.Cluster.PublicSubnetIDs, LogLines: f.logLines,
+		Routed: routed(cfg),
 	}
 	if e := pick(f.exposure, string(cfg.Exposure)); e != string(stacks.ExposeIngress) && e != string(stacks.ExposeService) {
 		return t, fmt.Errorf("--exposure must be service or ingress, got %q", e)
@@ -143,4 +145,17 @@ func resolver(server string) *net.Resolver {
 		var d net.Dialer
 		return d.DialContext(ctx, network, server)
 	}}
+}
+
+// routed are the Services besides the app's that the stack's routing rules send requests to.
+func routed(cfg *stacks.Config) []string {
+	var out []string
+	for _, r := range cfg.Routing.Rules {
+		for _, b := range r.Backends {
+			if b.Service != cfg.App.ServiceName && !slices.Contains(out, b.Service) {
+				out = append(out, b.Service)
+			}
+		}
+	}
+	return out
 }

@@ -1,13 +1,16 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/mlops-retail/retail-api-edge/internal/doctor"
 	"github.com/mlops-retail/retail-api-edge/internal/doctor/doctortest"
 	"github.com/mlops-retail/retail-api-edge/internal/lbkind"
 )
@@ -46,6 +49,15 @@ func TestDoctorTarget(t *testing.T) {
 			}
 			if !tg.Ingress || tg.LoadBalancer != lbkind.ALB || tg.Namespace != "shop" || tg.Region != "eu-west-1" || tg.ControllerNamespace != "lbc" {
 				t.Errorf("overridden target: %+v", tg)
+			}
+		}},
+		{"canary: the routed Services", doctorFlags{stackSource: stackSource{stack: "canary", dir: "../..", configFile: "../../examples/Pulumi.canary.yaml"}}, func(t *testing.T, f doctorFlags) {
+			tg, err := doctorTarget(&f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(tg.Routed, []string{"retail-api-v2-svc"}) {
+				t.Errorf("routed Services: %v, want only retail-api-v2-svc (once, and not the app's)", tg.Routed)
 			}
 		}},
 		{"bad exposure names the flag", doctorFlags{exposure: "gateway", region: "us-east-1"}, func(t *testing.T, f doctorFlags) {
@@ -91,6 +103,33 @@ func TestDoctorWithoutCluster(t *testing.T) {
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output does not say %q:\n%s", want, out)
+		}
+	}
+}
+
+// --output json is the same results for scripts: failed, and each check with status, evidence, fix.
+func TestDoctorJSON(t *testing.T) {
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	out, _, err := edgectl(t, "doctor", "--stack", "demo", "--dir", "../..", "--kubeconfig", filepath.Join(t.TempDir(), "missing"),
+		"-o", "json", "--timeout", "5s", "--max-attempts", "1")
+	if err == nil {
+		t.Fatal("want a failure exit without a cluster or credentials")
+	}
+	var report doctor.Report
+	if err := json.Unmarshal([]byte(out), &report); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if !report.Failed || len(report.Results) == 0 || report.Results[0].Check != "cluster" || report.Results[0].Status != doctor.Fail ||
+		report.Results[0].Fix == "" {
+		t.Errorf("report: %+v", report)
+	}
+	for _, r := range report.Results {
+		if r.Check == "credentials" && (r.Status != doctor.Fail || !strings.Contains(r.Evidence, "credentials")) {
+			t.Errorf("credentials without any: %+v", r)
 		}
 	}
 }

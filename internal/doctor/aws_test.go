@@ -118,7 +118,7 @@ func TestAWSChecks(t *testing.T) {
 		}, want: map[string]want{
 			"health-check": {Fail, []string{"checks port 8080, not the traffic port 8000"}},
 		}},
-				{name: "node security group lost the rule", breaks: func(a *doctortest.Account, _ *Target) {
+		{name: "node security group lost the rule", breaks: func(a *doctortest.Account, _ *Target) {
 			a.SecurityGroups[0].Rules = a.SecurityGroups[0].Rules[:1]
 		}, want: map[string]want{
 			"security-groups": {Fail, []string{"no rule of sg-0nodes", "authorize-security-group-ingress --group-id sg-0nodes --protocol tcp --port 8000 --source-group sg-0lb"}},

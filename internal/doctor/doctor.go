@@ -68,6 +68,8 @@ type Target struct {
 	Subnets []string
 	// LogLines bounds how much of the controller's log is read (from its end).
 	LogLines int64
+	// Routed are the other Services the routing block sends requests to (in Namespace).
+	Routed []string
 }
 
 // Env is what the checks read: the cluster and the account, each possibly unreachable (then its

@@ -63,6 +63,7 @@ func kubeChecks() []check {
 		{id: "service", needs: []string{"cluster"}, run: checkService},
 		{id: "pods", needs: []string{"service"}, run: checkPods},
 		{id: "endpoints", needs: []string{"pods"}, run: checkEndpoints},
+		{id: "routed-services", needs: []string{"cluster"}, applies: func(t Target) bool { return t.Ingress && len(t.Routed) > 0 }, run: checkRouted},
 		{id: "service-address", needs: []string{"service"}, applies: optionA, run: checkServiceAddress},
 		{id: "ingress-class", needs: []string{"cluster"}, applies: optionB, run: checkIngressClass},
 		{id: "controller", needs: []string{"ingress-class"}, applies: optionB, run: checkController},
@@ -179,6 +180,41 @@ func checkEndpoints(ctx context.Context, d *diagnosis) Result {
 		return warn(fix, "%s", evidence)
 	}
 	return ok("%s", evidence)
+}
+
+// checkRouted checks the routing block's other Services: a missing one, or one without a ready
+// endpoint, answers its share of the rule's requests with 503 (a weighted canary's new model,
+// say), while the app Service's own checks all pass.
+func checkRouted(ctx context.Context, d *diagnosis) Result {
+	var lines []string
+	status, fix := OK, ""
+	for _, name := range d.Routed {
+		_, err := d.env.Kube.Core.Services(d.Namespace).Get(ctx, name, metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			lines, status = append(lines, name+" does not exist"), Fail
+			fix = "deploy it, or take it out of routing.rules[].backends"
+			continue
+		}
+		if err != nil {
+			return kubeFailure(d, err, "reading Service "+d.Namespace+"/"+name)
+		}
+		ready, notReady, err := endpoints(ctx, d.env.Kube, d.Namespace, name)
+		if err != nil {
+			return kubeFailure(d, err, "listing the EndpointSlices of "+name)
+		}
+		lines = append(lines, fmt.Sprintf("%s: %d ready, %d not ready", name, len(ready), len(notReady)))
+		switch {
+		case len(ready) == 0:
+			status = Fail
+			fix = fmt.Sprintf("its pods are not ready (kubectl -n %s describe service %s), or set its weight to 0 until they are", d.Namespace, name)
+		case len(notReady) > 0:
+			status = worse(status, Warn)
+		}
+	}
+	if status == Warn && fix == "" {
+		fix = "kubectl -n " + d.Namespace + " get pods: some of the routed Services' pods are not ready"
+	}
+	return Result{Status: status, Evidence: strings.Join(lines, "; "), Fix: fix}
 }
 
 // endpoints are the names (pod names, else addresses) of a Service's ready and not-ready endpoints.

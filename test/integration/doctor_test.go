@@ -69,7 +69,12 @@ type doctorWorld struct {
 	podIPs  []string
 	mu      sync.Mutex
 	log     string // what the controller's pods log
+	// stack selects the stack file doctor reads: nil is prod's.
+	stack []string
 }
+
+// canary is the canary example's stack file: prod's names with a routing block.
+var canary = []string{"--stack", "canary", "--config-file", "../../examples/Pulumi.canary.yaml"}
 
 // TestDoctor runs `edgectl doctor --stack prod` against a healthy stack and the broken states
 // the runbook's troubleshooting and the controller's users report most; each must name its cause
@@ -100,6 +105,13 @@ func TestDoctor(t *testing.T) {
 			"FAIL  controller", "0 of 2 available (pods waiting: running, not ready)",
 			"FAIL  webhook", "has no ready endpoint", "no endpoints available for service", "nodes must accept TCP 9443",
 		}, func(t *testing.T) { d.controllerReady(t, true) }, ""},
+		{"canary: the new model's Service missing", func(*testing.T) { d.stack = canary }, []string{
+			"FAIL  routed-services  retail-api-v2-svc does not exist", "take it out of routing.rules[].backends",
+			"ok    endpoints", // the app's own Service is fine
+		}, nil, ""},
+		{"canary: the new model's Service has no ready pod", d.canaryService, []string{
+			"FAIL  routed-services  retail-api-v2-svc: 0 ready, 0 not ready", "set its weight to 0",
+		}, func(*testing.T) { d.stack = nil }, ""},
 		{"Ingress without address: subnets untagged", d.subnetsUntagged, []string{
 			"FAIL  ingress-address", "the Ingress has no load balancer address",
 			"FAIL  events", "FailedBuildModel: Failed build model due to couldn't auto-discover subnets",
@@ -142,7 +154,7 @@ func TestDoctor(t *testing.T) {
 	}
 	t.Run("demo: Option A's NLB", func(t *testing.T) {
 		d.optionA(t)
-		out := d.run(t, "demo", 0)
+		out := d.run(t, 0, "--stack", "demo")
 		for _, want := range []string{
 			"ok    service          Service mlops/retail-api-svc: type LoadBalancer",
 			"ok    service-address  the Service reports load balancer " + nlbDNS,
@@ -183,14 +195,18 @@ func newDoctorWorld(t *testing.T) *doctorWorld {
 // returns its output with the run's own addresses replaced by placeholders.
 func (d *doctorWorld) doctor(t *testing.T, wantCode int) string {
 	t.Helper()
-	return d.run(t, "prod", wantCode)
+	if d.stack != nil {
+		return d.run(t, wantCode, d.stack...)
+	}
+	return d.run(t, wantCode, "--stack", "prod")
 }
 
-func (d *doctorWorld) run(t *testing.T, stack string, wantCode int) string {
+func (d *doctorWorld) run(t *testing.T, wantCode int, stack ...string) string {
 	t.Helper()
-	cmd := exec.CommandContext(d.ctx, d.bin, "doctor", "--stack", stack, "--dir", "../..",
+	args := append([]string{"doctor", "--dir", "../.."}, stack...)
+	cmd := exec.CommandContext(d.ctx, d.bin, append(args,
 		"--kubeconfig", d.cluster.cp.Kubeconfig, "--context", "integration", "--endpoint-url", d.awsURL,
-		"--dns-server", d.dns, "--timeout", "20s", "--max-attempts", "2")
+		"--dns-server", d.dns, "--timeout", "20s", "--max-attempts", "2")...)
 	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=AKID", "AWS_SECRET_ACCESS_KEY=SECRET", "AWS_EC2_METADATA_DISABLED=true",
 		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_PROFILE=")
 	var stdout, stderr strings.Builder
@@ -586,4 +602,14 @@ func (d *doctorWorld) optionA(t *testing.T) {
 	d.acct.Interfaces = append(d.acct.Interfaces, doctortest.Interface{ID: "eni-node", InstanceID: "i-0node", Groups: []string{doctortest.PodSG}})
 	d.acct.SecurityGroups[0].Rules = append(d.acct.SecurityGroups[0].Rules,
 		doctortest.Rule{Protocol: "tcp", FromPort: 30000, ToPort: 32767, FromCIDRs: []string{"10.0.0.0/16"}})
+}
+
+// canaryService: the canary's new model Service exists, but none of its pods is ready yet.
+func (d *doctorWorld) canaryService(t *testing.T) {
+	svc := &corev1.Service{
+		ObjectMeta: metav1.ObjectMeta{Name: "retail-api-v2-svc", Namespace: namespace},
+		Spec: corev1.ServiceSpec{Selector: map[string]string{"app": "retail-api-v2"},
+			Ports: []corev1.ServicePort{{Name: "http", Port: 80, TargetPort: intstr.FromInt32(8000)}}},
+	}
+	d.create(t, errOf(d.k8s.CoreV1().Services(namespace).Create(d.ctx, svc, metav1.CreateOptions{})))
 }
