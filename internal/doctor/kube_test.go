@@ -150,3 +150,24 @@ func TestText(t *testing.T) {
 		t.Errorf("got:\n%s\nwant:\n%s", b.String(), want)
 	}
 }
+
+// A check that does not answer within the timeout fails saying so, and the next check still runs.
+func TestTimeout(t *testing.T) {
+	d := &diagnosis{Target: prodTarget(), env: Env{Timeout: 50 * time.Millisecond}, status: map[string]Status{}}
+	hang := check{id: "hang", run: func(ctx context.Context, _ *diagnosis) Result {
+		<-ctx.Done()
+		return fail("fix it", "%v", ctx.Err())
+	}}
+	next := check{id: "next", run: func(context.Context, *diagnosis) Result { return ok("ran") }}
+	after := check{id: "after", needs: []string{"hang"}, run: func(context.Context, *diagnosis) Result { return ok("ran") }}
+	res := d.run(context.Background(), []check{hang, next, after})
+	if res[0].Status != Fail || !strings.HasPrefix(res[0].Evidence, "no answer within 50ms") {
+		t.Errorf("hang: %+v", res[0])
+	}
+	if res[1].Status != OK {
+		t.Errorf("an independent check did not run: %+v", res[1])
+	}
+	if res[2].Status != Skip || res[2].Evidence != "needs hang" {
+		t.Errorf("a dependent check ran: %+v", res[2])
+	}
+}
