@@ -177,7 +177,7 @@ func TestAWSChecks(t *testing.T) {
 		{name: "several groups on the pods' interface: the fix names the cluster-tagged one and the backend group", breaks: func(a *doctortest.Account, _ *Target) {
 			a.SecurityGroups = []doctortest.SecurityGroup{
 				{ID: "sg-0extra"}, {ID: podSG, Tags: map[string]string{clusterTagKey + "mlops-retail-cluster": "owned"}},
-				{ID: "sg-0front"}, {ID: "sg-0back", Tags: map[string]string{backendGroupTag: "backend-sg"}},
+				{ID: "sg-0front"}, {ID: "sg-0back", Tags: map[string]string{"elbv2.k8s.aws/type": "backend", "elbv2.k8s.aws/cluster": "mlops-retail-cluster"}},
 			}
 			for i := range a.Interfaces {
 				a.Interfaces[i].Groups = []string{"sg-0extra", podSG}

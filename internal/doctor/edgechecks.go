@@ -134,9 +134,10 @@ func managedGroup(groups []securityGroup, cluster string) string {
 	return "<the interface's group tagged " + clusterTagKey + cluster + ">"
 }
 
-// backendGroupTag marks the controller's shared backend security group, the source of the rules
-// it writes on targets (docs/deploy/security_groups.md; pkg/networking/backend_sg_provider.go).
-const backendGroupTag = "elbv2.k8s.aws/resource"
+// backendGroupTag (value backend) marks the shared backend security group the controller makes,
+// the source of the rules it writes on targets (docs/deploy/security_groups.md, "Backend Security
+// Groups": tags elbv2.k8s.aws/cluster and elbv2.k8s.aws/type: backend).
+const backendGroupTag = "elbv2.k8s.aws/type"
 
 // ruleSource is where a missing rule's traffic comes from, as an authorize-security-group-ingress
 // argument: the load balancer's backend security group (else its only or first one), or for a
@@ -155,7 +156,7 @@ func (d *diagnosis) ruleSource(ctx context.Context) (string, error) {
 	}
 	for _, g := range out.SecurityGroups {
 		for _, t := range g.Tags {
-			if aws.ToString(t.Key) == backendGroupTag && aws.ToString(t.Value) == "backend-sg" {
+			if aws.ToString(t.Key) == backendGroupTag && aws.ToString(t.Value) == "backend" {
 				return "--source-group " + aws.ToString(g.GroupId), nil
 			}
 		}
