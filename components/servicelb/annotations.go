@@ -44,8 +44,11 @@ var autoModeUnsupported = []string{TypeAnnotation, Prefix + "cross-zone-load-bal
 func (lb LoadBalancer) Annotations() map[string]string {
 	hc := lb.HealthCheck
 	a := map[string]string{
-		Prefix + "scheme":               "internet-facing",
-		Prefix + "healthcheck-protocol": "http",
+		Prefix + "scheme": "internet-facing",
+		// Upper case: the in-tree provider puts the value into a classic ELB's health-check
+		// target as it is (cloud-provider-aws ensureLoadBalancerHealthCheck; #1181), and the
+		// controller (pkg/service/model_build_target_group.go) and the NLB path upper-case it.
+		Prefix + "healthcheck-protocol": "HTTP",
 		Prefix + "healthcheck-path":     hc.Path,
 		// The port traffic goes to: with the cloud provider's instance targets that is the NodePort
 		// (kube-proxy forwards to a pod), with the controller's ip targets the pod port. A fixed

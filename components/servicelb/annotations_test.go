@@ -17,7 +17,7 @@ func TestAnnotations(t *testing.T) {
 		present bool
 	}{
 		{"internet-facing, whichever controller", LoadBalancer{Kind: lbkind.NLB, HealthCheck: hc}, "scheme", "internet-facing", true},
-		{"HTTP health check", LoadBalancer{Kind: lbkind.NLB, HealthCheck: hc}, "healthcheck-protocol", "http", true},
+		{"HTTP health check", LoadBalancer{Kind: lbkind.NLB, HealthCheck: hc}, "healthcheck-protocol", "HTTP", true},
 		{"health check path", LoadBalancer{Kind: lbkind.NLB, HealthCheck: hc}, "healthcheck-path", "/health", true},
 		{"health check on the port traffic goes to", LoadBalancer{Kind: lbkind.NLB, HealthCheck: hc}, "healthcheck-port", "traffic-port", true},
 		{"health check interval", LoadBalancer{Kind: lbkind.NLB, HealthCheck: hc}, "healthcheck-interval", "15", true},

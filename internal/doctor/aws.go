@@ -43,7 +43,8 @@ func awsFailure(err error, doing string) Result {
 		case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError":
 			return fail("give your AWS identity read access (the ReadOnlyAccess managed policy covers every check)",
 				"%s: access denied (%s)", doing, api.ErrorMessage())
-		case "ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId", "UnrecognizedClientException", "RequestExpired":
+		case "ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId", "UnrecognizedClientException", "RequestExpired",
+			"SignatureDoesNotMatch": // a wrong secret key, or this machine's clock far off
 			return fail("renew the AWS credentials (aws sso login, or a fresh session)", "%s: the credentials are not valid: %s", doing, api.ErrorCode())
 		case "Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException":
 			return fail("AWS is throttling this account: run again later or raise --max-attempts", "%s: still throttled after retries", doing)
@@ -79,7 +80,13 @@ func checkCredentials(ctx context.Context, d *diagnosis) Result {
 	}
 	id, err := d.env.AWS.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
-		return awsFailure(err, "asking AWS who this is")
+		r := awsFailure(err, "asking AWS who this is")
+		// GetCallerIdentity needs no permission, even under an explicit deny (STS API reference):
+		// a refusal comes from the path to STS, not from the identity's policies.
+		if strings.Contains(r.Evidence, "access denied") {
+			r.Fix = "a VPC endpoint policy or proxy in front of STS refuses the call: check the sts endpoint this machine uses"
+		}
+		return r
 	}
 	return ok("account %s as %s, region %s", aws.ToString(id.Account), aws.ToString(id.Arn), d.Region)
 }

@@ -113,6 +113,38 @@ func TestAWSChecks(t *testing.T) {
 		}, want: map[string]want{
 			"health-check": {Fail, []string{"checks /, not /health", "app.healthPath"}},
 		}},
+		{name: "Option A: the in-tree provider's subnets are the public ones, tagged or not", breaks: func(a *doctortest.Account, t *Target) {
+			t.Ingress, t.LoadBalancer, t.TLS, t.Alias, t.WAF = false, lbkind.NLB, false, false, false
+			delete(a.Subnets[1].Tags, doctortest.PublicSubnetTag)
+			a.Subnets[2].Tags = map[string]string{doctortest.PublicSubnetTag: "1"} // tagged, but private
+		}, want: map[string]want{"subnets": {OK, []string{"2 public subnets of " + vpc, "usable in 2 zones (us-east-1a, us-east-1b)"}}}},
+		{name: "an interface with the same address in another VPC is not the target's", breaks: func(a *doctortest.Account, _ *Target) {
+			a.SecurityGroups = append(a.SecurityGroups, doctortest.SecurityGroup{ID: "sg-0wide", Rules: []doctortest.Rule{{Protocol: "-1", FromCIDRs: []string{"0.0.0.0/0"}}}})
+			a.SecurityGroups[0].Rules = a.SecurityGroups[0].Rules[:1]
+			a.Interfaces = append(a.Interfaces, doctortest.Interface{ID: "eni-peer", PrivateIP: "10.0.1.5", VpcID: "vpc-peer", Groups: []string{"sg-0wide"}})
+		}, want: map[string]want{"security-groups": {Fail, []string{"10.0.1.5:8000: no rule of sg-0nodes"}}}},
+		{name: "WAF answers no association with an error", breaks: func(a *doctortest.Account, _ *Target) {
+			a.Errors = map[string]string{"GetWebACLForResource": "WAFNonexistentItemException"}
+		}, want: map[string]want{"waf": {Fail, []string{"no web ACL is associated"}}}},
+		{name: "WAF does not know a new ALB yet", breaks: func(a *doctortest.Account, _ *Target) {
+			a.Errors = map[string]string{"GetWebACLForResource": "WAFUnavailableEntityException"}
+		}, want: map[string]want{"waf": {Warn, []string{"does not know"}}}},
+		{name: "STS refused: the path to it, not the identity", breaks: func(a *doctortest.Account, _ *Target) {
+			a.Errors = map[string]string{"GetCallerIdentity": "AccessDenied"}
+		}, want: map[string]want{"credentials": {Fail, []string{"access denied", "VPC endpoint policy"}}, "load-balancer": {Skip, nil}}},
+		{name: "certificate just requested: no record yet", breaks: func(a *doctortest.Account, _ *Target) {
+			a.Certificates[0].Status = "PENDING_VALIDATION"
+		}, want: map[string]want{"certificate": {Fail, []string{"has not issued the validation record yet"}}}},
+		{name: "nodes in unused zones are not faults (instance targets)", breaks: func(a *doctortest.Account, _ *Target) {
+			tg := &a.TargetGroups[0]
+			tg.TargetType = "instance"
+			tg.Targets = []doctortest.Target{{ID: "i-1", Port: 31080, State: "healthy"}, {ID: "i-2", Port: 31080, State: "unused", Reason: "Target.NotInUse"}}
+			a.Interfaces = []doctortest.Interface{{ID: "eni-1", InstanceID: "i-1", Groups: []string{podSG}}}
+			a.SecurityGroups[0].Rules = []doctortest.Rule{{Protocol: "tcp", FromPort: 30000, ToPort: 32767, FromGroups: []string{lbSG}}}
+		}, want: map[string]want{
+			"targets":         {OK, []string{"1 of 1 healthy (1 more nodes in zones the load balancer does not use)"}},
+			"security-groups": {OK, []string{"i-1:31080 allowed"}},
+		}},
 		{name: "health check on another port", breaks: func(a *doctortest.Account, _ *Target) {
 			a.TargetGroups[0].HealthCheckPort = "8080"
 		}, want: map[string]want{
@@ -311,7 +343,8 @@ func TestClassicLoadBalancer(t *testing.T) {
 			{ID: "sg-0wide", Rules: []doctortest.Rule{{Protocol: "-1", FromCIDRs: []string{"0.0.0.0/0"}}}},
 			{ID: "sg-0locked"},
 		},
-		Subnets: []doctortest.Subnet{publicSubnet("subnet-a", "us-east-1a", nil)},
+		Subnets:     []doctortest.Subnet{publicSubnet("subnet-a", "us-east-1a", nil)},
+		RouteTables: []doctortest.RouteTable{{ID: "rtb-main", VpcID: vpc, Main: true, IGW: true}},
 	}
 	tgt := Target{Cluster: "mlops-retail-cluster", Region: "us-east-1", LoadBalancer: lbkind.Classic, Namespace: "mlops",
 		Service: "retail-api-svc", HealthPath: "/health"}

@@ -2,6 +2,7 @@ package doctor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"slices"
@@ -15,6 +16,7 @@ import (
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbv2types "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/wafv2"
+	waftypes "github.com/aws/aws-sdk-go-v2/service/wafv2/types"
 )
 
 // Tags the controller discovers subnets by, and its minimum of free addresses per subnet
@@ -31,11 +33,17 @@ const certificateAnnotation = "alb.ingress.kubernetes.io/certificate-arn"
 func checkHealthCheck(ctx context.Context, d *diagnosis) Result {
 	lb := d.found.lb
 	if lb.classic {
-		want := "HTTP:"
-		if !strings.HasPrefix(lb.healthCheck, want) || !strings.HasSuffix(lb.healthCheck, d.HealthPath) {
-			return fail("pulumi up restores the Service's health-check annotations", "health check %s, not HTTP on %s", lb.healthCheck, d.HealthPath)
+		// The in-tree provider writes the annotation's protocol as it is, and a lowercase one
+		// corrupts the check (kubernetes/cloud-provider-aws#1181): only HTTP: is right.
+		if !strings.HasPrefix(lb.healthCheck, "HTTP:") || !strings.HasSuffix(lb.healthCheck, d.HealthPath) {
+			fix := "pulumi up restores the Service's health-check annotations (HTTP on app.healthPath)"
+			if strings.HasPrefix(strings.ToUpper(lb.healthCheck), "HTTP:") {
+				fix = "the protocol must be upper case: pulumi up of this version sets healthcheck-protocol HTTP"
+			}
+			return fail(fix, "health check %s, not HTTP on %s", lb.healthCheck, d.HealthPath)
 		}
-		return ok("health check %s", lb.healthCheck)
+		// A classic ELB's HTTP check passes only on 200 (ELB API reference, HealthCheck.Target).
+		return ok("health check %s (passes only on 200)", lb.healthCheck)
 	}
 	groups, err := lb.groups(ctx, d.env.AWS)
 	if err != nil {
@@ -190,22 +198,28 @@ func groupIDs(gs []securityGroup) []string {
 // target's address, or an instance's primary interface (device 0: the one the controller uses,
 // pkg/networking/node_eni_info_resolver.go).
 func (d *diagnosis) targetGroups(ctx context.Context, t target) ([]securityGroup, error) {
+	// vpc-id keeps an address reused in another VPC out, and is one of the filters that let the
+	// call scale in a busy account (EC2 API reference, DescribeNetworkInterfaces).
 	filters := []ec2types.Filter{
+		{Name: aws.String("vpc-id"), Values: []string{d.found.lb.vpc}},
 		{Name: aws.String("attachment.instance-id"), Values: []string{t.id}},
 		{Name: aws.String("attachment.device-index"), Values: []string{"0"}},
 	}
 	if t.ip {
-		filters = []ec2types.Filter{{Name: aws.String("addresses.private-ip-address"), Values: []string{t.id}}}
-	}
-	enis, err := d.env.AWS.EC2.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{Filters: filters})
-	if err != nil {
-		return nil, err
+		filters = []ec2types.Filter{filters[0], {Name: aws.String("addresses.private-ip-address"), Values: []string{t.id}}}
 	}
 	var ids []string
-	for _, e := range enis.NetworkInterfaces {
-		for _, g := range e.Groups {
-			if id := aws.ToString(g.GroupId); !slices.Contains(ids, id) {
-				ids = append(ids, id)
+	p := ec2.NewDescribeNetworkInterfacesPaginator(d.env.AWS.EC2, &ec2.DescribeNetworkInterfacesInput{Filters: filters})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range page.NetworkInterfaces {
+			for _, g := range e.Groups {
+				if id := aws.ToString(g.GroupId); !slices.Contains(ids, id) {
+					ids = append(ids, id)
+				}
 			}
 		}
 	}
@@ -266,7 +280,7 @@ func checkSubnets(ctx context.Context, d *diagnosis) Result {
 		if err != nil {
 			return awsFailure(err, "reading cluster.publicSubnetIds")
 		}
-		return zonesResult(usable(out.Subnets, "", false), "cluster.publicSubnetIds", need, "set cluster.publicSubnetIds to subnets in "+fmt.Sprint(need)+" zones")
+		return zonesResult(usable(out.Subnets, "", 0), "cluster.publicSubnetIds", need, "set cluster.publicSubnetIds to subnets in "+fmt.Sprint(need)+" zones")
 	}
 	vpc := d.VpcID
 	if d.found.lb != nil {
@@ -277,6 +291,9 @@ func checkSubnets(ctx context.Context, d *diagnosis) Result {
 	if vpc == "" {
 		return skip("no VPC known (no load balancer, no cluster.vpcId, no controller --aws-vpc-id): give --vpc-id")
 	}
+	if !d.Ingress && (d.AutoMode == nil || !*d.AutoMode) {
+		return d.inTreeSubnets(ctx, vpc)
+	}
 	out, err := d.env.AWS.EC2.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{Filters: []ec2types.Filter{
 		{Name: aws.String("vpc-id"), Values: []string{vpc}},
 		{Name: aws.String("tag:" + publicSubnetTag), Values: []string{"1", ""}},
@@ -286,7 +303,7 @@ func checkSubnets(ctx context.Context, d *diagnosis) Result {
 	}
 	what := "subnets of " + vpc + " tagged " + publicSubnetTag + "=1"
 	if len(out.Subnets) > 0 {
-		return zonesResult(usable(out.Subnets, d.Cluster, true), what, need, fix)
+		return zonesResult(usable(out.Subnets, d.Cluster, minFreeIPs), what, need, fix)
 	}
 	// With no subnet tagged, the controller (v2.12.1+, feature gate SubnetDiscoveryByReachability,
 	// on by default) takes the subnets routed to an internet gateway (docs/deploy/subnet_discovery.md).
@@ -294,11 +311,24 @@ func checkSubnets(ctx context.Context, d *diagnosis) Result {
 	if err != nil {
 		return awsFailure(err, "reading the route tables of "+vpc)
 	}
-	r := zonesResult(usable(reachable, d.Cluster, true), "subnets of "+vpc+" with a route to an internet gateway (none is tagged "+publicSubnetTag+")", need, fix)
+	r := zonesResult(usable(reachable, d.Cluster, minFreeIPs), "subnets of "+vpc+" with a route to an internet gateway (none is tagged "+publicSubnetTag+")", need, fix)
 	if r.Status == OK {
 		return warn("tag the ones to use "+publicSubnetTag+"=1, so the choice does not depend on routes", "%s: the controller falls back to them", r.Evidence)
 	}
 	return r
+}
+
+// inTreeSubnets is Option A's check: the in-tree provider (cloud-provider-aws findELBSubnets,
+// isSubnetPublic in pkg/providers/v1/aws.go) takes the VPC's subnets tagged for this cluster or for
+// none that route to an internet gateway, one per zone (the role tag only breaks ties), and does
+// not count free addresses.
+func (d *diagnosis) inTreeSubnets(ctx context.Context, vpc string) Result {
+	reachable, err := d.routedToInternet(ctx, vpc)
+	if err != nil {
+		return awsFailure(err, "reading the subnets and route tables of "+vpc)
+	}
+	return zonesResult(usable(reachable, d.Cluster, 0), "public subnets of "+vpc+" (routed to an internet gateway)", 1,
+		"the Service's load balancer needs a public subnet (a route to an internet gateway) tagged for this cluster or for none")
 }
 
 // subnetUse is what the controller makes of discovered subnets: the zones it can use, and the
@@ -309,16 +339,17 @@ type subnetUse struct {
 	skipped []string
 }
 
-// usable applies the controller's filters on discovered subnets (pkg/networking/subnet_resolver.go):
-// none tagged for other clusters only, none with fewer than 8 free addresses.
-func usable(subnets []ec2types.Subnet, cluster string, discovered bool) subnetUse {
+// usable applies the discovery filters: with cluster, none tagged for other clusters only; with
+// minFree, none with fewer free addresses (the controller's pkg/networking/subnet_resolver.go uses
+// both, the in-tree provider only the first; named subnets get neither).
+func usable(subnets []ec2types.Subnet, cluster string, minFree int32) subnetUse {
 	u := subnetUse{count: len(subnets)}
 	for _, s := range subnets {
 		id := aws.ToString(s.SubnetId)
 		switch {
-		case discovered && taggedForOther(s.Tags, cluster):
+		case cluster != "" && taggedForOther(s.Tags, cluster):
 			u.skipped = append(u.skipped, id+" (tagged for another cluster)")
-		case discovered && aws.ToInt32(s.AvailableIpAddressCount) < minFreeIPs:
+		case aws.ToInt32(s.AvailableIpAddressCount) < minFree:
 			u.skipped = append(u.skipped, fmt.Sprintf("%s (%d free addresses)", id, aws.ToInt32(s.AvailableIpAddressCount)))
 		case !slices.Contains(u.zones, aws.ToString(s.AvailabilityZone)):
 			u.zones = append(u.zones, aws.ToString(s.AvailabilityZone))
@@ -478,9 +509,17 @@ func certificateState(c *acmtypes.CertificateDetail) (string, Status, string) {
 	case acmtypes.CertificateStatusPendingValidation:
 		var records []string
 		for _, v := range c.DomainValidationOptions {
-			if r := v.ResourceRecord; r != nil && v.ValidationStatus != acmtypes.DomainStatusSuccess {
-				records = append(records, fmt.Sprintf("%s %s %s", aws.ToString(r.Name), r.Type, aws.ToString(r.Value)))
+			// An apex and its wildcard share one record: list it once.
+			r := v.ResourceRecord
+			if r == nil || v.ValidationStatus == acmtypes.DomainStatusSuccess {
+				continue
 			}
+			if rec := fmt.Sprintf("%s %s %s", aws.ToString(r.Name), r.Type, aws.ToString(r.Value)); !slices.Contains(records, rec) {
+				records = append(records, rec)
+			}
+		}
+		if len(records) == 0 {
+			return line, Fail, "ACM has not issued the validation record yet (seconds after the request): run doctor again"
 		}
 		return line, Fail, "ACM waits for the validation record in the zone (domain.zoneName), which must be the domain's delegated zone: " + quoted(records)
 	default: // FAILED (often a CAA record that excludes amazon.com), VALIDATION_TIMED_OUT, EXPIRED, REVOKED, INACTIVE
@@ -533,7 +572,16 @@ func checkDNS(ctx context.Context, d *diagnosis) Result {
 func checkWAF(ctx context.Context, d *diagnosis) Result {
 	lb := d.found.lb
 	out, err := d.env.AWS.WAF.GetWebACLForResource(ctx, &wafv2.GetWebACLForResourceInput{ResourceArn: aws.String(lb.arn)})
-	if err != nil {
+	var unavailable *waftypes.WAFUnavailableEntityException
+	switch {
+	case errors.As(err, &unavailable):
+		// Just after the ALB is made, WAF may not know it yet.
+		return warn("run doctor again in a minute", "WAF does not know %s yet", lb.name)
+	case isNonexistent(err):
+		// Some accounts answer "no association" with this error rather than an empty WebACL
+		// (Terraform's FindWebACLByResourceARN treats it as not found).
+		out, err = &wafv2.GetWebACLForResourceOutput{}, nil
+	case err != nil:
 		return awsFailure(err, "asking WAF for the web ACL of "+lb.name)
 	}
 	if out.WebACL == nil {
@@ -543,4 +591,9 @@ func checkWAF(ctx context.Context, d *diagnosis) Result {
 			"no web ACL is associated with %s", lb.name)
 	}
 	return ok("web ACL %s is associated with %s", aws.ToString(out.WebACL.Name), lb.name)
+}
+
+func isNonexistent(err error) bool {
+	var e *waftypes.WAFNonexistentItemException
+	return errors.As(err, &e)
 }

@@ -156,15 +156,22 @@ func (d *diagnosis) groupHealth(tg elbv2types.TargetGroup, hs []elbv2types.Targe
 		// Only ready pods are registered (controller pkg/backend/endpoint_resolver.go).
 		return name + ": no target registered", Fail, fmt.Sprintf("no pod is ready: see the endpoints check (kubectl -n %s get pods)", d.Namespace)
 	}
-	healthy, byReason := 0, map[string]int{}
+	healthy, idle, byReason := 0, 0, map[string]int{}
 	var order []string
+	instances := tg.TargetType == elbv2types.TargetTypeEnumInstance
 	for _, h := range hs {
-		d.found.lb.targets = append(d.found.lb.targets, target{id: aws.ToString(h.Target.Id), port: aws.ToInt32(h.Target.Port),
-			ip: tg.TargetType == elbv2types.TargetTypeEnumIp})
 		if h.TargetHealth == nil || h.TargetHealth.State == elbv2types.TargetHealthStateEnumHealthy {
+			d.found.lb.targets = append(d.found.lb.targets, target{id: aws.ToString(h.Target.Id), port: aws.ToInt32(h.Target.Port), ip: !instances})
 			healthy++
 			continue
 		}
+		// The in-tree provider registers every node; one in a zone without a load balancer subnet
+		// is not used, which with externalTrafficPolicy Cluster costs nothing: not a fault.
+		if instances && h.TargetHealth.Reason == elbv2types.TargetHealthReasonEnumNotInUse {
+			idle++
+			continue
+		}
+		d.found.lb.targets = append(d.found.lb.targets, target{id: aws.ToString(h.Target.Id), port: aws.ToInt32(h.Target.Port), ip: !instances})
 		key := string(h.TargetHealth.State)
 		if h.TargetHealth.Reason != "" {
 			key = string(h.TargetHealth.Reason)
@@ -174,7 +181,10 @@ func (d *diagnosis) groupHealth(tg elbv2types.TargetGroup, hs []elbv2types.Targe
 		}
 		byReason[key]++
 	}
-	line := fmt.Sprintf("%s: %d of %d healthy", name, healthy, len(hs))
+	line := fmt.Sprintf("%s: %d of %d healthy", name, healthy, len(hs)-idle)
+	if idle > 0 {
+		line += fmt.Sprintf(" (%d more nodes in zones the load balancer does not use)", idle)
+	}
 	status, fix := OK, ""
 	for _, r := range order {
 		m := meaning(r, d)
@@ -203,25 +213,37 @@ func (d *diagnosis) classicTargets(ctx context.Context) Result {
 	}
 	healthy := 0
 	var why []string
+	idle := 0
 	for _, s := range out.InstanceStates {
+		w := aws.ToString(s.Description)
+		// A node in a zone the ELB is not configured for (ELB API reference, InstanceState) is
+		// not used: not a fault.
+		if strings.Contains(w, "Availability Zone for which LoadBalancer is not configured") {
+			idle++
+			continue
+		}
 		lb.targets = append(lb.targets, target{id: aws.ToString(s.InstanceId), port: lb.healthPort})
 		if aws.ToString(s.State) == "InService" {
 			healthy++
-		} else if w := aws.ToString(s.Description); !slices.Contains(why, w) {
+		} else if !slices.Contains(why, w) {
 			why = append(why, w)
 		}
 	}
-	evidence := fmt.Sprintf("%s: %d of %d instances in service", lb.name, healthy, len(out.InstanceStates))
+	total := len(out.InstanceStates) - idle
+	evidence := fmt.Sprintf("%s: %d of %d instances in service", lb.name, healthy, total)
+	if idle > 0 {
+		evidence += fmt.Sprintf(" (%d more in zones the load balancer does not use)", idle)
+	}
 	if len(why) > 0 {
 		evidence += " (" + strings.Join(why, "; ") + ")"
 	}
 	fix := fmt.Sprintf("the health check reaches the node port on every node: see the health-check and security-groups checks, and kubectl -n %s get pods", d.Namespace)
 	switch {
-	case len(out.InstanceStates) == 0:
-		return fail("the cluster's nodes are not registered: kubectl get nodes", "%s has no instance", lb.name)
+	case total == 0:
+		return fail("the cluster's nodes are not registered in a zone it uses: kubectl get nodes; see subnets", "%s has no instance to send to", lb.name)
 	case healthy == 0:
 		return fail(fix, "%s", evidence)
-	case healthy < len(out.InstanceStates):
+	case healthy < total:
 		return warn(fix, "%s", evidence)
 	}
 	return ok("%s", evidence)

@@ -546,6 +546,7 @@ func (d *doctorWorld) subnetsUntagged(t *testing.T) {
 	for i := range d.acct.Subnets {
 		delete(d.acct.Subnets[i].Tags, doctortest.PublicSubnetTag)
 	}
+	d.acct.RouteTables = nil // nor any routed to the internet, which the controller would fall back to
 	d.acct.LoadBalancers = d.acct.LoadBalancers[:1]
 }
 
@@ -554,7 +555,7 @@ func (d *doctorWorld) subnetsUntagged(t *testing.T) {
 func (d *doctorWorld) accessDenied(t *testing.T) {
 	const msg = "Failed deploy model due to AccessDenied: User: arn:aws:sts::123456789012:assumed-role/lb-controller-irsa-role/1 is not authorized to perform: elasticloadbalancing:CreateLoadBalancer"
 	d.event(t, d.ingressRef(t), corev1.EventTypeWarning, "FailedDeployModel", msg, "ingress")
-	d.acct.Subnets = d.healthyAccount().Subnets
+	d.acct.Subnets, d.acct.RouteTables = d.healthyAccount().Subnets, d.healthyAccount().RouteTables
 }
 
 // stuckDestroy: `pulumi destroy` deleted the Ingress, but the controller that holds its

@@ -17,7 +17,8 @@ const (
 
 // Healthy is an ALB with an HTTPS listener serving an ISSUED certificate for host, a web ACL
 // named acl, and one ip target group whose targets (the pod IPs) are healthy on port, checked on
-// /health; the pods' interfaces let the ALB in; public subnets are tagged in two zones.
+// /health; the pods' interfaces let the ALB in; public subnets (routed to the internet) are tagged
+// in two zones.
 func Healthy(host, acl string, port int, podIPs ...string) *Account {
 	a := &Account{
 		LoadBalancers: []LoadBalancer{
@@ -39,6 +40,10 @@ func Healthy(host, acl string, port int, podIPs ...string) *Account {
 		Subnets: []Subnet{
 			PublicSubnet("subnet-a", "us-east-1a", nil), PublicSubnet("subnet-b", "us-east-1b", nil),
 			{ID: "subnet-private", VpcID: VPC, Zone: "us-east-1c", FreeIPs: 200},
+		},
+		RouteTables: []RouteTable{
+			{ID: "rtb-main", VpcID: VPC, Main: true},
+			{ID: "rtb-public", VpcID: VPC, IGW: true, Subnets: []string{"subnet-a", "subnet-b"}},
 		},
 		Certificates: []Certificate{{ARN: CertARN, Domain: host, Status: "ISSUED"}},
 		WebACLs:      map[string]string{ALBARN: acl},

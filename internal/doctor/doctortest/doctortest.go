@@ -87,8 +87,10 @@ type Listener struct {
 // DeviceIndex (0: its primary).
 type Interface struct {
 	ID, PrivateIP, InstanceID string
-	DeviceIndex               int
-	Groups                    []string
+	// VpcID is its VPC; empty means VPC.
+	VpcID       string
+	DeviceIndex int
+	Groups      []string
 }
 
 // SecurityGroup has inbound rules and tags.

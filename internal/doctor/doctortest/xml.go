@@ -181,6 +181,13 @@ func (a *Account) interfaces(f map[string][]string) any {
 		if ips, ok := f["addresses.private-ip-address"]; ok && !slices.Contains(ips, e.PrivateIP) {
 			continue
 		}
+		vpc := e.VpcID
+		if vpc == "" {
+			vpc = VPC
+		}
+		if vpcs, ok := f["vpc-id"]; ok && !slices.Contains(vpcs, vpc) {
+			continue
+		}
 		if ids, ok := f["attachment.instance-id"]; ok && !slices.Contains(ids, e.InstanceID) {
 			continue
 		}

@@ -219,9 +219,11 @@ func checkClassic(t *testing.T, calls *recorder, tags map[string]string) {
 	}{
 		// A classic ELB is internet-facing unless its scheme says internal.
 		{"internet-facing", aws.ToString(lb.Scheme) == "" || aws.ToString(lb.Scheme) == "internet-facing", true},
-		// Target is PROTOCOL:PORT/PATH (the protocol case-insensitive); the instances serve
-		// traffic on the NodePort only.
-		{"HTTP health check on the health path at the NodePort", strings.ToUpper(aws.ToString(hc.Target)), fmt.Sprintf("HTTP:%d/HEALTH", nodePort)},
+		// Target is PROTOCOL:PORT/PATH, the protocol as the annotation spells it: the provider
+		// writes the annotation's value unchanged (ensureLoadBalancerHealthCheck), and a lowercase
+		// one corrupts the check (kubernetes/cloud-provider-aws#1181). The instances serve traffic
+		// on the NodePort only.
+		{"HTTP health check on the health path at the NodePort", aws.ToString(hc.Target), fmt.Sprintf("HTTP:%d/health", nodePort)},
 		{"listener 80 to the NodePort", listener80, true},
 		{"HTTP listener (5xx metrics)", httpListener, true},
 		{"cross-zone on", crossZone, true},
