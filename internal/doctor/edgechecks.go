@@ -580,7 +580,7 @@ func checkWAF(ctx context.Context, d *diagnosis) Result {
 	case isNonexistent(err):
 		// Some accounts answer "no association" with this error rather than an empty WebACL
 		// (Terraform's FindWebACLByResourceARN treats it as not found).
-		out, err = &wafv2.GetWebACLForResourceOutput{}, nil
+		out = &wafv2.GetWebACLForResourceOutput{}
 	case err != nil:
 		return awsFailure(err, "asking WAF for the web ACL of "+lb.name)
 	}
