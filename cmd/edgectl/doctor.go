@@ -110,9 +110,10 @@ func doctorTarget(f *doctorFlags) (doctor.Target, error) {
 			return doctor.Target{}, err
 		}
 	}
+	exposure := pick(f.exposure, string(cfg.Exposure))
 	t := doctor.Target{
 		Cluster: pick(f.cluster, cfg.Cluster.Name), Region: pick(f.region, cfg.Region),
-		Ingress:      pick(f.exposure, string(cfg.Exposure)) == string(stacks.ExposeIngress),
+		Ingress:      exposure == string(stacks.ExposeIngress),
 		LoadBalancer: lbkind.Kind(pick(f.loadBalancer, string(cfg.Service.LoadBalancer))),
 		Namespace:    pick(f.namespace, cfg.App.Namespace), Service: pick(f.service, cfg.App.ServiceName),
 		IngressName: pick(f.ingress, cfg.Ingress.Name), HealthPath: cfg.App.HealthPath, SuccessCodes: cfg.Ingress.SuccessCodes,
@@ -121,8 +122,8 @@ func doctorTarget(f *doctorFlags) (doctor.Target, error) {
 		VpcID: pick(f.vpcID, cfg.Cluster.VpcID), Subnets: cfg.Cluster.PublicSubnetIDs, LogLines: f.logLines,
 		Routed: routed(cfg),
 	}
-	if e := pick(f.exposure, string(cfg.Exposure)); e != string(stacks.ExposeIngress) && e != string(stacks.ExposeService) {
-		return t, fmt.Errorf("--exposure must be service or ingress, got %q", e)
+	if exposure != string(stacks.ExposeIngress) && exposure != string(stacks.ExposeService) {
+		return t, fmt.Errorf("--exposure must be service or ingress, got %q", exposure)
 	}
 	if t.Ingress {
 		t.LoadBalancer = lbkind.ALB

@@ -91,10 +91,6 @@ func checkSecurityGroups(ctx context.Context, d *diagnosis) Result {
 	if len(lb.targets) == 0 {
 		return skip("no registered target")
 	}
-	source, err := d.ruleSource(ctx)
-	if err != nil {
-		return awsFailure(err, "reading the load balancer's security groups")
-	}
 	var lines []string
 	status, fix := OK, ""
 	for _, t := range distinctTargets(lb.targets) {
@@ -118,6 +114,11 @@ func checkSecurityGroups(ctx context.Context, d *diagnosis) Result {
 		}
 		status = Fail
 		lines = append(lines, fmt.Sprintf("%s:%d: no rule of %s lets the load balancer in", t.id, t.port, quoted(groupIDs(groups))))
+		// The fix's source is read only when a rule is missing: one more call, only then.
+		source, err := d.ruleSource(ctx)
+		if err != nil {
+			return awsFailure(err, "reading the load balancer's security groups")
+		}
 		fix = fmt.Sprintf("the controller adds this rule to the interface's only security group, or to the one with the tag key %s%s "+
 			"when it has several: aws ec2 authorize-security-group-ingress --group-id %s --protocol tcp --port %d %s",
 			clusterTagKey, d.Cluster, managedGroup(groups, d.Cluster), t.port, source)

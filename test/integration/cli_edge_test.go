@@ -15,6 +15,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/client-go/kubernetes"
 
 	"github.com/mlops-retail/retail-api-edge/components/alarms"
 	"github.com/mlops-retail/retail-api-edge/components/albingress"
@@ -121,15 +123,22 @@ func (c *cliWorld) setPodsReady(t *testing.T, ready bool) {
 	})
 }
 
-// reportPodsReady sets the app's pods' readiness as a kubelet would report it (the simulated one
-// leaves running pods' status alone), and returns how many there are.
+// reportPodsReady sets the app's pods' readiness as a kubelet would report it, and returns how
+// many there are.
 func (c *cliWorld) reportPodsReady(t *testing.T, ready bool) int {
+	t.Helper()
+	return len(reportReady(c.ctx, t, c.k8s, namespace, map[string]string{"app": "retail-api"}, ready))
+}
+
+// reportReady sets the readiness of the pods in ns that match selector as a kubelet would report
+// it (the simulated one leaves running pods' status alone), and returns them.
+func reportReady(ctx context.Context, t *testing.T, client kubernetes.Interface, ns string, selector map[string]string, ready bool) []corev1.Pod {
 	t.Helper()
 	status := corev1.ConditionFalse
 	if ready {
 		status = corev1.ConditionTrue
 	}
-	pods, err := c.k8s.CoreV1().Pods(namespace).List(c.ctx, metav1.ListOptions{LabelSelector: "app=retail-api"})
+	pods, err := client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: labels.SelectorFromSet(selector).String()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,11 +152,11 @@ func (c *cliWorld) reportPodsReady(t *testing.T, ready bool) int {
 		for j := range p.Status.ContainerStatuses {
 			p.Status.ContainerStatuses[j].Ready = ready
 		}
-		if _, err := c.k8s.CoreV1().Pods(namespace).UpdateStatus(c.ctx, p, metav1.UpdateOptions{}); err != nil {
+		if _, err := client.CoreV1().Pods(ns).UpdateStatus(ctx, p, metav1.UpdateOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	return len(pods.Items)
+	return pods.Items
 }
 
 // wafOff turns the web ACL off: the Ingress must say "none" (absent, the controller keeps the ACL

@@ -449,33 +449,6 @@ func (d *doctorWorld) ingressAddress(t *testing.T, hostname string) {
 	}
 }
 
-// setReady reports pods' readiness as a kubelet would (the simulated one leaves running pods alone).
-func (d *doctorWorld) setReady(t *testing.T, ns string, selector map[string]string, ready bool) []corev1.Pod {
-	status := corev1.ConditionFalse
-	if ready {
-		status = corev1.ConditionTrue
-	}
-	pods, err := d.k8s.CoreV1().Pods(ns).List(d.ctx, metav1.ListOptions{LabelSelector: metav1.FormatLabelSelector(&metav1.LabelSelector{MatchLabels: selector})})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range pods.Items {
-		p := &pods.Items[i]
-		for j := range p.Status.Conditions {
-			if typ := p.Status.Conditions[j].Type; typ == corev1.PodReady || typ == corev1.ContainersReady {
-				p.Status.Conditions[j].Status = status
-			}
-		}
-		for j := range p.Status.ContainerStatuses {
-			p.Status.ContainerStatuses[j].Ready = ready
-		}
-		if _, err := d.k8s.CoreV1().Pods(ns).UpdateStatus(d.ctx, p, metav1.UpdateOptions{}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return pods.Items
-}
-
 // event records an event as its component does; later calls get later timestamps.
 func (d *doctorWorld) event(t *testing.T, obj corev1.ObjectReference, typ, reason, message, component string) {
 	d.mu.Lock()
@@ -497,7 +470,7 @@ var eventClock = time.Now().Truncate(time.Second)
 // probeFails: /health answers 500, the kubelet reports the pods not ready with the probe's
 // events, and the controller deregisters them: the target group is empty.
 func (d *doctorWorld) probeFails(t *testing.T) {
-	for _, p := range d.setReady(t, namespace, appLabels, false) {
+	for _, p := range reportReady(d.ctx, t, d.k8s, namespace, appLabels, false) {
 		d.event(t, corev1.ObjectReference{Kind: "Pod", Namespace: namespace, Name: p.Name, UID: p.UID}, corev1.EventTypeWarning,
 			"Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 500", "kubelet")
 	}
@@ -506,7 +479,7 @@ func (d *doctorWorld) probeFails(t *testing.T) {
 }
 
 func (d *doctorWorld) probePasses(t *testing.T) {
-	d.setReady(t, namespace, appLabels, true)
+	reportReady(d.ctx, t, d.k8s, namespace, appLabels, true)
 	d.waitEndpoints(t, namespace, serviceName, 2)
 	d.acct.TargetGroups = d.healthyAccount().TargetGroups
 }
@@ -517,7 +490,7 @@ func (d *doctorWorld) healthyAccount() *doctortest.Account {
 }
 
 func (d *doctorWorld) controllerReady(t *testing.T, ready bool) {
-	d.setReady(t, controllerNS, controllerLabels, ready)
+	reportReady(d.ctx, t, d.k8s, controllerNS, controllerLabels, ready)
 	want := 0
 	if ready {
 		want = 2
