@@ -71,8 +71,8 @@ func (*AlarmsConfig) inert() []inertRule {
 			keys:   []string{"alarms.errorRatePercent"},
 			active: func(c *Config) bool { return !c.Alarms.Enabled || c.exposure().loadBalancer() != lbkind.NLB },
 			needs: func(*Config) string {
-				return fmt.Sprintf("a load balancer that sees HTTP status codes (%s %s, or %s classic): an NLB passes TCP through",
-					k("exposure"), ExposeIngress, k("service.loadBalancer"))
+				return fmt.Sprintf("a load balancer that sees HTTP status codes (%s %s or %s, or %s classic): an NLB passes TCP through",
+					k("exposure"), ExposeIngress, ExposeGateway, k("service.loadBalancer"))
 			},
 		},
 	}

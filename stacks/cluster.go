@@ -134,8 +134,8 @@ func (*ClusterConfig) inert() []inertRule {
 			keys:   []string{"cluster.createOidcProvider"},
 			active: func(c *Config) bool { return c.exposure().needsOIDC() },
 			needs: func(*Config) string {
-				return fmt.Sprintf("%s %s with %s true, %s irsa and no %s (only the IRSA role this stack makes trusts the provider)",
-					k("exposure"), ExposeIngress, k("controller.install"), k("controller.identity"), k("controller.roleArn"))
+				return fmt.Sprintf("%s %s or %s with %s true, %s irsa and no %s (only the IRSA role this stack makes trusts the provider)",
+					k("exposure"), ExposeIngress, ExposeGateway, k("controller.install"), k("controller.identity"), k("controller.roleArn"))
 			},
 		},
 	}

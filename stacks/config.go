@@ -22,6 +22,7 @@ type Config struct {
 	Service    ServiceConfig     `json:"service"`     // service.go
 	Controller ControllerConfig  `json:"controller"`  // controller.go
 	Ingress    IngressConfig     `json:"ingress"`     // ingress.go
+	Gateway    GatewayConfig     `json:"gateway"`     // gateway.go
 	Routing    RoutingConfig     `json:"routing"`     // routing.go
 	Domain     DomainConfig      `json:"domain"`      // domain.go
 	TLS        TLSConfig         `json:"tls"`         // tls.go

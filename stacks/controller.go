@@ -9,12 +9,13 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/mlops-retail/retail-api-edge/components/cluster"
+	"github.com/mlops-retail/retail-api-edge/components/gatewayapi"
 	"github.com/mlops-retail/retail-api-edge/components/lbcontroller"
 	"github.com/mlops-retail/retail-api-edge/components/podidentity"
 	"github.com/mlops-retail/retail-api-edge/internal/fielderr"
 )
 
-// ControllerConfig is the `controller` block: the AWS Load Balancer Controller of Option B.
+// ControllerConfig is the `controller` block: the AWS Load Balancer Controller of Options B and C.
 type ControllerConfig struct {
 	// `true`: this stack owns the cluster's controller (Helm release, service account, IAM role).
 	// `false`: it relies on the one another stack installed, and checks in preview that it is
@@ -132,8 +133,8 @@ func (*ControllerConfig) inert() []inertRule {
 	return []inertRule{
 		{
 			keys:   controllerSettings,
-			active: func(c *Config) bool { return c.Exposure == ExposeIngress },
-			needs:  func(*Config) string { return fmt.Sprintf("%s %s", k("exposure"), ExposeIngress) },
+			active: func(c *Config) bool { return c.usesController() },
+			needs:  func(*Config) string { return fmt.Sprintf("%s %s or %s", k("exposure"), ExposeIngress, ExposeGateway) },
 		},
 		{
 			keys:   controllerSettings,
@@ -144,7 +145,7 @@ func (*ControllerConfig) inert() []inertRule {
 		},
 		{
 			keys:   []string{"controller.chart", "controller.repository", "controller.replicas", "controller.policyVersion", "controller.defaultSSLPolicy"},
-			active: func(c *Config) bool { return c.Exposure != ExposeIngress || c.Controller.Install },
+			active: func(c *Config) bool { return !c.usesController() || c.Controller.Install },
 			needs: func(*Config) string {
 				return k("controller.install") + " true (another stack's controller is used as it was installed)"
 			},
@@ -153,7 +154,7 @@ func (*ControllerConfig) inert() []inertRule {
 			// With cluster.create the cluster component adds the agent itself.
 			keys: []string{"controller.installPodIdentityAgent"},
 			active: func(c *Config) bool {
-				return c.Exposure != ExposeIngress || (c.Controller.podIdentity() && !c.Cluster.Create)
+				return !c.usesController() || (c.Controller.podIdentity() && !c.Cluster.Create)
 			},
 			needs: func(*Config) string {
 				return fmt.Sprintf("%s true, %s %s and a cluster this stack does not create (with %s the cluster gets the add-on anyway)",
@@ -171,7 +172,9 @@ type controller struct {
 	roleArn pulumi.StringOutput
 }
 
-func newController(ctx *pulumi.Context, cfg *Config, cl *cluster.Cluster, aws pulumi.ProviderResource) (controller, error) {
+// newController installs the controller after everything in after (the Gateway API CRDs), or
+// relies on another stack's.
+func newController(ctx *pulumi.Context, cfg *Config, cl *cluster.Cluster, aws pulumi.ProviderResource, after []pulumi.Resource) (controller, error) {
 	c := cfg.Controller
 	if !c.Install {
 		return controller{roleArn: pulumi.String(c.RoleArn).ToStringOutput()}, nil
@@ -185,12 +188,24 @@ func newController(ctx *pulumi.Context, cfg *Config, cl *cluster.Cluster, aws pu
 		Namespace: c.Namespace, ServiceAccount: c.ServiceAccount,
 		Chart: c.Chart, ChartVersion: c.ChartVersion, Repository: c.Repository,
 		Replicas: c.Replicas, DefaultSSLPolicy: c.DefaultSSLPolicy,
-		Annotations: cfg.ownerMarker(),
+		Annotations: cfg.ownerMarker(), GatewayAPI: cfg.gatewayAPIRelease(), After: after,
 	}, providers(aws, cl.Provider))
 	if err != nil {
 		return controller{}, fielderr.Name(err, controllerKeys)
 	}
 	return controller{ready: ctrl.Ready, roleArn: ctrl.RoleArn}, nil
+}
+
+// gatewayAPIRelease is what the controller's pods carry of the Gateway API CRDs (none without
+// Option C): the release this stack installs, or "cluster" for the ones it found.
+func (c *Config) gatewayAPIRelease() string {
+	switch {
+	case c.Exposure != ExposeGateway:
+		return ""
+	case c.Gateway.InstallCRDs:
+		return gatewayapi.BundleVersion
+	}
+	return "cluster"
 }
 
 // controllerKeys name the lbcontroller.Args fields its errors may ask the user to set.

@@ -80,7 +80,7 @@ func TestInvalidConfig(t *testing.T) {
 		{"port out of range", stacks.With(stacks.K("app"), `{"port": 70000}`), stacks.K("app.port"), "between 1 and 65535, got 70000"},
 		{"port zero", stacks.With(stacks.K("app"), `{"targetPort": 0}`), stacks.K("app.targetPort"), "between 1 and 65535, got 0"},
 		{"negative port", stacks.With(stacks.K("app"), `{"port": -1}`), stacks.K("app.port"), "got -1"},
-		{"bad exposure", stacks.With(stacks.K("exposure"), "nodeport"), stacks.K("exposure"), `must be one of ["ingress" "service"]`},
+		{"bad exposure", stacks.With(stacks.K("exposure"), "nodeport"), stacks.K("exposure"), `must be one of ["gateway" "ingress" "service"]`},
 		{"unpinned chart", stacks.With(stacks.K("controller"), `{"chartVersion": "latest"}`), stacks.K("controller.chartVersion"), "exact chart version"},
 		{"http chart repo", stacks.With(stacks.K("controller"), `{"repository": "http://charts.example"}`), stacks.K("controller.repository"), "https://"},
 		{"unknown policy version", stacks.With(stacks.K("controller"), `{"policyVersion": "v2.7.0"}`), stacks.K("controller.policyVersion"), "v3.5.0"},

@@ -14,7 +14,8 @@ import (
 
 // Exposure is the `exposure` key: how the API is published. `service` is Option A (the app
 // Service's own load balancer, an NLB or a classic ELB); `ingress` is Option B (the AWS Load
-// Balancer Controller and an ALB Ingress).
+// Balancer Controller and an ALB Ingress); `gateway` is Option C (the controller and a Gateway API
+// Gateway with HTTPRoutes, also an ALB).
 type Exposure string
 
 // Exposures.
@@ -23,17 +24,19 @@ const (
 	ExposeService Exposure = "service"
 	// ExposeIngress is Option B: AWS Load Balancer Controller and an ALB Ingress.
 	ExposeIngress Exposure = "ingress"
+	// ExposeGateway is Option C: AWS Load Balancer Controller and a Gateway API Gateway.
+	ExposeGateway Exposure = "gateway"
 )
 
 func (e *Exposure) setDefaults() { *e = ExposeService }
 
 func (e *Exposure) validate(c *Config, v *validator) {
 	v.check(c.knownExposure(), k("exposure"), "must be one of %q (service: Option A, the Service's own load balancer; "+
-		"ingress: Option B, an ALB Ingress), got %q", exposureNames(), *e)
+		"ingress: Option B, an ALB Ingress; gateway: Option C, an ALB Gateway), got %q", exposureNames(), *e)
 }
 
-// exposure is how the API reaches the internet. Option A (serviceExposure) and Option B
-// (ingressExposure) implement it; exposures below is the one place that maps the configuration to
+// exposure is how the API reaches the internet. Option A (serviceExposure), Option B
+// (ingressExposure) and Option C (gatewayExposure) implement it; exposures below is the one place that maps the configuration to
 // one of them, and no other code asks which option is on.
 type exposure interface {
 	// loadBalancer is what the exposure runs and bills.
@@ -72,7 +75,11 @@ type endpoint struct {
 var exposures = map[Exposure]func(*Config) exposure{
 	ExposeService: func(c *Config) exposure { return serviceExposure{c} },
 	ExposeIngress: func(c *Config) exposure { return ingressExposure{c} },
+	ExposeGateway: func(c *Config) exposure { return gatewayExposure{ingressExposure{c}} },
 }
+
+// usesController says whether the exposure runs on the AWS Load Balancer Controller (B and C).
+func (c *Config) usesController() bool { return c.Exposure == ExposeIngress || c.Exposure == ExposeGateway }
 
 // exposure is the configured option; validation has made sure there is one.
 func (c *Config) exposure() exposure { return exposures[c.Exposure](c) }

@@ -40,7 +40,7 @@ func (c *Config) validateFeatures(v *validator) {
 	alb := c.exposure().loadBalancer() == lbkind.ALB
 	for _, f := range features {
 		v.check(alb || !f.needsALB || !f.on(c), k(f.key),
-			"applies to the ALB only: set %s to %q, or remove it", k("exposure"), ExposeIngress)
+			"applies to the ALB only: set %s to %q or %q, or remove it", k("exposure"), ExposeIngress, ExposeGateway)
 	}
 }
 

@@ -135,6 +135,6 @@ func (c *Config) nodeRoleName() string { return awsName(c.Stack, nodeRoleWhat) }
 
 // iamInertNeeds says what gives iam.permissionsBoundary an effect (the inert-settings check).
 func iamInertNeeds(*Config) string {
-	return fmt.Sprintf("a role this stack creates (%s %s with %s true and no %s, or %s true)",
-		k("exposure"), ExposeIngress, k("controller.install"), k("controller.roleArn"), k("cluster.create"))
+	return fmt.Sprintf("a role this stack creates (%s %s or %s with %s true and no %s, or %s true)",
+		k("exposure"), ExposeIngress, ExposeGateway, k("controller.install"), k("controller.roleArn"), k("cluster.create"))
 }

@@ -92,7 +92,7 @@ func (i ingressExposure) register(ctx *pulumi.Context, cl *cluster.Cluster, aws 
 			return nil, err
 		}
 		ctrl.roleArn = pulumi.String("").ToStringOutput()
-	} else if ctrl, err = newController(ctx, cfg, cl, aws); err != nil {
+	} else if ctrl, err = newController(ctx, cfg, cl, aws, nil); err != nil {
 		return nil, err
 	}
 	sa := serviceArgs(cfg)
@@ -154,7 +154,8 @@ func partition(region string) string {
 	return "aws"
 }
 
-// IngressConfig is the `ingress` block: Option B's Ingress and its ALB.
+// IngressConfig is the `ingress` block: Option B's Ingress and its ALB; the ALB settings (all but
+// `name`) apply to Option C's Gateway too.
 type IngressConfig struct {
 	// The Ingress object's name.
 	Name string `json:"name"`
@@ -192,11 +193,19 @@ func (i *IngressConfig) validate(_ *Config, v *validator) {
 }
 
 func (*IngressConfig) inert() []inertRule {
-	return []inertRule{{
-		keys:   []string{"ingress.name", "ingress.loadBalancerName", "ingress.successCodes", "ingress.idleTimeoutSeconds", "ingress.deletionProtection"},
-		active: func(c *Config) bool { return c.Exposure == ExposeIngress },
-		needs:  func(*Config) string { return fmt.Sprintf("%s %s", k("exposure"), ExposeIngress) },
-	}}
+	return []inertRule{
+		{
+			keys:   []string{"ingress.name"},
+			active: func(c *Config) bool { return c.Exposure == ExposeIngress },
+			needs:  func(*Config) string { return fmt.Sprintf("%s %s", k("exposure"), ExposeIngress) },
+		},
+		{
+			// The ALB's settings: Option C's Gateway makes an ALB too.
+			keys:   []string{"ingress.loadBalancerName", "ingress.successCodes", "ingress.idleTimeoutSeconds", "ingress.deletionProtection"},
+			active: func(c *Config) bool { return c.usesController() },
+			needs:  func(*Config) string { return fmt.Sprintf("%s %s or %s (an ALB)", k("exposure"), ExposeIngress, ExposeGateway) },
+		},
+	}
 }
 
 // validSuccessCodes checks an ALB health check's success codes: 200-499, as single codes, a

@@ -331,3 +331,48 @@ func (rule RouteRule) route() albingress.Route {
 	}
 	return out
 }
+
+// validateGatewayOrder keeps Option C's promise that rule order is priority order. A Gateway's
+// rules are ordered by the Gateway API's precedence, not by their list: a host before a wildcard
+// host before none (more labels first, then longer), then Exact before Prefix, then the longer
+// path; only rules equal on all of these keep their order (the controller's
+// pkg/gateway/routeutils/route_rule_precedence.go at v3.5.0). Where that would put a rule before
+// an earlier one that takes some of the same requests, the stack says so instead of silently
+// serving a different order than the Ingress would.
+func (r *RoutingConfig) validateGatewayOrder(v *validator) {
+	for j, later := range r.Rules {
+		for i, earlier := range r.Rules[:j] {
+			if earlier.overlaps(later) && later.precedes(earlier) {
+				v.check(false, fmt.Sprintf("%s[%d]", k("routing.rules"), j),
+					"comes after %s[%d] but is more specific (host, path type, path length), so a Gateway would try it first "+
+						"for the requests both match: move it above %s[%d], which keeps the order on an Ingress too",
+					k("routing.rules"), i, k("routing.rules"), i)
+				break
+			}
+		}
+	}
+}
+
+// precedence is the rule's place in the Gateway API's order: lower sorts first.
+func (rule RouteRule) precedence() []int {
+	host := 2
+	switch {
+	case strings.HasPrefix(rule.Host, "*."):
+		host = 1
+	case rule.Host != "":
+		host = 0
+	}
+	path := 1
+	if rule.exact() {
+		path = 0
+	}
+	return []int{host, -strings.Count(rule.Host, "."), -len(rule.Host), path, -len(rule.Path)}
+}
+
+func (rule RouteRule) precedes(o RouteRule) bool { return slices.Compare(rule.precedence(), o.precedence()) < 0 }
+
+// overlaps says whether some request could match both rules (source ranges aside).
+func (rule RouteRule) overlaps(o RouteRule) bool {
+	hosts := rule.Host == "" || o.Host == "" || rule.Host == o.Host || certCovers(rule.Host, o.Host) || certCovers(o.Host, rule.Host)
+	return hosts && (rule.coversPath(o) || o.coversPath(rule) || (rule.exact() != o.exact() && (rule.matchesPath(o.Path) || o.matchesPath(rule.Path))))
+}

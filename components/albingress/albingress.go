@@ -68,8 +68,9 @@ type Args struct {
 }
 
 // refInputs are the features' references (each "" when off), resolved together.
-func (a *Args) refInputs() pulumi.ArrayOutput {
-	s := a.Settings
+func (a *Args) refInputs() pulumi.ArrayOutput { return a.Settings.refInputs() }
+
+func (s Settings) refInputs() pulumi.ArrayOutput {
 	var cert, acl, bucket pulumi.StringInput = pulumi.String(""), pulumi.String(""), pulumi.String("")
 	if s.TLS != nil {
 		cert = s.TLS.CertificateArn
@@ -85,6 +86,23 @@ func (a *Args) refInputs() pulumi.ArrayOutput {
 
 func toRefs(v []any) refs {
 	return refs{certificateArn: v[0].(string), webACLArn: v[1].(string), logBucket: v[2].(string)}
+}
+
+// Refs are the features' references once their resources exist ("" for a feature that is off),
+// for another rendering of the same settings (a Gateway's LoadBalancerConfiguration).
+type Refs struct{ CertificateArn, WebACLArn, LogBucket string }
+
+// Resolve calls render with the settings' references once they are known.
+func (s Settings) Resolve(render func(Refs) map[string]any) pulumi.MapOutput {
+	return s.refInputs().ApplyT(func(v []any) map[string]any {
+		r := toRefs(v)
+		return render(Refs{CertificateArn: r.certificateArn, WebACLArn: r.webACLArn, LogBucket: r.logBucket})
+	}).(pulumi.MapOutput)
+}
+
+// Attributes are the ALB attributes, every one explicit (as the Ingress's annotation has them).
+func (s Settings) Attributes(r Refs) map[string]string {
+	return s.attributeMap(refs{certificateArn: r.CertificateArn, webACLArn: r.WebACLArn, logBucket: r.LogBucket})
 }
 
 // annotations renders the annotations once the references are known; on Auto Mode without those
@@ -136,7 +154,7 @@ func (a *Args) validate() error {
 	case len(a.DependsOn) == 0 && !a.ControllerElsewhere && a.AutoMode == nil:
 		return errors.New("albingress: DependsOn must name the controller release (destroy order), or set ControllerElsewhere")
 	}
-	return validateRoutes(a.Routes)
+	return ValidateRoutes(a.Routes)
 }
 
 // NewIngress registers the Ingress after everything in args.DependsOn.

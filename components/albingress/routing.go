@@ -103,8 +103,9 @@ func (r Route) pathType() string {
 	return "Prefix"
 }
 
-// validateRoutes checks what the component relies on; the stack checks AWS's limits with keys.
-func validateRoutes(routes []Route) error {
+// ValidateRoutes checks what the components rendering routes rely on; the stack checks AWS's
+// limits with keys.
+func ValidateRoutes(routes []Route) error {
 	names := map[string]bool{}
 	for i, r := range routes {
 		actions := 0
@@ -115,13 +116,13 @@ func validateRoutes(routes []Route) error {
 		}
 		switch {
 		case !strings.HasPrefix(r.Path, "/"):
-			return fmt.Errorf("albingress: Routes[%d].Path must start with /", i)
+			return fmt.Errorf("routes: Routes[%d].Path must start with /", i)
 		case actions != 1:
-			return fmt.Errorf("albingress: Routes[%d] needs exactly one of Forward, FixedResponse and Redirect", i)
+			return fmt.Errorf("routes: Routes[%d] needs exactly one of Forward, FixedResponse and Redirect", i)
 		case r.Forward != nil && len(r.Forward.Backends) == 0:
-			return fmt.Errorf("albingress: Routes[%d].Forward needs a backend", i)
+			return fmt.Errorf("routes: Routes[%d].Forward needs a backend", i)
 		case names[r.Name()]:
-			return fmt.Errorf("albingress: Routes[%d] matches what an earlier route matches", i)
+			return fmt.Errorf("routes: Routes[%d] matches what an earlier route matches", i)
 		}
 		names[r.Name()] = true
 	}

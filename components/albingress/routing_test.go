@@ -94,7 +94,7 @@ func TestRoutesValidate(t *testing.T) {
 		{"same match twice", []Route{{Path: "/a", Forward: fwd}, {Path: "/a", Redirect: &Redirect{Path: "/b", StatusCode: 301}}}, "earlier route"},
 	}
 	for _, tt := range tests {
-		err := validateRoutes(tt.routes)
+		err := ValidateRoutes(tt.routes)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: got %v, want an error with %q", tt.name, err, tt.want)
 		}

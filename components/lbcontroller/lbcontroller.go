@@ -16,6 +16,7 @@ package lbcontroller
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
@@ -68,6 +69,10 @@ const rolePodAnnotation = "retail-api-edge.mlops.io/controller-role"
 // Identity; IRSA pods have none (so existing IRSA stacks render the same pod template).
 const identityPodAnnotation = "retail-api-edge.mlops.io/controller-identity"
 
+// gatewayAPIPodAnnotation carries Args.GatewayAPI on the controller's pods; stacks without
+// Gateways have none (their pod template is unchanged).
+const gatewayAPIPodAnnotation = "retail-api-edge.mlops.io/gateway-api"
+
 // Identity is how the controller's pods get AWS credentials.
 type Identity string
 
@@ -118,6 +123,15 @@ type Args struct {
 	// Annotations go on the service account and the controller's Deployment (the stack's ownership
 	// marker, say).
 	Annotations map[string]string
+	// GatewayAPI is the Gateway API release whose CRDs the controller serves ("": none). The
+	// controller turns its Gateway support on only if the CRDs exist when it starts
+	// (pkg/gateway/crddetect/gateway_feature_flags.go, ApplyGatewayCRDDetection, at v3.5.0), so the
+	// release carries it on the pods: a stack that starts serving Gateways, or installs another
+	// release of the CRDs, restarts the controller after them.
+	GatewayAPI string
+	// After is what the release waits for besides the role and service account (the Gateway API
+	// CRDs); on destroy the release goes before it.
+	After []pulumi.Resource
 }
 
 // Controller is the installed AWS Load Balancer Controller.
@@ -188,7 +202,7 @@ func NewController(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.
 	// The release needs the role with its policy attached (and, with Pod Identity, the association
 	// and the agent) and the service account, and on destroy it must outlive every Ingress (they
 	// depend on it) so finalizers are removed; it goes before the association and the role.
-	deps := append([]pulumi.Resource{sa}, ready...)
+	deps := slices.Concat([]pulumi.Resource{sa}, ready, args.After)
 	step := args.install()
 	release, err := helmres.NewRelease(ctx, name+"-release", args.releaseArgs(roleArn),
 		append(child, pulumi.DependsOn(deps), step.Option())...)
@@ -274,6 +288,9 @@ func (a *Args) releaseArgs(roleArn pulumi.StringOutput) *helmres.ReleaseArgs {
 	// pods carry no such annotation, so IRSA stacks' templates are unchanged.
 	if a.podIdentity() {
 		pod[identityPodAnnotation] = pulumi.String(string(IdentityPodIdentity))
+	}
+	if a.GatewayAPI != "" {
+		pod[gatewayAPIPodAnnotation] = pulumi.String(a.GatewayAPI)
 	}
 	values["podAnnotations"] = pod
 	r := &helmres.ReleaseArgs{

@@ -14,8 +14,8 @@ import (
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 )
 
-// resources maps the kinds the program reads to their API resources; the last three are
-// cluster-scoped (read with namespace "").
+// resources maps the kinds the program reads to their API resources; IngressClass, the webhook
+// configurations, CRDs and GatewayClasses are cluster-scoped (read with namespace "").
 var resources = map[Kind]schema.GroupVersionResource{
 	Service:           {Version: "v1", Resource: "services"},
 	ServiceAccount:    {Version: "v1", Resource: "serviceaccounts"},
@@ -24,6 +24,10 @@ var resources = map[Kind]schema.GroupVersionResource{
 	IngressClass:      {Group: "networking.k8s.io", Version: "v1", Resource: "ingressclasses"},
 	MutatingWebhook:   {Group: "admissionregistration.k8s.io", Version: "v1", Resource: "mutatingwebhookconfigurations"},
 	ValidatingWebhook: {Group: "admissionregistration.k8s.io", Version: "v1", Resource: "validatingwebhookconfigurations"},
+	CRD:               {Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"},
+	GatewayClass:      {Group: "gateway.networking.k8s.io", Version: "v1", Resource: "gatewayclasses"},
+	Gateway:           {Group: "gateway.networking.k8s.io", Version: "v1", Resource: "gateways"},
+	HTTPRoute:         {Group: "gateway.networking.k8s.io", Version: "v1", Resource: "httproutes"},
 }
 
 // kubeReader reads objects with client-go's dynamic client: it needs no API types, and the checks
@@ -72,6 +76,8 @@ func (k kubeReader) Metadata(ctx context.Context, kind Kind, namespace, name str
 	switch kind {
 	case IngressClass:
 		m.Controller, _, _ = unstructured.NestedString(obj.Object, "spec", "controller")
+	case GatewayClass:
+		m.Controller, _, _ = unstructured.NestedString(obj.Object, "spec", "controllerName")
 	case Service:
 		ports, _, _ := unstructured.NestedSlice(obj.Object, "spec", "ports")
 		for _, p := range ports {

@@ -29,8 +29,8 @@ func Owner(project, stack string) string { return project + "/" + stack }
 // Kind is a Kubernetes object kind the program reads.
 type Kind string
 
-// The kinds the program creates, adopts or relies on. IngressClass and the webhook
-// configurations are cluster-scoped: their namespace is "".
+// The kinds the program creates, adopts or relies on. IngressClass, the webhook configurations,
+// CRDs and GatewayClasses are cluster-scoped: their namespace is "".
 const (
 	Service           Kind = "Service"
 	Deployment        Kind = "Deployment"
@@ -39,6 +39,10 @@ const (
 	IngressClass      Kind = "IngressClass"
 	MutatingWebhook   Kind = "MutatingWebhookConfiguration"
 	ValidatingWebhook Kind = "ValidatingWebhookConfiguration"
+	CRD               Kind = "CustomResourceDefinition"
+	GatewayClass      Kind = "GatewayClass"
+	Gateway           Kind = "Gateway"
+	HTTPRoute         Kind = "HTTPRoute"
 )
 
 // Object is one object a stack is about to create or adopt.
@@ -58,7 +62,7 @@ func (o Object) String() string { return fmt.Sprintf("%s %s/%s", o.Kind, o.Names
 type Metadata struct {
 	Annotations map[string]string
 	Labels      map[string]string
-	// Controller is an IngressClass's spec.controller.
+	// Controller is an IngressClass's spec.controller or a GatewayClass's spec.controllerName.
 	Controller string
 	// Ports are a Service's spec.ports[].port.
 	Ports []int

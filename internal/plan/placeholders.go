@@ -234,9 +234,14 @@ func kubernetesID(in resource.PropertyMap, name string) string {
 	return name
 }
 
-// kubernetesStatus gives LoadBalancer Services and ALB Ingresses the hostname AWS would.
+// kubernetesStatus gives LoadBalancer Services, ALB Ingresses and Gateways the hostname AWS would
+// (a Gateway's as the controller reports it: one status address of type Hostname).
 func (m *mocks) kubernetesStatus(token string, in resource.PropertyMap) map[string]any {
 	name := lookupString(in, "metadata", "name")
+	if token == typetoken.Gateway {
+		host := fmt.Sprintf("k8s-%s-%s-example.%s.elb.amazonaws.com", lookupString(in, "metadata", "namespace"), name, m.region)
+		return map[string]any{"status": map[string]any{"addresses": []any{map[string]any{"type": "Hostname", "value": host}}}}
+	}
 	if token == typetoken.Ingress {
 		host := fmt.Sprintf("k8s-%s-%s-example.%s.elb.amazonaws.com", lookupString(in, "metadata", "namespace"), name, m.region)
 		return loadBalancerStatus(host)

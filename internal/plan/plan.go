@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -183,15 +184,23 @@ func (p *Plan) ByURN(urn string) (Resource, bool) {
 	return Resource{}, false
 }
 
-// Value returns the plain input at path (map keys), or nil when absent: tests read inputs with it.
+// Value returns the plain input at path (map keys, and list indexes as "0", "1", ...), or nil
+// when absent: tests read inputs with it.
 func (r Resource) Value(path ...string) any {
 	var v any = PlainMap(r.Inputs)
 	for _, key := range path {
-		m, ok := v.(map[string]any)
-		if !ok {
+		switch t := v.(type) {
+		case map[string]any:
+			v = t[key]
+		case []any:
+			i, err := strconv.Atoi(key)
+			if err != nil || i < 0 || i >= len(t) {
+				return nil
+			}
+			v = t[i]
+		default:
 			return nil
 		}
-		v = m[key]
 	}
 	return v
 }

@@ -135,7 +135,7 @@ func (p *Plan) WriteTable(w io.Writer) error {
 			continue
 		}
 		fmt.Fprintf(&b, "\n%s %s\n", r.Type, r.Name)
-		for _, line := range flatten("", Plain(resource.NewObjectProperty(r.Inputs))) {
+		for _, line := range flatten("", tableInputs(r)) {
 			fmt.Fprintf(&b, "    %s\n", line)
 		}
 	}
@@ -148,6 +148,29 @@ func (p *Plan) WriteTable(w io.Writer) error {
 	}
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// crdType is a CustomResourceDefinition's type token.
+const crdType = "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition"
+
+// tableInputs are a resource's inputs as the table shows them: a CRD's versions as their names,
+// served and storage flags and the size of their schema, not the schema itself (hundreds of
+// kilobytes; the JSON output has all of it).
+func tableInputs(r Resource) any {
+	in := Plain(resource.NewObjectProperty(r.Inputs))
+	spec, _ := in.(map[string]any)["spec"].(map[string]any)
+	versions, ok := spec["versions"].([]any)
+	if r.Type != crdType || !ok {
+		return in
+	}
+	var summary []any
+	for _, v := range versions {
+		m, _ := v.(map[string]any)
+		schema, _ := json.Marshal(m["schema"])
+		summary = append(summary, fmt.Sprintf("%v (served %v, storage %v, schema %d bytes)", m["name"], m["served"], m["storage"], len(schema)))
+	}
+	spec["versions"] = summary
+	return in
 }
 
 // walk visits the resources as a tree: each parent before its children, siblings in URN order.

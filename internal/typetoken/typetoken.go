@@ -55,5 +55,6 @@ const (
 	KubernetesProvider = "pulumi:providers:kubernetes"
 	Service            = "kubernetes:core/v1:Service"
 	Ingress            = "kubernetes:networking.k8s.io/v1:Ingress"
+	Gateway            = "kubernetes:gateway.networking.k8s.io/v1:Gateway"
 	HelmRelease        = "kubernetes:helm.sh/v3:Release"
 )

@@ -2,10 +2,6 @@ package harness
 
 import (
 	"context"
-	"errors"
-	"os/exec"
-	"path/filepath"
-	"strings"
 
 	"k8s.io/client-go/dynamic"
 )
@@ -19,13 +15,9 @@ const GatewayAPIModule = "sigs.k8s.io/gateway-api"
 // and CEL rules judge every Gateway API object a test writes. The validating admission policy
 // shipped beside them (safe upgrades) is not a CRD and is left out. remove deletes them again.
 func InstallGatewayAPI(ctx context.Context, client dynamic.Interface) (remove func(), err error) {
-	out, err := exec.CommandContext(ctx, "go", "list", "-m", "-f", "{{.Dir}}", GatewayAPIModule).Output()
+	files, err := GatewayAPICRDFiles()
 	if err != nil {
-		return nil, errors.New("locating " + GatewayAPIModule + " (go list -m): " + err.Error())
-	}
-	files, err := filepath.Glob(filepath.Join(strings.TrimSpace(string(out)), "config", "crd", "standard", "gateway.networking.k8s.io_*.yaml"))
-	if err != nil || len(files) == 0 {
-		return nil, errors.New("no Gateway API CRDs in the module")
+		return nil, err
 	}
 	var removes []func()
 	remove = func() {
@@ -34,9 +26,6 @@ func InstallGatewayAPI(ctx context.Context, client dynamic.Interface) (remove fu
 		}
 	}
 	for _, f := range files {
-		if strings.Contains(filepath.Base(f), "_vap_") {
-			continue
-		}
 		r, err := InstallCRD(ctx, client, f)
 		if err != nil {
 			remove()
