@@ -47,6 +47,7 @@ func TestCLI(t *testing.T) {
 		{"cli-auto-mode", c.autoMode},
 		{"cli-pod-identity", c.podIdentity},
 		{"cli-canary", c.canary},
+		{"cli-gateway", c.gateway},
 	}
 	for _, s := range scenarios {
 		start, ran := time.Now(), false

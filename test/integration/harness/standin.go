@@ -208,6 +208,7 @@ func (s *StandIn) reconcile(ctx context.Context) {
 			s.ingress(ctx, &ings.Items[i], running)
 		}
 	}
+	s.gateways(ctx, running)
 }
 
 func (s *StandIn) controllerRunning(ctx context.Context) bool {
