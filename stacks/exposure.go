@@ -79,7 +79,9 @@ var exposures = map[Exposure]func(*Config) exposure{
 }
 
 // usesController says whether the exposure runs on the AWS Load Balancer Controller (B and C).
-func (c *Config) usesController() bool { return c.Exposure == ExposeIngress || c.Exposure == ExposeGateway }
+func (c *Config) usesController() bool {
+	return c.Exposure == ExposeIngress || c.Exposure == ExposeGateway
+}
 
 // exposure is the configured option; validation has made sure there is one.
 func (c *Config) exposure() exposure { return exposures[c.Exposure](c) }

@@ -203,7 +203,9 @@ func (*IngressConfig) inert() []inertRule {
 			// The ALB's settings: Option C's Gateway makes an ALB too.
 			keys:   []string{"ingress.loadBalancerName", "ingress.successCodes", "ingress.idleTimeoutSeconds", "ingress.deletionProtection"},
 			active: func(c *Config) bool { return c.usesController() },
-			needs:  func(*Config) string { return fmt.Sprintf("%s %s or %s (an ALB)", k("exposure"), ExposeIngress, ExposeGateway) },
+			needs: func(*Config) string {
+				return fmt.Sprintf("%s %s or %s (an ALB)", k("exposure"), ExposeIngress, ExposeGateway)
+			},
 		},
 	}
 }

@@ -369,7 +369,9 @@ func (rule RouteRule) precedence() []int {
 	return []int{host, -strings.Count(rule.Host, "."), -len(rule.Host), path, -len(rule.Path)}
 }
 
-func (rule RouteRule) precedes(o RouteRule) bool { return slices.Compare(rule.precedence(), o.precedence()) < 0 }
+func (rule RouteRule) precedes(o RouteRule) bool {
+	return slices.Compare(rule.precedence(), o.precedence()) < 0
+}
 
 // overlaps says whether some request could match both rules (source ranges aside).
 func (rule RouteRule) overlaps(o RouteRule) bool {

@@ -30,7 +30,7 @@ var update = flag.Bool("update", false, "rewrite the golden plans in testdata/")
 var plannedStacks = []string{"demo", "prod", "canary", "gateway"}
 
 // exampleStacks are the stack files kept outside the project's own (no deploy workflow runs them).
-var exampleStacks = map[string]string{"canary": "../examples/Pulumi.canary.yaml"}
+var exampleStacks = map[string]string{"canary": "../examples/Pulumi.canary.yaml", "gateway": "../examples/Pulumi.gateway.yaml"}
 
 func TestGoldenPlans(t *testing.T) {
 	for _, stack := range plannedStacks {

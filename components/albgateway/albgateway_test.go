@@ -214,7 +214,9 @@ func TestGatewayRoutes(t *testing.T) {
 			host = r
 		}
 	}
-	rule := func(i int, path ...string) any { return anyHost.Value(append([]string{"spec", "rules", string(rune('0' + i))}, path...)...) }
+	rule := func(i int, path ...string) any {
+		return anyHost.Value(append([]string{"spec", "rules", string(rune('0' + i))}, path...)...)
+	}
 	config := func(i int) plan.Resource {
 		name := rule(i, "filters", lastFilter(anyHost, i), "extensionRef", "name")
 		for _, c := range configs {

@@ -5,6 +5,7 @@ package integration
 import (
 	"bytes"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -45,6 +46,7 @@ func TestEmbeddedGatewayCRDs(t *testing.T) {
 // canary's weight change, one update of the HTTPRoute; a switch to Option B and back, each leaving
 // one ALB and the same Service; destroy with nothing left, the CRDs included.
 func (c *cliWorld) gateway(t *testing.T) {
+	c.exampleStack(t, "gateway")
 	c.stackInit(t, "gateway")
 	c.localChart(t, "gateway")
 	dyn, err := dynamic.NewForConfig(c.cp.Config)
@@ -202,4 +204,19 @@ func (c *cliWorld) assertNoGatewayAPI(t *testing.T, dyn dynamic.Interface) {
 			t.Errorf("CRD %s is still there (%v)", name, err)
 		}
 	}
+}
+
+// exampleStack puts examples/Pulumi.<stack>.yaml into the project copy as a stack file of its own,
+// as docs/option-c.md tells a user to, until the scenario ends.
+func (c *cliWorld) exampleStack(t *testing.T, stack string) {
+	t.Helper()
+	b, err := os.ReadFile("../../examples/Pulumi." + stack + ".yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(c.cli.Dir, "Pulumi."+stack+".yaml")
+	if err := os.WriteFile(file, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.Remove(file) })
 }
