@@ -16,7 +16,7 @@ import (
 type auditFlags struct {
 	stackSource
 	cluster, region             string
-	namespace, service, ingress string
+	namespace, service, ingress, gateway string
 	all                         bool
 	awsFlags
 }
@@ -43,6 +43,7 @@ func newAuditCmd() *cobra.Command {
 	fl.StringVar(&f.namespace, "namespace", d.App.Namespace, "app namespace")
 	fl.StringVar(&f.service, "service", d.App.ServiceName, "app Service name")
 	fl.StringVar(&f.ingress, "ingress", d.Ingress.Name, "app Ingress name")
+	fl.StringVar(&f.gateway, "gateway", d.Gateway.Name, "app Gateway name (Option C)")
 	fl.BoolVar(&f.all, "all", false, "report everything the controller made for the cluster, not only this app's")
 	f.addAWS(fl, "Tagging API endpoint (for tests or a private endpoint)")
 	return cmd
@@ -84,14 +85,14 @@ func runAudit(cmd *cobra.Command, f *auditFlags) error {
 
 // auditTarget resolves whose leftovers to look for: flags, or the stack's own settings.
 func auditTarget(f *auditFlags) (audit.Target, string, error) {
-	t := audit.Target{Cluster: f.cluster, Namespace: f.namespace, Service: f.service, Ingress: f.ingress, All: f.all}
+	t := audit.Target{Cluster: f.cluster, Namespace: f.namespace, Service: f.service, Ingress: f.ingress, Gateway: f.gateway, All: f.all}
 	region := f.region
 	if f.stack != "" {
 		cfg, err := decodeStack(f.dir, f.stack, "")
 		if err != nil {
 			return t, "", err
 		}
-		t.Namespace, t.Service, t.Ingress = cfg.App.Namespace, cfg.App.ServiceName, cfg.Ingress.Name
+		t.Namespace, t.Service, t.Ingress, t.Gateway = cfg.App.Namespace, cfg.App.ServiceName, cfg.Ingress.Name, cfg.Gateway.Name
 		t.Cluster, region = pick(f.cluster, cfg.Cluster.Name), pick(f.region, cfg.Region)
 	}
 	if t.Cluster == "" || region == "" {

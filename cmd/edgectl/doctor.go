@@ -122,6 +122,13 @@ func doctorTarget(f *doctorFlags) (doctor.Target, error) {
 		VpcID: pick(f.vpcID, cfg.Cluster.VpcID), Subnets: cfg.Cluster.PublicSubnetIDs, LogLines: f.logLines,
 		Routed: routed(cfg),
 	}
+	if exposure == string(stacks.ExposeGateway) {
+		// Not yet: its checks (Gateway conditions Accepted/Programmed, the configuration objects'
+		// status) are still to be written; the AWS half would be Option B's.
+		return t, fmt.Errorf("doctor does not diagnose %s %s (Option C) yet: check `kubectl -n %s describe gateway %s` "+
+			"(conditions Accepted and Programmed) and the controller's log", stacks.Project+":exposure", stacks.ExposeGateway,
+			t.Namespace, cfg.Gateway.Name)
+	}
 	if exposure != string(stacks.ExposeIngress) && exposure != string(stacks.ExposeService) {
 		return t, fmt.Errorf("--exposure must be service or ingress, got %q", exposure)
 	}

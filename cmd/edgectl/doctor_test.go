@@ -60,7 +60,7 @@ func TestDoctorTarget(t *testing.T) {
 				t.Errorf("routed Services: %v, want only retail-api-v2-svc (once, and not the app's)", tg.Routed)
 			}
 		}},
-		{"bad exposure names the flag", doctorFlags{exposure: "gateway", region: "us-east-1"}, func(t *testing.T, f doctorFlags) {
+		{"bad exposure names the flag", doctorFlags{exposure: "nodeport", region: "us-east-1"}, func(t *testing.T, f doctorFlags) {
 			if _, err := doctorTarget(&f); err == nil || !strings.Contains(err.Error(), "--exposure") {
 				t.Errorf("got %v", err)
 			}

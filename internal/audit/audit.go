@@ -21,6 +21,9 @@ const (
 	// LBCIngressStack and LBCServiceStack name the Ingress or Service ("ns/name") it was made for.
 	LBCIngressStack = "ingress.k8s.aws/stack"
 	LBCServiceStack = "service.k8s.aws/stack"
+	// LBCGatewayStack names the Gateway ("ns/name") of an ALB the controller made for the Gateway
+	// API (pkg/deploy/tracking/provider.go at v3.5.0: the gateway.k8s.aws.alb tag prefix).
+	LBCGatewayStack = "gateway.k8s.aws.alb/stack"
 	// InTreeServiceTag names the Service ("ns/name") of an in-tree cloud provider load balancer.
 	InTreeServiceTag = "kubernetes.io/service-name"
 )
@@ -42,6 +45,8 @@ type Target struct {
 	Namespace string
 	Service   string
 	Ingress   string
+	// Gateway is Option C's Gateway ("" for none).
+	Gateway string
 	// All reports everything the controller made for the cluster, not just this app's.
 	All bool
 }
@@ -67,8 +72,9 @@ func Find(ctx context.Context, client Lister, t Target) ([]Leftover, error) {
 	}
 	var out []Leftover
 	for _, m := range append(lbc, inTree...) {
-		owner := tag(m, LBCIngressStack) + tag(m, LBCServiceStack) + tag(m, InTreeServiceTag)
-		if !t.All && owner != t.Namespace+"/"+t.Ingress && owner != svc {
+		owner := tag(m, LBCIngressStack) + tag(m, LBCServiceStack) + tag(m, LBCGatewayStack) + tag(m, InTreeServiceTag)
+		gateway := tag(m, LBCGatewayStack) != "" && t.Gateway != "" && owner == t.Namespace+"/"+t.Gateway
+		if !t.All && owner != t.Namespace+"/"+t.Ingress && owner != svc && !gateway {
 			continue
 		}
 		arn := aws.ToString(m.ResourceARN)

@@ -74,7 +74,7 @@ func server(t *testing.T, resources []mapping, errType string) *rgt.Client {
 	})
 }
 
-var target = Target{Cluster: "mlops-retail-cluster", Namespace: "mlops", Service: "retail-api-svc", Ingress: "retail-api"}
+var target = Target{Cluster: "mlops-retail-cluster", Namespace: "mlops", Service: "retail-api-svc", Ingress: "retail-api", Gateway: "retail-api-gw"}
 
 func TestFind(t *testing.T) {
 	lbc := func(arn, stackKey, stack string) mapping {
@@ -92,6 +92,9 @@ func TestFind(t *testing.T) {
 		{"security group left alone", []mapping{lbc(sg, LBCServiceStack, "mlops/retail-api-svc")}, []string{sg}},
 		{"in-tree classic ELB left", []mapping{tagged(clb, InTreeServiceTag, "mlops/retail-api-svc")}, []string{clb}},
 		{"other apps' load balancers are not ours", []mapping{lbc(other, LBCIngressStack, "other/web")}, nil},
+		{"the Gateway's ALB left (Option C)", []mapping{lbc(tg, LBCGatewayStack, "mlops/retail-api-gw"), lbc(alb, LBCGatewayStack, "mlops/retail-api-gw")},
+			[]string{alb, tg}},
+		{"another Gateway's ALB is not ours", []mapping{lbc(alb, LBCGatewayStack, "mlops/other-gw")}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
