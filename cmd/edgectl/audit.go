@@ -15,9 +15,9 @@ import (
 
 type auditFlags struct {
 	stackSource
-	cluster, region             string
+	cluster, region                      string
 	namespace, service, ingress, gateway string
-	all                         bool
+	all                                  bool
 	awsFlags
 }
 

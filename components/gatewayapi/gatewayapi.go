@@ -117,14 +117,15 @@ func NewCRDs(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Resour
 	for _, m := range ms {
 		annotations := maps.Clone(m.Metadata.Annotations)
 		maps.Copy(annotations, args.Annotations)
+		meta := metav1.ObjectMetaArgs{Name: pulumi.String(m.Metadata.Name), Annotations: pulumi.ToStringMap(annotations)}
+		if len(m.Metadata.Labels) > 0 {
+			// An empty map would differ from what the API server returns (none) on every run.
+			meta.Labels = pulumi.ToStringMap(m.Metadata.Labels)
+		}
 		r, err := apiextensions.NewCustomResource(ctx, name+"-"+m.Metadata.Name, &apiextensions.CustomResourceArgs{
 			ApiVersion: pulumi.String("apiextensions.k8s.io/v1"),
 			Kind:       pulumi.String("CustomResourceDefinition"),
-			Metadata: metav1.ObjectMetaArgs{
-				Name:        pulumi.String(m.Metadata.Name),
-				Annotations: pulumi.ToStringMap(annotations),
-				Labels:      pulumi.ToStringMap(m.Metadata.Labels),
-			},
+			Metadata:   meta,
 			OtherFields: kubernetes.UntypedArgs{"spec": m.Spec},
 		}, pulumi.Parent(c))
 		if err != nil {
