@@ -209,7 +209,11 @@ func (g gatewayExposure) register(ctx *pulumi.Context, cl *cluster.Cluster, aws 
 		ServiceName: cfg.App.ServiceName, ServicePort: cfg.App.Port,
 		Settings: settings, Routes: cfg.Routing.routes(), Protect: cfg.Ingress.DeletionProtection,
 		Annotations: cfg.ownerMarker(),
-		DependsOn:   slices.Concat(firstOf(ctrl.ready, crds), []pulumi.Resource{svc}, e.ready),
+		// The CRDs directly, not only through the release: when a stack leaves Option C the release
+		// stays (updated, no longer after the CRDs), and a path through it would no longer hold the
+		// CRDs until their objects are gone (found by cli-gateway: the CRDs' deletion hung on the
+		// GatewayClass's finalizer).
+		DependsOn: slices.Concat(crds, ctrl.ready, []pulumi.Resource{svc}, e.ready),
 	}, pulumi.Provider(cl.Provider))
 	if err != nil {
 		return nil, err
@@ -221,13 +225,3 @@ func (g gatewayExposure) register(ctx *pulumi.Context, cl *cluster.Cluster, aws 
 	return &endpoint{hostname: gw.Hostname, port: 80, object: "gateway " + cfg.Gateway.Name, outputs: out}, nil
 }
 
-// firstOf is the first non-empty list: the release, which waits for the CRDs itself, or without
-// one (another stack's controller) the CRDs.
-func firstOf(lists ...[]pulumi.Resource) []pulumi.Resource {
-	for _, l := range lists {
-		if len(l) > 0 {
-			return l
-		}
-	}
-	return nil
-}

@@ -39,6 +39,12 @@ func TestOptionCWiring(t *testing.T) {
 		if !slices.Contains(rel.Dependencies, c.URN) {
 			t.Errorf("the controller must start after CRD %s (it turns Gateway support on only if it finds them at start)", c.Name)
 		}
+		// Directly, not only through the release: a stack leaving Option C keeps the release.
+		for _, r := range []plan.Resource{gw, route, one("kubernetes:gateway.networking.k8s.io/v1:GatewayClass")} {
+			if !slices.Contains(r.Dependencies, c.URN) {
+				t.Errorf("%s must depend on CRD %s itself, or destroy may delete the CRD first", r.Name, c.Name)
+			}
+		}
 		if c.Value("metadata", "annotations", ownership.Annotation) != "retail-api-edge/test" {
 			t.Errorf("CRD %s lacks the stack's marker", c.Name)
 		}
