@@ -22,6 +22,7 @@ type doctorFlags struct {
 	cluster, region             string
 	exposure, loadBalancer      string
 	namespace, service, ingress string
+	gateway, gatewayClass       string
 	controllerNS, controllerDep string
 	kubeconfig, kubeContext     string
 	vpcID, output, dnsServer    string
@@ -56,6 +57,8 @@ func newDoctorCmd() *cobra.Command {
 	fl.StringVar(&f.namespace, "namespace", "", "app namespace (default: the stack's, else "+d.App.Namespace+")")
 	fl.StringVar(&f.service, "service", "", "app Service name (default: the stack's, else "+d.App.ServiceName+")")
 	fl.StringVar(&f.ingress, "ingress", "", "app Ingress name (default: the stack's, else "+d.Ingress.Name+")")
+	fl.StringVar(&f.gateway, "gateway", "", "app Gateway name, Option C (default: the stack's, else "+d.Gateway.Name+")")
+	fl.StringVar(&f.gatewayClass, "gateway-class", "", "its GatewayClass (default: the stack's, retail-api-edge-<stack>)")
 	fl.StringVar(&f.controllerNS, "controller-namespace", "", "the controller's namespace (default: the stack's, else "+d.Controller.Namespace+")")
 	fl.StringVar(&f.controllerDep, "controller-deployment", lbcontroller.ReleaseName, "the controller's Deployment")
 	fl.StringVar(&f.kubeconfig, "kubeconfig", "", "kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)")
@@ -123,14 +126,15 @@ func doctorTarget(f *doctorFlags) (doctor.Target, error) {
 		Routed: routed(cfg),
 	}
 	if exposure == string(stacks.ExposeGateway) {
-		// Not yet: its checks (Gateway conditions Accepted/Programmed, the configuration objects'
-		// status) are still to be written; the AWS half would be Option B's.
-		return t, fmt.Errorf("doctor does not diagnose %s %s (Option C) yet: check `kubectl -n %s describe gateway %s` "+
-			"(conditions Accepted and Programmed) and the controller's log", stacks.Project+":exposure", stacks.ExposeGateway,
-			t.Namespace, cfg.Gateway.Name)
+		// Option C: the controller's ALB, found through the Gateway instead of an Ingress.
+		t.Ingress, t.Gateway = true, true
+		t.GatewayName, t.GatewayClass = pick(f.gateway, cfg.Gateway.Name), pick(f.gatewayClass, cfg.Gateway.ClassName)
+		if t.GatewayClass == "" {
+			return t, errors.New("name the GatewayClass (--gateway-class) or a stack (--stack): the program names it after the stack")
+		}
 	}
-	if exposure != string(stacks.ExposeIngress) && exposure != string(stacks.ExposeService) {
-		return t, fmt.Errorf("--exposure must be service or ingress, got %q", exposure)
+	if exposure != string(stacks.ExposeIngress) && exposure != string(stacks.ExposeService) && exposure != string(stacks.ExposeGateway) {
+		return t, fmt.Errorf("--exposure must be service, ingress or gateway, got %q", exposure)
 	}
 	if t.Ingress {
 		t.LoadBalancer = lbkind.ALB

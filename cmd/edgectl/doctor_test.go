@@ -51,6 +51,20 @@ func TestDoctorTarget(t *testing.T) {
 				t.Errorf("overridden target: %+v", tg)
 			}
 		}},
+		{"gateway: Option C's Gateway and class from the stack", doctorFlags{stackSource: stackSource{stack: "gateway", dir: "../..", configFile: "../../examples/Pulumi.gateway.yaml"}}, func(t *testing.T, f doctorFlags) {
+			tg, err := doctorTarget(&f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tg.Gateway || !tg.Ingress || tg.LoadBalancer != lbkind.ALB || tg.GatewayName != "retail-api" || tg.GatewayClass != "retail-api-edge-gateway" {
+				t.Errorf("gateway target: %+v", tg)
+			}
+		}},
+		{"gateway without a stack needs its class", doctorFlags{exposure: "gateway", region: "us-east-1"}, func(t *testing.T, f doctorFlags) {
+			if _, err := doctorTarget(&f); err == nil || !strings.Contains(err.Error(), "--gateway-class") {
+				t.Errorf("got %v", err)
+			}
+		}},
 		{"canary: the routed Services", doctorFlags{stackSource: stackSource{stack: "canary", dir: "../..", configFile: "../../examples/Pulumi.canary.yaml"}}, func(t *testing.T, f doctorFlags) {
 			tg, err := doctorTarget(&f)
 			if err != nil {

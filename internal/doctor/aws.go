@@ -59,7 +59,7 @@ func awsFailure(err error, doing string) Result {
 }
 
 func awsChecks() []check {
-	lbNeeds := []string{"credentials", "service-address", "ingress-address"}
+	lbNeeds := []string{"credentials", "service-address", "ingress-address", "gateway-address"}
 	return []check{
 		{id: "credentials", run: checkCredentials},
 		{id: "load-balancer", needs: lbNeeds, run: checkLoadBalancer},

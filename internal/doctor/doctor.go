@@ -44,14 +44,18 @@ func Failed(results []Result) bool {
 // Target is the stack being diagnosed: names and switches from its stack file, or flags.
 type Target struct {
 	Cluster, Region string
-	// Ingress says Option B (an ALB Ingress); otherwise the Service's own load balancer (Option A)
-	// of kind LoadBalancer.
-	Ingress      bool
-	LoadBalancer lbkind.Kind
-	Namespace    string
-	Service      string
-	IngressName  string
-	HealthPath   string
+	// Ingress says an ALB of the AWS Load Balancer Controller (Option B, or with Gateway Option C);
+	// otherwise the Service's own load balancer (Option A) of kind LoadBalancer.
+	Ingress bool
+	// Gateway says Option C: the ALB is a Gateway API Gateway's, GatewayName in Namespace, of
+	// class GatewayClass.
+	Gateway                   bool
+	GatewayName, GatewayClass string
+	LoadBalancer              lbkind.Kind
+	Namespace                 string
+	Service                   string
+	IngressName               string
+	HealthPath                string
 	// SuccessCodes is the health-check matcher the program asks for (ingress.successCodes).
 	SuccessCodes string
 	// Controller is where the AWS Load Balancer Controller runs (Option B without Auto Mode).

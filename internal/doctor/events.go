@@ -26,7 +26,10 @@ var successReasons = []string{"SuccessfullyReconciled", "EnsuredLoadBalancer", "
 
 func checkEvents(ctx context.Context, d *diagnosis) Result {
 	objects := [][2]string{{"Service", d.Service}}
-	if d.Ingress {
+	switch {
+	case d.Gateway:
+		objects = append([][2]string{{"Gateway", d.GatewayName}}, objects...)
+	case d.Ingress:
 		objects = append([][2]string{{"Ingress", d.IngressName}}, objects...)
 	}
 	var failing, past []string

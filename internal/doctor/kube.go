@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"k8s.io/client-go/dynamic"
 	appsv1client "k8s.io/client-go/kubernetes/typed/apps/v1"
 	corev1client "k8s.io/client-go/kubernetes/typed/core/v1"
 	discoveryv1client "k8s.io/client-go/kubernetes/typed/discovery/v1"
@@ -19,6 +20,8 @@ type Kube struct {
 	Apps      appsv1client.AppsV1Interface
 	Net       networkingv1client.NetworkingV1Interface
 	Discovery discoveryv1client.DiscoveryV1Interface
+	// Dynamic reads the Gateway API's objects (Option C).
+	Dynamic dynamic.Interface
 	// Host is the API server's URL, for the evidence.
 	Host string
 }
@@ -55,6 +58,9 @@ func KubeFor(cfg *rest.Config) (*Kube, error) {
 		return nil, err
 	}
 	if k.Discovery, err = discoveryv1client.NewForConfig(cfg); err != nil {
+		return nil, err
+	}
+	if k.Dynamic, err = dynamic.NewForConfig(cfg); err != nil {
 		return nil, err
 	}
 	return k, nil

@@ -65,12 +65,14 @@ func kubeChecks() []check {
 		{id: "endpoints", needs: []string{"pods"}, run: checkEndpoints},
 		{id: "routed-services", needs: []string{"cluster"}, applies: func(t Target) bool { return t.Ingress && len(t.Routed) > 0 }, run: checkRouted},
 		{id: "service-address", needs: []string{"service"}, applies: optionA, run: checkServiceAddress},
-		{id: "ingress-class", needs: []string{"cluster"}, applies: optionB, run: checkIngressClass},
+		{id: "ingress-class", needs: []string{"cluster"}, applies: ingressOnly, run: checkIngressClass},
+		{id: "gateway-class", needs: []string{"cluster"}, applies: optionC, run: checkGatewayClass},
 		{id: "controller", needs: []string{"ingress-class"}, applies: optionB, run: checkController},
 		{id: "webhook", needs: []string{"ingress-class"}, applies: optionB, run: checkWebhook},
 		{id: "controller-log", needs: []string{"controller"}, applies: optionB, run: checkControllerLog},
 		{id: "readiness-gate", needs: []string{"pods", "ingress-class"}, applies: optionB, run: checkReadinessGate},
-		{id: "ingress-address", needs: []string{"ingress-class"}, applies: optionB, run: checkIngressAddress},
+		{id: "ingress-address", needs: []string{"ingress-class"}, applies: ingressOnly, run: checkIngressAddress},
+		{id: "gateway-address", needs: []string{"gateway-class"}, applies: optionC, run: checkGatewayAddress},
 		{id: "events", needs: []string{"cluster"}, run: checkEvents},
 	}
 }
