@@ -224,4 +224,3 @@ func (g gatewayExposure) register(ctx *pulumi.Context, cl *cluster.Cluster, aws 
 	out := pulumi.Map{"albHostname": gw.Hostname, "gatewayName": pulumi.String(cfg.Gateway.Name), "controllerRoleArn": ctrl.roleArn}
 	return &endpoint{hostname: gw.Hostname, port: 80, object: "gateway " + cfg.Gateway.Name, outputs: out}, nil
 }
-

@@ -123,9 +123,9 @@ func NewCRDs(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Resour
 			meta.Labels = pulumi.ToStringMap(m.Metadata.Labels)
 		}
 		r, err := apiextensions.NewCustomResource(ctx, name+"-"+m.Metadata.Name, &apiextensions.CustomResourceArgs{
-			ApiVersion: pulumi.String("apiextensions.k8s.io/v1"),
-			Kind:       pulumi.String("CustomResourceDefinition"),
-			Metadata:   meta,
+			ApiVersion:  pulumi.String("apiextensions.k8s.io/v1"),
+			Kind:        pulumi.String("CustomResourceDefinition"),
+			Metadata:    meta,
 			OtherFields: kubernetes.UntypedArgs{"spec": m.Spec},
 		}, pulumi.Parent(c))
 		if err != nil {
