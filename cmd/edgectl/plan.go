@@ -88,7 +88,7 @@ func runPlan(cmd *cobra.Command, f *planFlags) error {
 
 // preflightSkipped is the one line that says what the offline plan cannot check.
 const preflightSkipped = "preflight skipped offline (no cluster or account is read): `pulumi preview` checks ownership, " +
-	"foreign controllers and, for Option B, the public subnets"
+	"foreign controllers and, for an ALB (Options B and C), the public subnets"
 
 // decodeStack reads a stack's settings from the project and decodes them, failing with the
 // message `pulumi up` would give for invalid configuration.
