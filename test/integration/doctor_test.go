@@ -25,7 +25,11 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/mlops-retail/retail-api-edge/internal/doctor/doctortest"
@@ -152,6 +156,7 @@ func TestDoctor(t *testing.T) {
 			t.FailNow() // later steps start from this one's state
 		}
 	}
+	t.Run("Option C: the Gateway in place of the Ingress", func(t *testing.T) { d.gateway(t) })
 	t.Run("demo: Option A's NLB", func(t *testing.T) {
 		d.optionA(t)
 		out := d.run(t, 0, "--stack", "demo")
@@ -586,4 +591,65 @@ func (d *doctorWorld) canaryService(t *testing.T) {
 			Ports: []corev1.ServicePort{{Name: "http", Port: 80, TargetPort: intstr.FromInt32(8000)}}},
 	}
 	d.create(t, errOf(d.k8s.CoreV1().Services(namespace).Create(d.ctx, svc, metav1.CreateOptions{})))
+}
+
+// gateway diagnoses prod's world as Option C (`--exposure gateway`): the real Gateway API CRDs in
+// the API server, the stack's GatewayClass accepted and its Gateway reporting the ALB the
+// account has. Then the Gateway loses its address, as when the controller cannot program it.
+func (d *doctorWorld) gateway(t *testing.T) {
+	dyn, err := dynamic.NewForConfig(d.cluster.cp.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	remove, err := harness.InstallGatewayAPI(d.ctx, dyn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(remove)
+	class := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "gateway.networking.k8s.io/v1", "kind": "GatewayClass",
+		"metadata": map[string]any{"name": "retail-api-edge-prod"}, "spec": map[string]any{"controllerName": "gateway.k8s.aws/alb"}}}
+	gw := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
+		"metadata": map[string]any{"name": "retail-api", "namespace": namespace},
+		"spec": map[string]any{"gatewayClassName": "retail-api-edge-prod",
+			"listeners": []any{map[string]any{"name": "http", "protocol": "HTTP", "port": 80}}}}}
+	now := metav1.Now().UTC().Format(time.RFC3339)
+	cond := func(typ, status, reason, message string) []any {
+		return []any{map[string]any{"type": typ, "status": status, "reason": reason, "message": message, "lastTransitionTime": now, "observedGeneration": 1}}
+	}
+	withStatus := func(r schema.GroupVersionResource, o *unstructured.Unstructured, status map[string]any) {
+		t.Helper()
+		api := dyn.Resource(r).Namespace(o.GetNamespace())
+		got, err := api.Get(d.ctx, o.GetName(), metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			got, err = api.Create(d.ctx, o, metav1.CreateOptions{})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		got.Object["status"] = status
+		if _, err := api.UpdateStatus(d.ctx, got, metav1.UpdateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	withStatus(harness.GatewayClassResource, class, map[string]any{"conditions": cond("Accepted", "True", "Accepted", "Accepted")})
+	withStatus(harness.GatewayResource, gw, map[string]any{"addresses": []any{map[string]any{"type": "Hostname", "value": doctortest.ALBDNS}},
+		"conditions": cond("Programmed", "True", "Programmed", "arn:aws:elasticloadbalancing:example")})
+	asC := []string{"--stack", "prod", "--exposure", "gateway"}
+	out := d.run(t, 0, asC...)
+	for _, want := range []string{"ok    gateway-class", "GatewayClass retail-api-edge-prod (gateway.k8s.aws/alb) Accepted",
+		"ok    gateway-address", "the Gateway reports load balancer " + doctortest.ALBDNS, "ok    load-balancer", "ok    targets"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("doctor does not say %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "ingress-") {
+		t.Errorf("Option C runs the Ingress's checks:\n%s", out)
+	}
+	withStatus(harness.GatewayResource, gw, map[string]any{"conditions": cond("Programmed", "False", "Invalid", "CertificateNotFound")})
+	out = d.run(t, 1, asC...)
+	for _, want := range []string{"FAIL  gateway-address", "Programmed: False Invalid CertificateNotFound", "skip  load-balancer"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("doctor does not say %q:\n%s", want, out)
+		}
+	}
 }
