@@ -88,6 +88,8 @@ func TestDoctor(t *testing.T) {
 	d.healthy(t)
 	out := d.doctor(t, 0)
 	golden(t, "healthy.txt", out)
+	// Before the steps below, which leave the controller and the load balancer gone.
+	t.Run("Option C: the Gateway in place of the Ingress", func(t *testing.T) { d.gateway(t) })
 
 	steps := []struct {
 		name    string
@@ -156,7 +158,6 @@ func TestDoctor(t *testing.T) {
 			t.FailNow() // later steps start from this one's state
 		}
 	}
-	t.Run("Option C: the Gateway in place of the Ingress", func(t *testing.T) { d.gateway(t) })
 	t.Run("demo: Option A's NLB", func(t *testing.T) {
 		d.optionA(t)
 		out := d.run(t, 0, "--stack", "demo")
