@@ -13,7 +13,6 @@ import (
 	"github.com/mlops-retail/retail-api-edge/components/albgateway"
 	"github.com/mlops-retail/retail-api-edge/components/cluster"
 	"github.com/mlops-retail/retail-api-edge/components/gatewayapi"
-	"github.com/mlops-retail/retail-api-edge/components/servicelb"
 	"github.com/mlops-retail/retail-api-edge/internal/ownership"
 )
 
@@ -197,17 +196,14 @@ func (g gatewayExposure) register(ctx *pulumi.Context, cl *cluster.Cluster, aws 
 	if err != nil {
 		return nil, err
 	}
-	sa := serviceArgs(cfg)
-	sa.DependsOn = ctrl.ready
-	svc, err := servicelb.NewAppService(ctx, AppName, sa, pulumi.Provider(cl.AdoptProvider))
+	svc, err := controllerAppService(ctx, cfg, cl, ctrl)
 	if err != nil {
 		return nil, err
 	}
-	settings := ingressSettings(cfg, e)
 	gw, err := albgateway.NewGateway(ctx, AppName, &albgateway.Args{
 		Namespace: cfg.App.Namespace, Name: cfg.Gateway.Name, ClassName: cfg.Gateway.ClassName,
 		ServiceName: cfg.App.ServiceName, ServicePort: cfg.App.Port,
-		Settings: settings, Routes: cfg.Routing.routes(), Protect: cfg.Ingress.DeletionProtection,
+		Settings: ingressSettings(cfg, e), Routes: cfg.Routing.routes(), Protect: cfg.Ingress.DeletionProtection,
 		Annotations: cfg.ownerMarker(),
 		// The CRDs directly, not only through the release: when a stack leaves Option C the release
 		// stays (updated, no longer after the CRDs), and a path through it would no longer hold the

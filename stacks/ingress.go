@@ -95,9 +95,7 @@ func (i ingressExposure) register(ctx *pulumi.Context, cl *cluster.Cluster, aws 
 	} else if ctrl, err = newController(ctx, cfg, cl, aws, nil); err != nil {
 		return nil, err
 	}
-	sa := serviceArgs(cfg)
-	sa.DependsOn = ctrl.ready
-	svc, err := servicelb.NewAppService(ctx, AppName, sa, pulumi.Provider(cl.AdoptProvider))
+	svc, err := controllerAppService(ctx, cfg, cl, ctrl)
 	if err != nil {
 		return nil, err
 	}
@@ -123,6 +121,14 @@ func (i ingressExposure) register(ctx *pulumi.Context, cl *cluster.Cluster, aws 
 		out["controllerRoleArn"] = ctrl.roleArn
 	}
 	return &endpoint{hostname: ing.Hostname, port: 80, object: "ingress " + cfg.Ingress.Name, outputs: out}, nil
+}
+
+// controllerAppService is Options B and C's ClusterIP app Service, made after the controller
+// release: its webhook rejects Service creation (failurePolicy Fail) until it answers.
+func controllerAppService(ctx *pulumi.Context, cfg *Config, cl *cluster.Cluster, ctrl controller) (*servicelb.AppService, error) {
+	sa := serviceArgs(cfg)
+	sa.DependsOn = ctrl.ready
+	return servicelb.NewAppService(ctx, AppName, sa, pulumi.Provider(cl.AdoptProvider))
 }
 
 // ingressSettings are the ALB's settings, with the edge features e registered.

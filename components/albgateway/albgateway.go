@@ -19,6 +19,7 @@ package albgateway
 
 import (
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 
@@ -56,7 +57,6 @@ const (
 	ruleConfigKind        = "ListenerRuleConfiguration"
 	httpListener          = "http"
 	httpsListener         = "https"
-	maxLoadBalancerName   = 32
 	hostnameStatusAddress = "{.status.addresses[0].value}"
 )
 
@@ -108,18 +108,16 @@ type Gateway struct {
 }
 
 func (a *Args) validate() error {
-	s := a.Settings
 	switch {
 	case a.Namespace == "" || a.Name == "" || a.ClassName == "" || a.ServiceName == "":
 		return errors.New("albgateway: Namespace, Name, ClassName and ServiceName are required")
 	case a.ServicePort < 1 || a.ServicePort > 65535:
 		return errors.New("albgateway: ServicePort must be 1-65535")
-	case len(s.LoadBalancerName) > maxLoadBalancerName:
-		return errors.New("albgateway: LoadBalancerName is longer than 32 characters")
-	case s.TLS != nil && s.TLS.CertificateArn == nil, s.WAF != nil && s.WAF.WebACLArn == nil,
-		s.AccessLogs != nil && s.AccessLogs.Bucket == nil:
-		return errors.New("albgateway: Settings.TLS, WAF and AccessLogs need their CertificateArn, WebACLArn and Bucket")
-	case len(a.DependsOn) == 0:
+	}
+	if err := a.Settings.Validate(); err != nil {
+		return fmt.Errorf("albgateway: %w", err)
+	}
+	if len(a.DependsOn) == 0 {
 		return errors.New("albgateway: DependsOn must name the controller release or the CRDs (destroy order)")
 	}
 	return albingress.ValidateRoutes(a.Routes)
@@ -242,10 +240,12 @@ func statusHostname(fields map[string]any) string {
 	return host
 }
 
-// gatewaySpec has the HTTP listener, and the HTTPS one with TLS (its certificate comes from the
-// LoadBalancerConfiguration, matched by protocolPort HTTPS:443, so the listener has no tls block:
-// the controller does not take certificateRefs at v3.5.0, and the CRD's CEL rules allow HTTPS
-// without tls). Routes of the Gateway's namespace only.
+// gatewaySpec has the HTTP listener, and the HTTPS one with TLS. Its certificate comes from the
+// LoadBalancerConfiguration, matched by protocolPort HTTPS:443, which the controller tries before
+// any other source (pkg/gateway/model/model_build_listener.go, buildCertificates: the
+// configuration's defaultCertificate, then, in versions that have it, the listener's
+// certificateRefs imported into ACM, then discovery by hostname), so the listener has no tls
+// block; the CRD's CEL rules allow HTTPS without one. Routes of the Gateway's namespace only.
 func (b *builder) gatewaySpec() map[string]any {
 	a := b.args
 	listener := func(name, protocol string, port int) map[string]any {
@@ -287,14 +287,7 @@ func (a *Args) backendServices() []string {
 // the wafv2 association synthesizer), so turning WAF off needs no "none" as the Ingress does.
 func (a *Args) lbConfigSpec(r albingress.Refs) map[string]any {
 	s := a.Settings
-	spec := map[string]any{
-		"scheme":                 "internet-facing",
-		"ipAddressType":          "ipv4",
-		"loadBalancerAttributes": keyValues(s.Attributes(r)),
-	}
-	if s.DualStack {
-		spec["ipAddressType"] = "dualstack"
-	}
+	spec := s.LoadBalancerSpec(r)
 	if s.LoadBalancerName != "" {
 		spec["loadBalancerName"] = s.LoadBalancerName
 	}
@@ -336,13 +329,4 @@ func (a *Args) tgConfigSpec(service string) map[string]any {
 			},
 		},
 	}
-}
-
-// keyValues is m as the {key, value} list the controller's CRDs take, in key order.
-func keyValues(m map[string]string) []any {
-	out := make([]any, 0, len(m))
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		out = append(out, map[string]any{"key": k, "value": m[k]})
-	}
-	return out
 }

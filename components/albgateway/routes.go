@@ -36,10 +36,11 @@ func (b *builder) routes(gw pulumi.Resource) error {
 			return err
 		}
 	}
-	for _, host := range a.hosts() {
+	hosts, byHost := a.routesByHost()
+	for _, host := range hosts {
 		var rules []any
 		after := []pulumi.Resource{gw}
-		for _, r := range a.routesOf(host) {
+		for _, r := range byHost[host] {
 			rule, ruleConfig := a.rule(r)
 			if ruleConfig != nil {
 				rc, err := b.object("rule-config-"+r.Name(), ConfigAPI, ruleConfigKind, a.Name+"-"+r.Name(), ruleConfig, false, gw)
@@ -79,27 +80,18 @@ func (a *Args) routesOrDefault() []albingress.Route {
 	}}}
 }
 
-// hosts are the routes' hosts, each once, in order of first use ("" is every host).
-func (a *Args) hosts() []string {
-	var out []string
-	seen := map[string]bool{}
+// routesByHost groups the routes by host ("" is every host), keeping their order: the hosts in
+// order of first use, and each host's routes.
+func (a *Args) routesByHost() ([]string, map[string][]albingress.Route) {
+	var hosts []string
+	by := map[string][]albingress.Route{}
 	for _, r := range a.routesOrDefault() {
-		if !seen[r.Host] {
-			seen[r.Host] = true
-			out = append(out, r.Host)
+		if _, seen := by[r.Host]; !seen {
+			hosts = append(hosts, r.Host)
 		}
+		by[r.Host] = append(by[r.Host], r)
 	}
-	return out
-}
-
-func (a *Args) routesOf(host string) []albingress.Route {
-	var out []albingress.Route
-	for _, r := range a.routesOrDefault() {
-		if r.Host == host {
-			out = append(out, r)
-		}
-	}
-	return out
+	return hosts, by
 }
 
 // rule renders one route as an HTTPRoute rule (gateway-api apis/v1/httproute_types.go:

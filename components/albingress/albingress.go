@@ -13,6 +13,7 @@ package albingress
 
 import (
 	"errors"
+	"fmt"
 	"maps"
 
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
@@ -100,9 +101,24 @@ func (s Settings) Resolve(render func(Refs) map[string]any) pulumi.MapOutput {
 	}).(pulumi.MapOutput)
 }
 
-// Attributes are the ALB attributes, every one explicit (as the Ingress's annotation has them).
-func (s Settings) Attributes(r Refs) map[string]string {
-	return s.attributeMap(refs{certificateArn: r.CertificateArn, webACLArn: r.WebACLArn, logBucket: r.LogBucket})
+// LoadBalancerSpec is what Auto Mode's IngressClassParams and the controller's Gateway
+// LoadBalancerConfiguration both take of the ALB, under the same field names: the scheme, the
+// address type and the attributes as {key, value} pairs, every one explicit (as the Ingress's
+// annotations have them).
+func (s Settings) LoadBalancerSpec(r Refs) map[string]any {
+	return s.loadBalancerSpec(refs{certificateArn: r.CertificateArn, webACLArn: r.WebACLArn, logBucket: r.LogBucket})
+}
+
+func (s Settings) loadBalancerSpec(r refs) map[string]any {
+	spec := map[string]any{
+		"scheme":                 "internet-facing",
+		"ipAddressType":          "ipv4",
+		"loadBalancerAttributes": keyValues(s.attributeMap(r)),
+	}
+	if s.DualStack {
+		spec["ipAddressType"] = "dualstack"
+	}
+	return spec
 }
 
 // annotations renders the annotations once the references are known; on Auto Mode without those
@@ -144,17 +160,30 @@ func (a *Args) validate() error {
 		return errors.New("albingress: Namespace, Name and ServiceName are required")
 	case a.ServicePort < 1 || a.ServicePort > 65535:
 		return errors.New("albingress: ServicePort must be 1-65535")
-	case len(a.Settings.LoadBalancerName) > maxLoadBalancerName:
-		return errors.New("albingress: LoadBalancerName is longer than 32 characters")
-	case a.Settings.TLS != nil && a.Settings.TLS.CertificateArn == nil, a.Settings.WAF != nil && a.Settings.WAF.WebACLArn == nil,
-		a.Settings.AccessLogs != nil && a.Settings.AccessLogs.Bucket == nil:
-		return errors.New("albingress: Settings.TLS, WAF and AccessLogs need their CertificateArn, WebACLArn and Bucket")
+	}
+	if err := a.Settings.Validate(); err != nil {
+		return fmt.Errorf("albingress: %w", err)
+	}
+	switch {
 	case a.AutoMode != nil && a.AutoMode.Class == "":
 		return errors.New("albingress: AutoMode needs its Class name")
 	case len(a.DependsOn) == 0 && !a.ControllerElsewhere && a.AutoMode == nil:
 		return errors.New("albingress: DependsOn must name the controller release (destroy order), or set ControllerElsewhere")
 	}
 	return ValidateRoutes(a.Routes)
+}
+
+// Validate checks what the settings' renderings rely on: an ALB name AWS takes, and each feature
+// that is on with its reference.
+func (s Settings) Validate() error {
+	switch {
+	case len(s.LoadBalancerName) > maxLoadBalancerName:
+		return errors.New("LoadBalancerName is longer than 32 characters")
+	case s.TLS != nil && s.TLS.CertificateArn == nil, s.WAF != nil && s.WAF.WebACLArn == nil,
+		s.AccessLogs != nil && s.AccessLogs.Bucket == nil:
+		return errors.New("Settings.TLS, WAF and AccessLogs need their CertificateArn, WebACLArn and Bucket")
+	}
+	return nil
 }
 
 // NewIngress registers the Ingress after everything in args.DependsOn.

@@ -40,14 +40,7 @@ var movedToParams = []string{
 
 // paramsSpec is the IngressClassParams spec for the settings and their resolved references.
 func (s Settings) paramsSpec(r refs) map[string]any {
-	spec := map[string]any{
-		"scheme":                 "internet-facing",
-		"ipAddressType":          "ipv4",
-		"loadBalancerAttributes": keyValues(s.attributeMap(r)),
-	}
-	if s.DualStack {
-		spec["ipAddressType"] = "dualstack"
-	}
+	spec := s.loadBalancerSpec(r)
 	if s.TLS != nil {
 		spec["certificateARNs"] = []string{r.certificateArn}
 	}
@@ -57,7 +50,8 @@ func (s Settings) paramsSpec(r refs) map[string]any {
 	return spec
 }
 
-// keyValues is m as the {key, value} list IngressClassParams takes, in key order.
+// keyValues is m as the {key, value} list IngressClassParams and LoadBalancerConfiguration take,
+// in key order.
 func keyValues(m map[string]string) []map[string]string {
 	var out []map[string]string
 	for _, k := range slices.Sorted(maps.Keys(m)) {

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"sync"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
@@ -57,14 +58,15 @@ type crd struct {
 	Spec map[string]any `json:"spec"`
 }
 
-// manifests are the embedded CRDs, in name order.
-func manifests() ([]crd, error) {
+// manifests are the embedded CRDs, in name order, decoded once: the preview's CRD check (Names)
+// and NewCRDs read the same 700 KB. Callers must not modify them.
+var manifests = sync.OnceValues(func() ([]crd, error) {
 	var out []crd
 	if err := json.Unmarshal(standardCRDs, &out); err != nil {
 		return nil, fmt.Errorf("gatewayapi: the embedded CRDs: %w", err)
 	}
 	return out, nil
-}
+})
 
 // Names are the embedded CRDs' names (httproutes.gateway.networking.k8s.io, ...).
 func Names() []string {

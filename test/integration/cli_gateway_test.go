@@ -97,26 +97,13 @@ func (c *cliWorld) gateway(t *testing.T) {
 
 	// To Option B: the Gateway's objects and the CRDs go, the Ingress's ALB comes, the Service stays.
 	c.pulumi(t, "config", "rm", "--stack", "gateway", "retail-api-edge:gateway")
-	c.pulumi(t, "config", "set", "--stack", "gateway", "retail-api-edge:exposure", "ingress")
-	c.pulumi(t, "up", "--yes", "--stack", "gateway")
-	ingressALB := c.onlyLive(t, "alb")
-	if !strings.HasPrefix(ingressALB.Object, "ingress ") || c.deleted(alb).IsZero() {
-		t.Errorf("after the switch to Option B: live %+v, the Gateway's ALB deleted at %v", ingressALB, c.deleted(alb))
-	}
+	ingressALB := c.switchExposure(t, "ingress", alb)
 	c.assertNoGatewayAPI(t, dyn)
-	c.pulumi(t, "up", "--yes", "--expect-no-changes", "--stack", "gateway")
-
 	// And back to Option C.
-	c.pulumi(t, "config", "set", "--stack", "gateway", "retail-api-edge:exposure", "gateway")
-	c.pulumi(t, "up", "--yes", "--stack", "gateway")
-	back := c.onlyLive(t, "alb")
-	if !strings.HasPrefix(back.Object, "gateway ") || c.deleted(ingressALB).IsZero() {
-		t.Errorf("after the switch back: live %+v, the Ingress's ALB deleted at %v", back, c.deleted(ingressALB))
-	}
+	c.switchExposure(t, "gateway", ingressALB)
 	if again := c.appService(t); again.UID != svc.UID {
 		t.Error("switching exposures replaced the app Service")
 	}
-	c.pulumi(t, "up", "--yes", "--expect-no-changes", "--stack", "gateway")
 
 	c.pulumi(t, "destroy", "--yes", "--stack", "gateway")
 	c.assertNothingLeft(t)
@@ -219,4 +206,18 @@ func (c *cliWorld) exampleStack(t *testing.T, stack string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = os.Remove(file) })
+}
+
+// switchExposure sets the gateway stack's exposure and runs up: one ALB is then live, the new
+// exposure's, the one before it is deleted, and a second up is a no-op.
+func (c *cliWorld) switchExposure(t *testing.T, exposure string, before harness.LoadBalancer) harness.LoadBalancer {
+	t.Helper()
+	c.pulumi(t, "config", "set", "--stack", "gateway", "retail-api-edge:exposure", exposure)
+	c.pulumi(t, "up", "--yes", "--stack", "gateway")
+	now := c.onlyLive(t, "alb")
+	if !strings.HasPrefix(now.Object, exposure+" ") || c.deleted(before).IsZero() {
+		t.Errorf("after the switch to %s: live %+v, the ALB before (%s) deleted at %v", exposure, now, before.Object, c.deleted(before))
+	}
+	c.pulumi(t, "up", "--yes", "--expect-no-changes", "--stack", "gateway")
+	return now
 }
