@@ -11,6 +11,7 @@ import (
 	"golang.org/x/mod/semver"
 
 	"github.com/mlops-retail/retail-api-edge/components/albgateway"
+	"github.com/mlops-retail/retail-api-edge/components/albingress"
 	"github.com/mlops-retail/retail-api-edge/components/cluster"
 	"github.com/mlops-retail/retail-api-edge/components/gatewayapi"
 	"github.com/mlops-retail/retail-api-edge/internal/ownership"
@@ -86,16 +87,20 @@ func (g gatewayExposure) validate(v *validator) {
 // this stack installs.
 func (g gatewayExposure) objects(autoMode bool) []ownership.Object {
 	cfg := g.cfg
-	ns, name := cfg.App.Namespace, cfg.Gateway.Name
+	ns := cfg.App.Namespace
 	own := func(kind ownership.Kind, namespace, objName, key string) ownership.Object {
 		return ownership.Object{Kind: kind, Namespace: namespace, Name: objName, WayOut: func(owner string) string {
 			return fmt.Sprintf("Give this stack its own %s, or destroy stack %q's first.", k(key), stackOf(owner))
 		}}
 	}
-	objects := []ownership.Object{
-		own(ownership.Gateway, ns, name, "gateway.name"),
-		own(ownership.GatewayClass, "", cfg.Gateway.ClassName, "gateway.className"),
-		own(ownership.HTTPRoute, ns, name, "gateway.name"),
+	var objects []ownership.Object
+	for _, o := range g.gatewayArgs(albingress.Settings{}).Objects() {
+		if o.Kind == string(ownership.GatewayClass) {
+			objects = append(objects, own(ownership.GatewayClass, "", o.Name, "gateway.className"))
+			continue
+		}
+		// Every other name starts with gateway.name (the routes, the controller's configurations).
+		objects = append(objects, own(ownership.Kind(o.Kind), ns, o.Name, "gateway.name"))
 	}
 	for _, o := range g.ingressExposure.objects(autoMode) {
 		if o.Kind != ownership.Ingress {
@@ -103,6 +108,21 @@ func (g gatewayExposure) objects(autoMode bool) []ownership.Object {
 		}
 	}
 	return objects
+}
+
+// gatewayArgs are the Gateway component's args from the config; the preview's ownership check
+// passes settings with only TLS known (it decides the redirect route's existence).
+func (g gatewayExposure) gatewayArgs(s albingress.Settings) *albgateway.Args {
+	cfg := g.cfg
+	if s.TLS == nil && cfg.TLS.Enabled {
+		s.TLS = &albingress.TLS{}
+	}
+	return &albgateway.Args{
+		Namespace: cfg.App.Namespace, Name: cfg.Gateway.Name, ClassName: cfg.Gateway.ClassName,
+		ServiceName: cfg.App.ServiceName, ServicePort: cfg.App.Port,
+		Settings: s, Routes: cfg.Routing.routes(), Protect: cfg.Ingress.DeletionProtection,
+		Annotations: cfg.ownerMarker(),
+	}
 }
 
 // check: the controller as Option B checks it, then the CRDs.
@@ -200,17 +220,13 @@ func (g gatewayExposure) register(ctx *pulumi.Context, cl *cluster.Cluster, aws 
 	if err != nil {
 		return nil, err
 	}
-	gw, err := albgateway.NewGateway(ctx, AppName, &albgateway.Args{
-		Namespace: cfg.App.Namespace, Name: cfg.Gateway.Name, ClassName: cfg.Gateway.ClassName,
-		ServiceName: cfg.App.ServiceName, ServicePort: cfg.App.Port,
-		Settings: ingressSettings(cfg, e), Routes: cfg.Routing.routes(), Protect: cfg.Ingress.DeletionProtection,
-		Annotations: cfg.ownerMarker(),
-		// The CRDs directly, not only through the release: when a stack leaves Option C the release
-		// stays (updated, no longer after the CRDs), and a path through it would no longer hold the
-		// CRDs until their objects are gone (found by cli-gateway: the CRDs' deletion hung on the
-		// GatewayClass's finalizer).
-		DependsOn: slices.Concat(crds, ctrl.ready, []pulumi.Resource{svc}, e.ready),
-	}, pulumi.Provider(cl.Provider))
+	args := g.gatewayArgs(ingressSettings(cfg, e))
+	// The CRDs directly, not only through the release: when a stack leaves Option C the release
+	// stays (updated, no longer after the CRDs), and a path through it would no longer hold the
+	// CRDs until their objects are gone (found by cli-gateway: the CRDs' deletion hung on the
+	// GatewayClass's finalizer).
+	args.DependsOn = slices.Concat(crds, ctrl.ready, []pulumi.Resource{svc}, e.ready)
+	gw, err := albgateway.NewGateway(ctx, AppName, args, pulumi.Provider(cl.Provider))
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,8 @@ import (
 	"github.com/mlops-retail/retail-api-edge/internal/ownership"
 	"github.com/mlops-retail/retail-api-edge/internal/ownership/ownershiptest"
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
+	"github.com/mlops-retail/retail-api-edge/internal/stackconfig"
+	"github.com/mlops-retail/retail-api-edge/internal/stackplan"
 	"github.com/mlops-retail/retail-api-edge/internal/typetoken"
 	"github.com/mlops-retail/retail-api-edge/stacks"
 )
@@ -215,5 +217,38 @@ func TestGatewayClassPerStack(t *testing.T) {
 	}
 	if albgateway.ControllerName != "gateway.k8s.aws/alb" {
 		t.Error("the controller's ALB GatewayClass controllerName is gateway.k8s.aws/alb")
+	}
+}
+
+// Every Gateway API and controller object Option C creates (the redirect route, each host's
+// route, the rule and target group configurations) is read in preview: marked by another stack,
+// each one stops the plan, naming it.
+func TestGatewayObjectsPrechecked(t *testing.T) {
+	st, err := stackconfig.Load("..", "gateway", exampleStacks["gateway"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Config[stacks.K("routing")] = `{"rules": [{"path": "/docs", "host": "retail-api-gw.example.com", "sourceRanges": ["203.0.113.0/24"], ` +
+		`"backends": [{"service": "retail-api-svc", "port": 80}]}, {"path": "/", "backends": [{"service": "retail-api-svc", "port": 80}]}]}`
+	p, err := stackplan.Plan(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var objects []string
+	for _, r := range p.Resources {
+		if !strings.HasPrefix(r.Type, "kubernetes:gateway.") {
+			continue
+		}
+		ns, _ := r.Value("metadata", "namespace").(string)
+		objects = append(objects, r.Type[strings.LastIndex(r.Type, ":")+1:]+" "+ns+"/"+r.Value("metadata", "name").(string))
+	}
+	if len(objects) < 8 {
+		t.Fatalf("%d objects (%v): the stack lost its redirect route, host route or configurations", len(objects), objects)
+	}
+	for _, o := range objects {
+		t.Run(o, func(t *testing.T) {
+			_, err := stackplan.PlanWith(st, stackplan.Options{Cluster: ownershiptest.Cluster{o: markedBy("prod")}.Open})
+			ownershiptest.Refusal(t, err, []string{o, "stack \"prod\""})
+		})
 	}
 }

@@ -227,13 +227,19 @@ func TestOptionBWiring(t *testing.T) {
 	}
 }
 
-// TestSwitchingKeepsTheServiceURN: A and B must own the same Service resource, so switching
-// updates it in place (LoadBalancer <-> ClusterIP) instead of deleting the live Service.
+// TestSwitchingKeepsTheServiceURN: A, B and C must own the same Service resource, so switching
+// updates it (or, to A, replaces it: docs/option-b.md) instead of deleting the live Service and
+// making a second one.
 func TestSwitchingKeepsTheServiceURN(t *testing.T) {
-	a := planOf(t, stacks.Base()).Find("kubernetes:core/v1:Service")[0]
-	b := planOf(t, stacks.With(stacks.K("exposure"), "ingress")).Find("kubernetes:core/v1:Service")[0]
-	if a.URN != b.URN {
-		t.Errorf("Service URN differs between options:\n A %s\n B %s", a.URN, b.URN)
+	a := planOf(t, stacks.Base()).Find("kubernetes:core/v1:Service")
+	for exposure, raw := range map[string]map[string]string{
+		"ingress": stacks.With(stacks.K("exposure"), "ingress"),
+		"gateway": gatewayStack(),
+	} {
+		other := planOf(t, raw).Find("kubernetes:core/v1:Service")
+		if len(a) != 1 || len(other) != 1 || a[0].URN != other[0].URN {
+			t.Errorf("Service differs between service and %s:\n %v\n %v", exposure, a, other)
+		}
 	}
 }
 

@@ -191,7 +191,7 @@ func (b *builder) configurations() ([]pulumi.Resource, error) {
 	}
 	out := []pulumi.Resource{class, lb}
 	for _, svc := range a.backendServices() {
-		tg, err := b.object("tg-config-"+svc, ConfigAPI, tgConfigKind, a.Name+"-"+svc, a.tgConfigSpec(svc), false)
+		tg, err := b.object("tg-config-"+svc, ConfigAPI, tgConfigKind, a.tgConfigName(svc), a.tgConfigSpec(svc), false)
 		if err != nil {
 			return nil, err
 		}

@@ -187,11 +187,10 @@ func TestGatewayRedirect(t *testing.T) {
 
 func weight(w int) *int { return &w }
 
-// The routing block as HTTPRoutes: one per host, rules in order, weights native, and what
-// HTTPRoute cannot say in a ListenerRuleConfiguration the rule references.
-func TestGatewayRoutes(t *testing.T) {
-	a := baseArgs(settings())
-	a.Routes = []albingress.Route{
+// everyRuleKind is a routing block with each kind of rule: weighted and sticky, source-restricted,
+// fixed response, redirect with a query, and a host of its own.
+func everyRuleKind() []albingress.Route {
+	return []albingress.Route{
 		{Path: "/predict", Forward: &albingress.Forward{StickySeconds: 300, Backends: []albingress.Backend{
 			{Service: "retail-api-svc", Port: 80, Weight: weight(90)}, {Service: "retail-api-v2-svc", Port: 80, Weight: weight(10)}}}},
 		{Path: "/docs", SourceRanges: []string{"203.0.113.0/24"}, Forward: &albingress.Forward{Backends: []albingress.Backend{{Service: "retail-api-svc", Port: 80}}}},
@@ -199,6 +198,13 @@ func TestGatewayRoutes(t *testing.T) {
 		{Path: "/old", Exact: true, Redirect: &albingress.Redirect{Path: "/predict", Query: "v=1", StatusCode: 301}},
 		{Host: "api.example.com", Path: "/", Forward: &albingress.Forward{Backends: []albingress.Backend{{Service: "retail-api-svc", Port: 80}}}},
 	}
+}
+
+// The routing block as HTTPRoutes: one per host, rules in order, weights native, and what
+// HTTPRoute cannot say in a ListenerRuleConfiguration the rule references.
+func TestGatewayRoutes(t *testing.T) {
+	a := baseArgs(settings())
+	a.Routes = everyRuleKind()
 	p := run(t, a)
 	routes := p.Find("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute")
 	configs := p.Find("kubernetes:gateway.k8s.aws/v1:ListenerRuleConfiguration")
@@ -293,5 +299,32 @@ func TestGatewayArgsRefused(t *testing.T) {
 	})
 	if err == nil || !strings.Contains(err.Error(), "DependsOn") {
 		t.Errorf("a Gateway that waits for no controller can hang on its finalizer: want it refused, got %v", err)
+	}
+}
+
+// Objects, which the preview's ownership check reads, names exactly what NewGateway registers:
+// a rename in one and not the other would let another stack's object through.
+func TestObjectsAreWhatIsRegistered(t *testing.T) {
+	routed := baseArgs(allOn())
+	routed.Routes = everyRuleKind()
+	for name, a := range map[string]*Args{"default route, HTTP": baseArgs(settings()), "every rule kind, TLS": routed} {
+		t.Run(name, func(t *testing.T) {
+			var registered []Object
+			for _, r := range run(t, a).Resources {
+				if strings.HasPrefix(r.Type, "kubernetes:gateway.") {
+					kind := r.Type[strings.LastIndex(r.Type, ":")+1:]
+					registered = append(registered, Object{Kind: kind, Name: r.Value("metadata", "name").(string)})
+				}
+			}
+			byKindName := func(x, y Object) int { return strings.Compare(x.Kind+"/"+x.Name, y.Kind+"/"+y.Name) }
+			want := slices.SortedFunc(slices.Values(a.Objects()), byKindName)
+			slices.SortFunc(registered, byKindName)
+			if !slices.Equal(registered, want) {
+				t.Errorf("registered %v\nObjects() %v", registered, want)
+			}
+			if len(want) < 4 {
+				t.Errorf("only %d objects: the comparison proves little", len(want))
+			}
+		})
 	}
 }

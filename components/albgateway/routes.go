@@ -32,7 +32,7 @@ func (b *builder) routes(gw pulumi.Resource) error {
 				"type": "RequestRedirect", "requestRedirect": map[string]any{"scheme": "https", "statusCode": 301},
 			}}}},
 		}
-		if _, err := b.object("route-https-redirect", GatewayAPI, "HTTPRoute", a.Name+"-https-redirect", redirect, false, gw); err != nil {
+		if _, err := b.object("route-https-redirect", GatewayAPI, "HTTPRoute", a.redirectRouteName(), redirect, false, gw); err != nil {
 			return err
 		}
 	}
@@ -43,7 +43,7 @@ func (b *builder) routes(gw pulumi.Resource) error {
 		for _, r := range byHost[host] {
 			rule, ruleConfig := a.rule(r)
 			if ruleConfig != nil {
-				rc, err := b.object("rule-config-"+r.Name(), ConfigAPI, ruleConfigKind, a.Name+"-"+r.Name(), ruleConfig, false, gw)
+				rc, err := b.object("rule-config-"+r.Name(), ConfigAPI, ruleConfigKind, a.ruleConfigName(r), ruleConfig, false, gw)
 				if err != nil {
 					return err
 				}
@@ -55,15 +55,55 @@ func (b *builder) routes(gw pulumi.Resource) error {
 		if host != "" {
 			spec["hostnames"] = []string{host}
 		}
-		suffix, objName := "route", a.Name
+		suffix := "route"
 		if host != "" {
-			suffix, objName = "route-"+hostSlug(host), a.Name+"-"+hostSlug(host)
+			suffix = "route-" + hostSlug(host)
 		}
-		if _, err := b.object(suffix, GatewayAPI, "HTTPRoute", objName, spec, false, after...); err != nil {
+		if _, err := b.object(suffix, GatewayAPI, "HTTPRoute", a.routeName(host), spec, false, after...); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// The objects' names, from the Gateway's name and the rule's identity (never its position).
+func (a *Args) routeName(host string) string {
+	if host == "" {
+		return a.Name
+	}
+	return a.Name + "-" + hostSlug(host)
+}
+
+func (a *Args) redirectRouteName() string                { return a.Name + "-https-redirect" }
+func (a *Args) ruleConfigName(r albingress.Route) string { return a.Name + "-" + r.Name() }
+func (a *Args) tgConfigName(svc string) string           { return a.Name + "-" + svc }
+
+// Object is one Kubernetes object NewGateway makes, by kind and name (the GatewayClass is
+// cluster-scoped, the others are in Args.Namespace).
+type Object struct{ Kind, Name string }
+
+// Objects are the objects NewGateway makes from these args, so that a check made before it runs
+// (another stack's object of the same name) reads exactly those. Settings.TLS only decides
+// whether the HTTP listener's redirect route exists; no other setting changes a name.
+func (a *Args) Objects() []Object {
+	out := []Object{{"GatewayClass", a.ClassName}, {lbConfigKind, a.Name}}
+	for _, svc := range a.backendServices() {
+		out = append(out, Object{tgConfigKind, a.tgConfigName(svc)})
+	}
+	out = append(out, Object{"Gateway", a.Name})
+	if a.Settings.TLS != nil {
+		out = append(out, Object{"HTTPRoute", a.redirectRouteName()})
+	}
+	hosts, byHost := a.routesByHost()
+	for _, host := range hosts {
+		for _, r := range byHost[host] {
+			if _, ruleConfig := a.rule(r); ruleConfig != nil {
+				out = append(out, Object{ruleConfigKind, a.ruleConfigName(r)})
+			}
+		}
+		out = append(out, Object{"HTTPRoute", a.routeName(host)})
+	}
+	return out
 }
 
 func parentRefs(gateway, section string) []any {
@@ -134,7 +174,7 @@ func (a *Args) rule(r albingress.Route) (rule, ruleConfig map[string]any) {
 			ruleConfig["conditions"] = []any{map[string]any{"field": "source-ip", "sourceIPConfig": map[string]any{"values": r.SourceRanges}}}
 		}
 		filters = append(filters, map[string]any{"type": "ExtensionRef", "extensionRef": map[string]any{
-			"group": ConfigGroup, "kind": ruleConfigKind, "name": a.Name + "-" + r.Name(),
+			"group": ConfigGroup, "kind": ruleConfigKind, "name": a.ruleConfigName(r),
 		}})
 	}
 	if len(filters) > 0 {

@@ -72,7 +72,7 @@ var manifests = sync.OnceValues(func() ([]crd, error) {
 func Names() []string {
 	ms, err := manifests()
 	if err != nil {
-		panic(err) // the embedded file is checked by this package's tests
+		panic(err) // the embedded file is checked by TestEmbeddedCRDs
 	}
 	names := make([]string, len(ms))
 	for i, m := range ms {

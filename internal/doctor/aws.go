@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/acm"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing"
@@ -49,13 +50,30 @@ func awsFailure(err error, doing string) Result {
 		case "Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException":
 			return fail("AWS is throttling this account: run again later or raise --max-attempts", "%s: still throttled after retries", doing)
 		}
-		return fail("", "%s: %s: %s", doing, api.ErrorCode(), api.ErrorMessage())
+		// Any other code still needs a next step; whether a retry can help depends on whose fault
+		// it is (a 5xx answer, or the protocol's Receiver fault).
+		fix := "AWS refused the request: look up " + api.ErrorCode() + " in the service's API reference (Errors) and the message above"
+		if serverFault(err, api) {
+			fix = "AWS failed on its side: run doctor again in a few minutes; if it persists, check the AWS Health Dashboard for the region"
+		}
+		return fail(fix, "%s: %s: %s", doing, api.ErrorCode(), api.ErrorMessage())
 	}
 	if strings.Contains(err.Error(), "credentials") {
 		return fail("set AWS_PROFILE, run aws sso login, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
 			"%s: no AWS credentials found", doing)
 	}
 	return fail("check the network path to AWS (proxy, VPC endpoints) and the region", "%s: %v", doing, err)
+}
+
+// serverFault tells an AWS-side failure from a refused request. The EC2 protocol carries no
+// fault in its error body (aws-sdk-go-v2 internal/protocoltest, ec2query errors), so the HTTP
+// status decides there.
+func serverFault(err error, api smithy.APIError) bool {
+	var resp *awshttp.ResponseError
+	if errors.As(err, &resp) && resp.HTTPStatusCode() >= 500 {
+		return true
+	}
+	return api.ErrorFault() == smithy.FaultServer
 }
 
 func awsChecks() []check {

@@ -265,6 +265,15 @@ func TestAWSChecks(t *testing.T) {
 		{name: "throttled past every attempt", breaks: func(a *doctortest.Account, _ *Target) {
 			a.Throttle = map[string]int{"DescribeTargetGroups": 10}
 		}, want: map[string]want{"targets": {Fail, []string{"still throttled", "--max-attempts"}}, "health-check": {Fail, []string{"still throttled"}}}},
+		{name: "a refusal doctor has no words for still says what to do", breaks: func(a *doctortest.Account, _ *Target) {
+			a.Errors = map[string]string{"DescribeLoadBalancers": "ValidationError"}
+		}, want: map[string]want{"load-balancer": {Fail, []string{"ValidationError", "API reference"}}}},
+		{name: "AWS failing on its side (EC2 protocol, no fault in the body)", breaks: func(a *doctortest.Account, _ *Target) {
+			a.Errors = map[string]string{"DescribeSubnets": "InternalError"}
+		}, want: map[string]want{"subnets": {Fail, []string{"InternalError", "run doctor again"}}}},
+		{name: "AWS failing on its side (query protocol)", breaks: func(a *doctortest.Account, _ *Target) {
+			a.Errors = map[string]string{"DescribeTargetHealth": "InternalFailure"}
+		}, want: map[string]want{"targets": {Fail, []string{"InternalFailure", "run doctor again"}}}},
 		{name: "features off: their checks are not run", breaks: func(_ *doctortest.Account, t *Target) {
 			t.TLS, t.Alias, t.WAF = false, false, false
 		}, want: map[string]want{"certificate": {}, "dns": {}, "waf": {}}},

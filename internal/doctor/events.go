@@ -148,7 +148,7 @@ func checkControllerLog(ctx context.Context, d *diagnosis) Result {
 		return ok("EKS Auto Mode: the load balancing runs outside the cluster, with no log here")
 	}
 	if len(d.found.controllerPods) == 0 {
-		return warn("kubectl -n "+d.ControllerNamespace+" get pods", "no controller pod to read the log of")
+		return skip("no controller pod to read the log of (the controller check says why)")
 	}
 	var errs []string
 	for _, p := range d.found.controllerPods {

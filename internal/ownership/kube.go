@@ -28,6 +28,10 @@ var resources = map[Kind]schema.GroupVersionResource{
 	GatewayClass:      {Group: "gateway.networking.k8s.io", Version: "v1", Resource: "gatewayclasses"},
 	Gateway:           {Group: "gateway.networking.k8s.io", Version: "v1", Resource: "gateways"},
 	HTTPRoute:         {Group: "gateway.networking.k8s.io", Version: "v1", Resource: "httproutes"},
+	// The controller's CRDs, served at v1 (config/crd/gateway/gateway.k8s.aws_<plural>.yaml).
+	LoadBalancerConfig: {Group: "gateway.k8s.aws", Version: "v1", Resource: "loadbalancerconfigurations"},
+	TargetGroupConfig:  {Group: "gateway.k8s.aws", Version: "v1", Resource: "targetgroupconfigurations"},
+	ListenerRuleConfig: {Group: "gateway.k8s.aws", Version: "v1", Resource: "listenerruleconfigurations"},
 }
 
 // kubeReader reads objects with client-go's dynamic client: it needs no API types, and the checks

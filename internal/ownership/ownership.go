@@ -43,6 +43,10 @@ const (
 	GatewayClass      Kind = "GatewayClass"
 	Gateway           Kind = "Gateway"
 	HTTPRoute         Kind = "HTTPRoute"
+	// The AWS Load Balancer Controller's Gateway configuration kinds (apis/gateway/v1 at v3.5.0).
+	LoadBalancerConfig Kind = "LoadBalancerConfiguration"
+	TargetGroupConfig  Kind = "TargetGroupConfiguration"
+	ListenerRuleConfig Kind = "ListenerRuleConfiguration"
 )
 
 // Object is one object a stack is about to create or adopt.

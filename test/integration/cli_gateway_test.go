@@ -42,7 +42,11 @@ func TestEmbeddedGatewayCRDs(t *testing.T) {
 }
 
 // gateway runs Pulumi.gateway.yaml (Option C with every edge feature) on the real engine, with the
-// Gateway API CRDs the program installs judged by the real API server: up; a no-op second up; a
+// Gateway API CRDs the program installs judged by the real API server. The controller's own CRDs
+// (gateway.k8s.aws: LoadBalancerConfiguration, TargetGroupConfiguration, ListenerRuleConfiguration)
+// are structural stand-ins (testdata/lbc-chart/crds/gateway-crds.yaml: the chart that ships them is
+// not reachable here), and the controller is harness.GatewayController standing in for its Gateway
+// reconciler against the AWS stand-in. Up; a no-op second up; a
 // canary's weight change, one update of the HTTPRoute; a switch to Option B and back, each leaving
 // one ALB and the same Service; destroy with nothing left in the cluster or AWS, the CRDs and the log bucket included.
 func (c *cliWorld) gateway(t *testing.T) {
@@ -183,9 +187,16 @@ func (c *cliWorld) routeWeights(t *testing.T, dyn dynamic.Interface) string {
 	return strings.Join(weights, ",")
 }
 
-// assertNoGatewayAPI: the Gateway, its class and the CRDs the stack installed are gone.
+// assertNoGatewayAPI: the Gateway, its class and the CRDs the stack installed are gone (the CRDs
+// first: without them no object of their kinds can be left).
 func (c *cliWorld) assertNoGatewayAPI(t *testing.T, dyn dynamic.Interface) {
 	t.Helper()
+	for _, res := range []schema.GroupVersionResource{harness.GatewayResource, harness.GatewayClassResource, harness.HTTPRouteResource} {
+		list, err := dyn.Resource(res).List(c.ctx, metav1.ListOptions{})
+		if err == nil && len(list.Items) > 0 {
+			t.Errorf("%d %s left, e.g. %s", len(list.Items), res.Resource, list.Items[0].GetName())
+		}
+	}
 	for _, name := range gatewayapi.Names() {
 		if _, err := dyn.Resource(crdResource).Get(c.ctx, name, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
 			t.Errorf("CRD %s is still there (%v)", name, err)

@@ -105,7 +105,7 @@ func TestDoctor(t *testing.T) {
 		}, d.probePasses, "probe-fails.txt"},
 		{"no controller", d.deleteController, []string{
 			"FAIL  controller", "Deployment kube-system/aws-load-balancer-controller does not exist", "controller.install: true",
-			"FAIL  webhook", "no ready endpoint (0 not ready)", "skip  controller-log   needs controller",
+			"FAIL  webhook", "no ready endpoint (0 not ready)", "skip  controller-log   no controller pod to read the log of",
 		}, d.createController, ""},
 		{"controller pods not ready: the webhook has no endpoint", func(t *testing.T) { d.controllerReady(t, false) }, []string{
 			"FAIL  controller", "0 of 2 available (pods waiting: running, not ready)",

@@ -200,9 +200,12 @@ func (a *Account) misbehave(w http.ResponseWriter, action string, jsonProtocol b
 	if code == "" {
 		return false
 	}
-	status := http.StatusBadRequest
-	if strings.Contains(code, "Denied") || code == "UnauthorizedOperation" {
+	status, fault := http.StatusBadRequest, "Sender"
+	switch {
+	case strings.Contains(code, "Denied") || code == "UnauthorizedOperation":
 		status = http.StatusForbidden
+	case strings.HasPrefix(code, "Internal") || code == "ServiceUnavailable":
+		status, fault = http.StatusInternalServerError, "Receiver"
 	}
 	switch {
 	case jsonProtocol:
@@ -214,7 +217,7 @@ func (a *Account) misbehave(w http.ResponseWriter, action string, jsonProtocol b
 		_, _ = fmt.Fprintf(w, "<Response><Errors><Error><Code>%s</Code><Message>from the stand-in</Message></Error></Errors><RequestID>r1</RequestID></Response>", code)
 	default:
 		w.WriteHeader(status)
-		_, _ = fmt.Fprintf(w, "<ErrorResponse><Error><Type>Sender</Type><Code>%s</Code><Message>from the stand-in</Message></Error><RequestId>r1</RequestId></ErrorResponse>", code)
+		_, _ = fmt.Fprintf(w, "<ErrorResponse><Error><Type>%s</Type><Code>%s</Code><Message>from the stand-in</Message></Error><RequestId>r1</RequestId></ErrorResponse>", fault, code)
 	}
 	return true
 }
