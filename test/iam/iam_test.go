@@ -196,6 +196,11 @@ func checks(f *fixture) (out []check, problems []string) {
 		for _, e := range escalations(s) {
 			add(f.as(deployRole(s), "no escalation", s+": "+e.what, false, e.req))
 		}
+		for _, e := range explicitDenies(s) {
+			c := f.as(deployRole(s), "the explicit denies hold beside an allow-all", s+": "+e.what, false, e.req)
+			c.req.Identity = append(slices.Clone(c.req.Identity), allowAll)
+			add(c)
+		}
 	}
 	out = append(out, f.boundaryCaps()...)
 	out = append(out, f.controllerFitsTheBoundary()...)
@@ -406,9 +411,20 @@ func escalations(stack string) []escalation {
 	e("create a user", "iam:CreateUser", iamARN("user", "backdoor"), nil)
 	e("create an access key", "iam:CreateAccessKey", iamARN("user", "admin"), nil)
 	e("attach a policy to a user", "iam:AttachUserPolicy", iamARN("user", "admin"), with("iam:PolicyARN", admin))
+	e("add a user to a group", "iam:AddUserToGroup", iamARN("group", "admins"), nil)
 	e("change GitHub's OIDC provider", "iam:UpdateOpenIDConnectProviderThumbprint", iamARN("oidc-provider", "token.actions.githubusercontent.com"), nil)
 	e("delete GitHub's OIDC provider", "iam:DeleteOpenIDConnectProvider", iamARN("oidc-provider", "token.actions.githubusercontent.com"), nil)
 	e("assume an administrator role", "sts:AssumeRole", iamARN("role", "OrganizationAccountAccessRole"), nil)
+	// UpdateAssumeRolePolicy on its stack's (bounded) role is allowed, so the role's trust may come
+	// to name the deploy role; within one account such a trust alone lets the named principal in
+	// (IAM user guide, "Policy evaluation logic", resource-based policies). Only an explicit deny
+	// of sts:AssumeRole in the deploy policy refuses it.
+	for _, p := range []string{session(deployRole(stack)), iamARN("role", deployRole(stack))} {
+		e("assume its stack's role after rewriting its trust to name "+p, "sts:AssumeRole", own, nil)
+		out[len(out)-1].req.ResourcePolicy = trustOf(p)
+		e("tag a session of its stack's role whose trust names "+p, "sts:TagSession", own, with("aws:RequestTag/team", "x", "aws:TagKeys", []string{"team"}))
+		out[len(out)-1].req.ResourcePolicy = trustOf(p)
+	}
 	e("write any bucket", "s3:PutObject", "arn:aws:s3:::other-team-bucket/x", nil)
 	e("delete a record of another name in the zone", "route53:ChangeResourceRecordSets", "arn:aws:route53:::hostedzone/"+plan.HostedZoneID,
 		with("route53:ChangeResourceRecordSetsNormalizedRecordNames", []string{"www.example.com"}, "route53:ChangeResourceRecordSetsActions", []string{"DELETE"},
@@ -417,13 +433,74 @@ func escalations(stack string) []escalation {
 	e("delete another stack's alarm", "cloudwatch:DeleteAlarms", "arn:aws:cloudwatch:us-east-1:"+account+":alarm:retail-api-healthy-targets-other",
 		with("aws:ResourceTag/stack", "other"))
 	e("delete another stack's certificate", "acm:DeleteCertificate", "arn:aws:acm:us-east-1:"+account+":certificate/other", with("aws:ResourceTag/stack", "other"))
+	// Tag hijack: the tag-on-create statements allow a request that sets this stack's tag
+	// (aws:RequestTag/stack); on another stack's existing resource that would make it this stack's,
+	// and then every statement scoped by aws:ResourceTag/stack opens to it. So they also require
+	// the resource to carry no stack tag yet (Null aws:ResourceTag/stack). The names match this
+	// stack's patterns, so only the tag conditions decide. aws:ResourceTag/${TagKey} on these
+	// resource types: Service Authorization Reference, "AWS Certificate Manager" (certificate),
+	// "Amazon SNS" (topic), "Amazon CloudWatch" (alarm), "Amazon Elastic Kubernetes Service"
+	// (podidentityassociation, addon).
+	retag := with("aws:RequestTag/stack", stack, "aws:TagKeys", []string{"stack"}, "aws:ResourceTag/stack", "other")
+	arn := func(service, resource string) string {
+		return "arn:aws:" + service + ":us-east-1:" + account + ":" + resource
+	}
+	e("retag another stack's certificate as its own", "acm:AddTagsToCertificate", arn("acm", "certificate/other"), retag)
+	e("retag another stack's SNS topic as its own", "sns:TagResource", arn("sns", "retail-api-alarms-other"), retag)
+	e("retag another stack's CloudWatch alarm as its own", "cloudwatch:TagResource", arn("cloudwatch", "alarm:retail-api-healthy-targets-other"), retag)
+	e("overwrite another stack's CloudWatch alarm, with its own tag", "cloudwatch:PutMetricAlarm", arn("cloudwatch", "alarm:retail-api-healthy-targets-other"), retag)
+	e("retag another stack's EKS Pod Identity association as its own", "eks:TagResource",
+		arn("eks", "podidentityassociation/mlops-retail-cluster/a-other0000000000001"), retag)
+	e("retag another stack's EKS add-on as its own", "eks:TagResource", arn("eks", "addon/mlops-retail-cluster/eks-pod-identity-agent/other"), retag)
+	return out
+}
+
+// trustOf is a trust policy that lets principal assume the role and tag its session.
+func trustOf(principal string) map[string]any {
+	return map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{
+		"Effect": "Allow", "Principal": map[string]any{"AWS": principal}, "Action": []any{"sts:AssumeRole", "sts:TagSession"},
+	}}}
+}
+
+// allowAll stands in for AdministratorAccess (whose text is not here) or any widened statement.
+var allowAll = map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{"Effect": "Allow", "Action": "*", "Resource": "*"}}}
+
+// explicitDenies are what a deploy role must be refused even with an allow-all policy beside its
+// own (AdministratorAccess attached by mistake, a statement widened to "*"): only its Deny
+// statements refuse these, so each case fails if its deny is gone. IAM users and groups
+// (iam:* on user/* and group/*, NoUsersOrGroups), assuming any role or tagging a session
+// (NoAssumingAnyRole), the delivery roles and the boundary, inline role policies, unbounding,
+// and passing a role to anything but EKS Pod Identity.
+func explicitDenies(stack string) []escalation {
+	iamARN := func(kind, name string) string { return "arn:aws:iam::" + account + ":" + kind + "/" + name }
+	own := iamARN("role", "retail-api-edge-"+stack+"-lb-controller")
+	var out []escalation
+	e := func(what, action, resource string, ctx map[string]any) {
+		out = append(out, escalation{what, request{Action: action, Resource: resource, Context: ctx}})
+	}
+	e("create a user", "iam:CreateUser", iamARN("user", "backdoor"), nil)
+	e("create an access key", "iam:CreateAccessKey", iamARN("user", "admin"), nil)
+	e("add a user to a group", "iam:AddUserToGroup", iamARN("group", "admins"), nil)
+	e("create a group", "iam:CreateGroup", iamARN("group", "backdoor"), nil)
+	e("create a service-specific credential", "iam:CreateServiceSpecificCredential", iamARN("user", "admin"), nil)
+	e("upload an SSH public key", "iam:UploadSSHPublicKey", iamARN("user", "admin"), nil)
+	e("remove a user's boundary", "iam:DeleteUserPermissionsBoundary", iamARN("user", "admin"), nil)
+	e("assume its stack's role", "sts:AssumeRole", own, nil)
+	e("assume an administrator role", "sts:AssumeRole", iamARN("role", "OrganizationAccountAccessRole"), nil)
+	e("tag a session", "sts:TagSession", own, map[string]any{"aws:RequestTag/team": "x", "aws:TagKeys": []string{"team"}})
+	e("rewrite the trust of its deploy role", "iam:UpdateAssumeRolePolicy", iamARN("role", deployRole(stack)), nil)
+	e("attach a policy to its preview role", "iam:AttachRolePolicy", iamARN("role", previewRole(stack)),
+		map[string]any{"iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess"})
+	e("rewrite the boundary", "iam:CreatePolicyVersion", boundaryARN, nil)
+	e("inline policy on its stack's role", "iam:PutRolePolicy", own, nil)
+	e("remove its role's boundary", "iam:DeleteRolePermissionsBoundary", own, nil)
+	e("pass its role to EC2", "iam:PassRole", own, map[string]any{"iam:PassedToService": "ec2.amazonaws.com"})
 	return out
 }
 
 // boundaryCaps: a role made with the boundary does at most what the boundary allows, even with
-// everything attached (an allow-all policy stands in for AdministratorAccess, whose text is not here).
+// everything attached (allowAll).
 func (f *fixture) boundaryCaps() []check {
-	allowAll := map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{"Effect": "Allow", "Action": "*", "Resource": "*"}}}
 	role := "retail-api-edge-prod-lb-controller"
 	c := func(what, action, resource string, allow bool) check {
 		return check{group: "the boundary caps every role the program creates", what: what, allow: allow, req: request{
@@ -450,7 +527,6 @@ func (f *fixture) boundaryCaps() []check {
 // the boundary's verdict on the action (iam-data files ELBv2's AddTags under the classic load
 // balancer's resource type only, so ELBv2 ARNs cannot be evaluated for it).
 func (f *fixture) controllerFitsTheBoundary() []check {
-	allowAll := map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{"Effect": "Allow", "Action": "*", "Resource": "*"}}}
 	var out []check
 	for _, p := range f.plans {
 		for _, pol := range p.Find(typetoken.Policy) {

@@ -71,6 +71,17 @@ var mutations = []mutation{
 		delete(c["StringEquals"].(map[string]any), "token.actions.githubusercontent.com:sub")
 		c["StringLike"] = map[string]any{"token.actions.githubusercontent.com:sub": "repo:" + repo + ":*"}
 	}},
+	{"the prod deploy policy tags an existing topic on create (Null on aws:ResourceTag/stack gone)", func(s *setup) {
+		delete(statement(s, deployRole("prod"), "AlarmTopicCreate")["Condition"].(map[string]any), "Null")
+	}},
+	{"the prod deploy policy loses its deny of IAM users and groups", func(s *setup) {
+		p := s.Roles[deployRole("prod")].Policies[0].(map[string]any)
+		p["Statement"] = slices.DeleteFunc(p["Statement"].([]any), func(st any) bool { return st.(map[string]any)["Sid"] == "NoUsersOrGroups" })
+	}},
+	{"the demo deploy policy loses its deny of sts:AssumeRole", func(s *setup) {
+		p := s.Roles[deployRole("demo")].Policies[0].(map[string]any)
+		p["Statement"] = slices.DeleteFunc(p["Statement"].([]any), func(st any) bool { return st.(map[string]any)["Sid"] == "NoAssumingAnyRole" })
+	}},
 	{"the demo preview role reads every stack's state", func(s *setup) {
 		st := statement(s, previewRole("demo"), "ThisStacksState")
 		st["Resource"] = "arn:aws:s3:::" + stateBucket + "/.pulumi/stacks/*"

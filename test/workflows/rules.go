@@ -341,7 +341,21 @@ func neverCancelled(w Workflow, _ Context) []string {
 	})
 }
 
-// expiryFailsVisibly: a scheduled destroy destroys only demo, fails on any error of its scripts
+// stackList is `pulumi stack ls` (or its alias `list`), global flags before `stack` included.
+var stackList = regexp.MustCompile(`\bpulumi(\s+-\S+)*\s+stack\s+(ls|list)\b`)
+
+// commands is a script without its comment lines, which may name a command without running it.
+func commands(script string) string {
+	var out []string
+	for line := range strings.SplitSeq(script, "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(line), "#") {
+			out = append(out, line)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// expiryFailsVisibly: a scheduled destroy destroys only demo (and reads no other stack's state), fails on any error of its scripts
 // (set -euo pipefail, nothing sent to /dev/null), and audits for leftovers after the destroy.
 func expiryFailsVisibly(w Workflow, _ Context) []string {
 	return eachJob(w, func(id string, j Job) []string {
@@ -364,6 +378,12 @@ func expiryFailsVisibly(w Workflow, _ Context) []string {
 		for _, s := range j.Steps {
 			if s.Run == "" {
 				continue
+			}
+			// On the S3 (DIY) backend, `pulumi stack ls` reads every stack's checkpoint, and demo's
+			// deploy role may read only demo's state objects (deploy-policy-demo.json,
+			// ThisStacksState): once a prod stack exists, it fails. Select the one stack instead.
+			if stackList.MatchString(commands(s.Run)) {
+				out = append(out, fmt.Sprintf("job %s: step %q runs pulumi stack ls, which reads every stack's state: only the demo stack (pulumi stack select \"$STACK\")", id, s.Name))
 			}
 			// GitHub runs `shell: bash` as bash --noprofile --norc -eo pipefail (workflow syntax, "jobs.<job_id>.steps[*].shell").
 			if s.Shell != "bash" && !strings.Contains(s.Run, "set -euo pipefail") {
