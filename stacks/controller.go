@@ -225,8 +225,30 @@ func podIdentityArgs(cfg *Config, cl *cluster.Cluster) podidentity.Args {
 		}
 	case c.InstallPodIdentityAgent:
 		a.Agent = podidentity.AgentInstall
+	case cl.PodIdentityAgentBuiltIn, checksAgentFirst(cfg, cl):
+		a.Agent = podidentity.AgentProvided // EKS Auto Mode runs it, or checkPodIdentityAgent found it
 	default:
 		a.Agent = podidentity.AgentCheck
 	}
 	return a
+}
+
+// checksAgentFirst says whether the stack's preflight looks the Pod Identity Agent add-on up: an
+// existing cluster without Auto Mode, whose controller this stack installs with Pod Identity and
+// whose agent it does not install.
+func checksAgentFirst(cfg *Config, cl *cluster.Cluster) bool {
+	c := cfg.Controller
+	return cfg.exposure().needsPodIdentityAgent() && c.Install && !cfg.Cluster.Create && !c.InstallPodIdentityAgent &&
+		!cl.PodIdentityAgentBuiltIn && !cl.AutoMode
+}
+
+// checkPodIdentityAgent is the preflight's add-on check, run before any resource other than the
+// cluster's is registered: a refusal then leaves nothing half made.
+func checkPodIdentityAgent(ctx *pulumi.Context, cfg *Config, cl *cluster.Cluster, aws pulumi.ProviderResource) error {
+	if !checksAgentFirst(cfg, cl) {
+		return nil
+	}
+	c := cfg.Controller
+	err := podidentity.CheckAgent(ctx, cfg.Cluster.Name, c.Namespace, c.ServiceAccount, pulumi.Provider(aws))
+	return fielderr.Name(err, controllerKeys)
 }

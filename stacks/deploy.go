@@ -37,6 +37,9 @@ func Deploy(ctx *pulumi.Context, cfg *Config, open ClusterReader) (pulumi.Map, e
 	if err != nil {
 		return nil, fielderr.Name(err, clusterKeys)
 	}
+	if err := checkPodIdentityAgent(ctx, cfg, cl, awsProvider); err != nil {
+		return nil, err
+	}
 	e, err := newEdge(ctx, cfg, awsProvider)
 	if err != nil {
 		return nil, err

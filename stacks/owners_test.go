@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mlops-retail/retail-api-edge/components/cluster"
 	"github.com/mlops-retail/retail-api-edge/internal/ownership"
 	"github.com/mlops-retail/retail-api-edge/internal/ownership/ownershiptest"
 	"github.com/mlops-retail/retail-api-edge/internal/plan"
@@ -78,8 +79,17 @@ func TestOwnershipPrecheck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := planWith(tt.raw, tt.cluster)
+			p, err := planWith(tt.raw, tt.cluster)
 			ownershiptest.Refusal(t, err, tt.want)
+			if tt.want == nil {
+				return
+			}
+			// The check runs as the cluster is read, before the stack registers anything else.
+			for _, r := range p.Resources {
+				if !strings.HasPrefix(r.Type, "pulumi:") && r.Type != cluster.TypeToken {
+					t.Errorf("%s %s registered before the refusal", r.Type, r.Name)
+				}
+			}
 		})
 	}
 }

@@ -1,6 +1,7 @@
 package stacks_test
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -211,5 +212,45 @@ func TestPodIdentityRefused(t *testing.T) {
 				t.Fatalf("want %s refused with %q, got %v", tt.key, tt.msg, err)
 			}
 		})
+	}
+}
+
+// prodWithPodIdentity is the prod stack file with the controller on Pod Identity.
+func prodWithPodIdentity(t *testing.T, set map[string]any) *stackconfig.Stack {
+	t.Helper()
+	st := withCluster(t, "prod", set)
+	block := map[string]any{}
+	if err := json.Unmarshal([]byte(st.Config[stacks.K("controller")]), &block); err != nil {
+		t.Fatal(err)
+	}
+	block["identity"] = "podIdentity"
+	b, _ := json.Marshal(block)
+	st.Config[stacks.K("controller")] = string(b)
+	return st
+}
+
+// The agent check is preflight: a cluster without the add-on is refused before the certificate,
+// web ACL, log bucket or IAM role are registered (an `up` then makes nothing), and an Auto Mode
+// cluster (built-in agent, no add-on) is not looked up even when the stack installs the controller.
+func TestPodIdentityAgentPreflight(t *testing.T) {
+	const missing = "reading EKS Add-On (mlops-retail-cluster:eks-pod-identity-agent): couldn't find resource"
+	failing := map[string]string{typetoken.GetAddon: missing}
+	p, err := stackplan.PlanWith(prodWithPodIdentity(t, nil), stackplan.Options{FailingLookups: failing})
+	if err == nil || !strings.Contains(err.Error(), "has no eks-pod-identity-agent add-on") {
+		t.Fatalf("want the missing agent refused, got %v", err)
+	}
+	for _, r := range p.Resources {
+		if !strings.HasPrefix(r.Type, "pulumi:") && r.Type != cluster.TypeToken {
+			t.Errorf("%s %s registered before the agent check refused the stack", r.Type, r.Name)
+		}
+	}
+
+	p, err = stackplan.PlanWith(prodWithPodIdentity(t, map[string]any{"autoMode": false}),
+		stackplan.Options{FailingLookups: failing, Answers: autoModeCluster})
+	if err != nil {
+		t.Fatalf("an Auto Mode cluster runs the agent itself: %v", err)
+	}
+	if invoked(p, typetoken.GetAddon) || len(p.Find(typetoken.PodIdentityAssociation)) != 1 {
+		t.Error("want the association and no add-on lookup on an Auto Mode cluster")
 	}
 }

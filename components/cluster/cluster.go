@@ -110,6 +110,9 @@ type Cluster struct {
 	// LoadBalancer Services: known when the program runs (a plain lookup), so the stack can choose
 	// what to register.
 	AutoMode bool `pulumi:"-"`
+	// PodIdentityAgentBuiltIn says the cluster runs the EKS Pod Identity Agent itself: EKS Auto
+	// Mode does (as DescribeCluster reports it, whatever Args.AutoMode says), with no add-on to find.
+	PodIdentityAgentBuiltIn bool `pulumi:"-"`
 	// Addons are the EKS add-ons a new cluster gets (Create). Wait for them by name, not through
 	// the component: a dependency on a component covers only the children it has registered by
 	// then, and the add-ons register after the node group.
@@ -173,22 +176,29 @@ func NewCluster(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Res
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, err
 	}
+	// The precheck runs now where the kubeconfig is known (a cluster supplied or looked up), so a
+	// refusal stops the program before the caller registers anything else; a new cluster's
+	// kubeconfig is known only once it exists.
 	var kubeconfig pulumi.StringOutput
 	switch {
 	case args.Kubeconfig != "":
 		kubeconfig = c.supplied(args)
+		err = c.precheck(args, args.Kubeconfig)
 	case args.Create:
 		kubeconfig, err = c.create(ctx, name, args)
+		if err == nil && args.Precheck != nil {
+			kubeconfig = kubeconfig.ApplyT(func(kc string) (string, error) {
+				return kc, c.precheck(args, kc)
+			}).(pulumi.StringOutput)
+		}
 	default:
-		kubeconfig, err = c.lookup(ctx, name, args)
+		var kc string
+		if kc, err = c.lookup(ctx, name, args); err == nil {
+			kubeconfig, err = pulumi.String(kc).ToStringOutput(), c.precheck(args, kc)
+		}
 	}
 	if err != nil {
 		return nil, err
-	}
-	if args.Precheck != nil {
-		kubeconfig = kubeconfig.ApplyT(func(kc string) (string, error) {
-			return kc, args.Precheck(kc, args.Context, c.AutoMode)
-		}).(pulumi.StringOutput)
 	}
 	if err := c.registerProviders(ctx, name, kubeconfig, args.Context); err != nil {
 		return nil, err
@@ -196,6 +206,13 @@ func NewCluster(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Res
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"name": c.Name, "vpcId": c.VpcID, "oidcIssuer": c.OIDCIssuer, "oidcProviderArn": c.OIDCProviderArn,
 	})
+}
+
+func (c *Cluster) precheck(args *Args, kubeconfig string) error {
+	if args.Precheck == nil {
+		return nil
+	}
+	return args.Precheck(kubeconfig, args.Context, c.AutoMode)
 }
 
 // supplied takes the cluster as the user describes it. Kubeconfig contents (not a path) hold
@@ -218,19 +235,20 @@ func InlineKubeconfig(kubeconfig string) bool {
 	return strings.ContainsAny(kubeconfig, "\n{") || strings.Contains(kubeconfig, "apiVersion")
 }
 
-func (c *Cluster) lookup(ctx *pulumi.Context, name string, args *Args) (pulumi.StringOutput, error) {
+func (c *Cluster) lookup(ctx *pulumi.Context, name string, args *Args) (string, error) {
 	found, err := awseks.LookupCluster(ctx, &awseks.LookupClusterArgs{Name: args.Name}, pulumi.Parent(c))
 	if err != nil {
-		return pulumi.StringOutput{}, fmt.Errorf("looking up EKS cluster %q in %s (is the name and aws:region right, "+
+		return "", fmt.Errorf("looking up EKS cluster %q in %s (is the name and aws:region right, "+
 			"and are AWS credentials set?): %w", args.Name, args.Region, err)
 	}
 	issuer := oidcIssuer(found)
 	c.AutoMode = autoModeLoadBalancing(found)
+	c.PodIdentityAgentBuiltIn = c.AutoMode
 	if args.AutoMode != nil {
 		if c.AutoMode && !*args.AutoMode {
 			if err := ctx.Log.Warn(fmt.Sprintf("EKS cluster %q runs Auto Mode's load balancing, which the stack's Auto Mode override (false) leaves "+
 				"beside what this stack installs: two controllers in one cluster, each with its own load balancers", args.Name), &pulumi.LogArgs{Resource: c}); err != nil {
-				return pulumi.StringOutput{}, err
+				return "", err
 			}
 		}
 		c.AutoMode = *args.AutoMode
@@ -240,16 +258,15 @@ func (c *Cluster) lookup(ctx *pulumi.Context, name string, args *Args) (pulumi.S
 	c.OIDCIssuer = pulumi.String(issuer).ToStringOutput()
 	if args.CheckPublicSubnets {
 		if err := c.checkPublicSubnets(ctx, found.Name, found.VpcConfig.VpcId); err != nil {
-			return pulumi.StringOutput{}, err
+			return "", err
 		}
 	}
 	if args.NeedOIDC && !c.AutoMode {
 		if c.OIDCProviderArn, err = c.existingOIDCProvider(ctx, name, args, issuer); err != nil {
-			return pulumi.StringOutput{}, err
+			return "", err
 		}
 	}
-	cfg := Kubeconfig(found.Name, args.Region, found.Endpoint, certificateAuthority(found), args.Identity)
-	return pulumi.String(cfg).ToStringOutput(), nil
+	return Kubeconfig(found.Name, args.Region, found.Endpoint, certificateAuthority(found), args.Identity), nil
 }
 
 // autoModeLoadBalancing reads DescribeCluster's kubernetesNetworkConfig.elasticLoadBalancing.enabled

@@ -47,8 +47,9 @@ const (
 	// AgentInstall means NewRole installs the add-on (the cluster is the caller's, the add-on this
 	// component's: destroy removes it).
 	AgentInstall
-	// AgentProvided means the caller installs it (a cluster it creates with the add-on), or the
-	// cluster has it built in (EKS Auto Mode); nothing is done or checked here.
+	// AgentProvided means the caller installs it (a cluster it creates with the add-on) or has
+	// checked it (CheckAgent), or the cluster has it built in (EKS Auto Mode); nothing is done or
+	// checked here.
 	AgentProvided
 )
 
@@ -175,19 +176,26 @@ func (r *Role) agent(ctx *pulumi.Context, name string, args *Args) ([]pulumi.Res
 		}
 		return []pulumi.Resource{addon}, nil
 	case AgentCheck:
-		_, err := eks.LookupAddon(ctx, &eks.LookupAddonArgs{ClusterName: args.AgentCluster, AddonName: AgentAddon}, pulumi.Parent(r))
-		switch {
-		case err != nil && addonNotFound(err):
-			return nil, fielderr.Wrap(err, fmt.Sprintf("EKS cluster %q has no %s add-on: without the EKS Pod Identity Agent on its "+
-				"nodes, pods of service account %s/%s get no AWS credentials. Install it with `aws eks create-addon --cluster-name %s "+
-				"--addon-name %s`, or set {Agent} to let this stack install it. Lookup error",
-				args.AgentCluster, AgentAddon, args.Namespace, args.ServiceAccount, args.AgentCluster, AgentAddon))
-		case err != nil:
-			return nil, fmt.Errorf("looking up the %s add-on of EKS cluster %q failed; the caller needs eks:DescribeAddon: %w",
-				AgentAddon, args.AgentCluster, err)
-		}
+		return nil, CheckAgent(ctx, args.AgentCluster, args.Namespace, args.ServiceAccount, pulumi.Parent(r))
 	}
 	return nil, nil
+}
+
+// CheckAgent fails, with the fix, unless the EKS cluster has the Pod Identity Agent add-on. A
+// caller that checks before registering anything (a preflight) then passes AgentProvided.
+func CheckAgent(ctx *pulumi.Context, cluster, namespace, serviceAccount string, opts ...pulumi.InvokeOption) error {
+	_, err := eks.LookupAddon(ctx, &eks.LookupAddonArgs{ClusterName: cluster, AddonName: AgentAddon}, opts...)
+	switch {
+	case err != nil && addonNotFound(err):
+		return fielderr.Wrap(err, fmt.Sprintf("EKS cluster %q has no %s add-on: without the EKS Pod Identity Agent on its "+
+			"nodes, pods of service account %s/%s get no AWS credentials. Install it with `aws eks create-addon --cluster-name %s "+
+			"--addon-name %s`, or set {Agent} to let this stack install it. Lookup error",
+			cluster, AgentAddon, namespace, serviceAccount, cluster, AgentAddon))
+	case err != nil:
+		return fmt.Errorf("looking up the %s add-on of EKS cluster %q failed; the caller needs eks:DescribeAddon: %w",
+			AgentAddon, cluster, err)
+	}
+	return nil
 }
 
 // addonNotFound tells "there is no such add-on" from other failures: pulumi-aws's getAddon

@@ -44,6 +44,7 @@ func TestCLI(t *testing.T) {
 		{"cli-two-stacks", c.twoStacks},
 		{"cli-foreign-controller", c.foreignController},
 		{"cli-untagged-subnets", c.untaggedSubnets},
+		{"cli-preflight", c.preflight},
 		{"cli-auto-mode", c.autoMode},
 		{"cli-pod-identity", c.podIdentity},
 		{"cli-canary", c.canary},
