@@ -80,7 +80,9 @@ func minor(version string) int {
 
 // amiTypes are the managed node group AMIs this program accepts (EKS API reference, Nodegroup
 // amiType), by processor architecture: Amazon Linux 2023 and Bottlerocket, the AMIs EKS publishes
-// for Kubernetes 1.33 and later.
+// for Kubernetes 1.33 and later. pulumi-aws v6 has no enum to check them against (sdk/go/aws/eks at
+// v6.83.4 has no pulumiEnums.go; NodeGroupArgs.AmiType and ClusterArgs.Version are plain strings),
+// so the EKS API reference is the source for both tables.
 var amiTypes = map[string]string{
 	"AL2023_x86_64_STANDARD": "x86_64",
 	"AL2023_ARM_64_STANDARD": "arm64",

@@ -3,6 +3,7 @@ package stacks
 import (
 	"fmt"
 	"net"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -243,7 +244,27 @@ func (r *RedirectRule) validate(v *validator, key string) {
 	for part, val := range map[string]string{"path": r.Path, "host": r.Host, "query": r.Query} {
 		v.check(len(val) <= maxRedirectPart, key+"."+part, "is longer than %d characters (ALB redirects)", maxRedirectPart)
 	}
+	if p := withoutPlaceholders(r.Path); strings.HasPrefix(p, "/") {
+		if problem := urlPathProblem(p); problem != "" {
+			v.check(false, key+".path", "%q is not a URL path: %s", r.Path, problem)
+		}
+	}
+	if h := withoutPlaceholders(r.Host); h != "" && h == r.Host {
+		errs := validation.IsDNS1123Subdomain(strings.ToLower(h))
+		v.check(len(errs) == 0, key+".host", "%q is not a DNS host name: %s", r.Host, strings.Join(errs, "; "))
+	}
+	v.check(redirectQueryRe.MatchString(withoutPlaceholders(r.Query)), key+".query",
+		"%q may hold only RFC 3986 query characters (letters, digits, - . _ ~ ! $ & ' ( ) * + , ; = : @ / ? %%): no spaces or control characters", r.Query)
 }
+
+// The keywords an ALB redirect reuses from the request (ELB user guide, "Listener rules for your
+// Application Load Balancer", redirect actions): what is left around them must be a valid URL part.
+var (
+	redirectPlaceholders = strings.NewReplacer("#{protocol}", "", "#{host}", "", "#{port}", "", "#{path}", "", "#{query}", "")
+	redirectQueryRe      = regexp.MustCompile(`^[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*$`)
+)
+
+func withoutPlaceholders(s string) string { return redirectPlaceholders.Replace(s) }
 
 // conditionValues is what the rule's conditions hold: the controller makes a Prefix path other
 // than / two patterns, /x and /x/* (pkg/ingress/model_build_listener_rules.go).

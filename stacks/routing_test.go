@@ -54,6 +54,9 @@ func TestRoutingInvalid(t *testing.T) {
 			r0 + ".fixedResponse.body", "at most 1024"},
 		{"redirect 307", `[{"path": "/a", "redirect": {"path": "/b", "statusCode": 307}}]`, r0 + ".redirect.statusCode", "301 or 302"},
 		{"redirect to itself", `[{"path": "/a", "redirect": {}}]`, r0 + ".redirect", "redirects to itself"},
+		{"redirect path with a space", `[{"path": "/a", "redirect": {"path": "/b c"}}]`, r0 + ".redirect.path", "is not a URL path"},
+		{"redirect host not a DNS name", `[{"path": "/a", "redirect": {"host": "bad_host.example.com"}}]`, r0 + ".redirect.host", "is not a DNS host name"},
+		{"redirect query with a control character", `[{"path": "/a", "redirect": {"query": "a=1\u0007"}}]`, r0 + ".redirect.query", "RFC 3986 query characters"},
 		{"five source ranges with an Exact path", `[{"path": "/a", "pathType": "Exact", ` + fwd + `, "sourceRanges": ["10.0.0.0/8", "10.1.0.0/16", "10.2.0.0/16", "10.3.0.0/16", "10.4.0.0/16"]}]`,
 			r0, "needs 6 condition values"},
 		{"too many condition values", `[{"path": "/a", "host": "retail-api.example.com", ` + fwd + `, "sourceRanges": ["10.0.0.0/8", "10.1.0.0/16", "10.2.0.0/16"]}]`,
@@ -90,11 +93,13 @@ func TestRoutingInvalid(t *testing.T) {
 // TestRoutingValid: what must stay allowed, the rules that look alike but are not shadowed.
 func TestRoutingValid(t *testing.T) {
 	for name, rules := range map[string]string{
-		"source-restricted then open": `[{"path": "/docs", "sourceRanges": ["203.0.113.0/24"], ` + fwd + `}, {"path": "/docs", "fixedResponse": {"statusCode": 404}}]`,
-		"host then any host":          `[{"path": "/a", "host": "retail-api.example.com", ` + fwd + `}, {"path": "/a", "fixedResponse": {"statusCode": 404}}]`,
-		"exact then prefix":           `[{"path": "/a", "pathType": "Exact", ` + fwd + `}, {"path": "/a", "fixedResponse": {"statusCode": 404}}]`,
-		"sibling prefix":              `[{"path": "/api", ` + fwd + `}, {"path": "/apiv2", "fixedResponse": {"statusCode": 404}}]`,
-		"canary at 0/100":             `[{"path": "/a", "backends": [{"service": "retail-api-svc", "port": 80, "weight": 0}, {"service": "v2", "port": 80, "weight": 100}]}]`,
+		"source-restricted then open":  `[{"path": "/docs", "sourceRanges": ["203.0.113.0/24"], ` + fwd + `}, {"path": "/docs", "fixedResponse": {"statusCode": 404}}]`,
+		"host then any host":           `[{"path": "/a", "host": "retail-api.example.com", ` + fwd + `}, {"path": "/a", "fixedResponse": {"statusCode": 404}}]`,
+		"exact then prefix":            `[{"path": "/a", "pathType": "Exact", ` + fwd + `}, {"path": "/a", "fixedResponse": {"statusCode": 404}}]`,
+		"sibling prefix":               `[{"path": "/api", ` + fwd + `}, {"path": "/apiv2", "fixedResponse": {"statusCode": 404}}]`,
+		"canary at 0/100":              `[{"path": "/a", "backends": [{"service": "retail-api-svc", "port": 80, "weight": 0}, {"service": "v2", "port": 80, "weight": 100}]}]`,
+		"redirect reusing the request": `[{"path": "/old", "redirect": {"host": "#{host}", "path": "/v2/#{path}", "query": "#{query}&v=2"}}]`,
+		"redirect to another host":     `[{"path": "/old", "redirect": {"host": "New.Example.com", "path": "/predict", "query": "a=1&b=%20"}}]`,
 	} {
 		if _, err := stacks.Decode("test", routing(rules)); err != nil {
 			t.Errorf("%s: %v", name, err)

@@ -38,7 +38,12 @@ var movedToParams = []string{
 	Prefix + "load-balancer-attributes",
 }
 
-// paramsSpec is the IngressClassParams spec for the settings and their resolved references.
+// paramsSpec is the IngressClassParams spec for the settings and their resolved references. Two
+// of its fields stay unset on purpose: group.name (it makes Ingresses of the class share one ALB;
+// each stack has its own class with its one Ingress, and a group would only rename the ALB and
+// change the ingress.k8s.aws/stack tag audit finds it by), and subnets (Auto Mode stacks run on
+// existing clusters, whose subnets are found by their kubernetes.io/role/elb tag, which the
+// preflight checks; cluster.publicSubnetIds applies only to a cluster the stack creates).
 func (s Settings) paramsSpec(r refs) map[string]any {
 	spec := s.loadBalancerSpec(r)
 	if s.TLS != nil {

@@ -16,9 +16,9 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
 
-	"github.com/mlops-retail/retail-api-edge/components/alarms"
 	"github.com/mlops-retail/retail-api-edge/components/albingress"
 	"github.com/mlops-retail/retail-api-edge/internal/lbkind"
 	"github.com/mlops-retail/retail-api-edge/internal/typetoken"
@@ -49,7 +49,11 @@ func (c *cliWorld) outageAlarm(t *testing.T, alb harness.LoadBalancer) {
 // alarmStates evaluates every alarm in AWS against what the ALB reports now.
 func (c *cliWorld) alarmStates(t *testing.T, alb harness.LoadBalancer) map[string]string {
 	t.Helper()
-	m := c.albMetrics(t, alb)
+	// The ALB stand-in reports what CloudWatch would for the targets the controller registers.
+	m, err := c.world.standIn.ALBMetrics(c.ctx, alb, types.NamespacedName{Namespace: namespace, Name: serviceName})
+	if err != nil {
+		t.Fatal(err)
+	}
 	states := map[string]string{}
 	for _, o := range c.ledger(t).Live() {
 		if o.Type != typetoken.MetricAlarm {
@@ -68,45 +72,12 @@ func (c *cliWorld) alarmStates(t *testing.T, alb harness.LoadBalancer) map[strin
 	return states
 }
 
-// albMetrics is what CloudWatch would hold for the ALB over the last ten minutes: the controller
-// registers only ready pods as targets (pkg/backend/endpoint_resolver.go), so with none ready the
-// target group reports no host counts, RequestCount is not reported ("reported if there are
-// registered targets", ALB CloudWatch metrics), and the ALB answers the clients' requests with
-// its own 503s (HTTPCode_ELB_5XX_Count). One request a second reaches it throughout.
-func (c *cliWorld) albMetrics(t *testing.T, alb harness.LoadBalancer) awsstandin.Metrics {
-	t.Helper()
-	suffix, ok := awsstandin.LoadBalancerSuffix(alarms.LoadBalancerName(alb.Hostname))
-	if !ok {
-		t.Fatalf("no ARN suffix for %s", alb.Hostname)
-	}
-	lb := map[string]string{"LoadBalancer": suffix}
-	tg := map[string]string{"LoadBalancer": suffix, "TargetGroup": "targetgroup/k8s-mlops-retailap/0123456789abcdef"}
-	every := func(v float64) []float64 { return slices.Repeat([]float64{v}, 10) }
-	series := func(metric string, dims map[string]string, v float64) awsstandin.Datapoints {
-		return awsstandin.Datapoints{Series: awsstandin.Series{Namespace: "AWS/ApplicationELB", Metric: metric, Dimensions: dims}, Values: every(v)}
-	}
-	ready := c.readyEndpoints(t)
-	if ready == 0 {
-		return awsstandin.Metrics{series("HTTPCode_ELB_5XX_Count", lb, 60)}
-	}
-	return awsstandin.Metrics{series("HealthyHostCount", tg, float64(ready)), series("UnHealthyHostCount", tg, 0),
-		series("RequestCount", lb, 60)}
-}
-
 // readyEndpoints counts the app Service's ready endpoints, as the endpoint slice controller reports them.
 func (c *cliWorld) readyEndpoints(t *testing.T) int {
 	t.Helper()
-	slices, err := c.k8s.DiscoveryV1().EndpointSlices(namespace).List(c.ctx, metav1.ListOptions{LabelSelector: "kubernetes.io/service-name=" + serviceName})
+	n, err := c.world.standIn.ReadyEndpoints(c.ctx, types.NamespacedName{Namespace: namespace, Name: serviceName})
 	if err != nil {
 		t.Fatal(err)
-	}
-	n := 0
-	for _, s := range slices.Items {
-		for _, e := range s.Endpoints {
-			if e.Conditions.Ready != nil && *e.Conditions.Ready {
-				n++
-			}
-		}
 	}
 	return n
 }
