@@ -3,6 +3,11 @@
 package integration
 
 import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -36,13 +41,22 @@ var canaryRules = [][2]string{
 // weighted rule; moving the weights to 50/50 is one update of the Ingress in the real preview, the
 // same Ingress and the same ALB afterwards; a second up is a no-op.
 func (c *cliWorld) canary(t *testing.T) {
+	docs, err := os.ReadFile("../../docs/canary.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, kv := range canaryRules {
+		if cmd := fmt.Sprintf("pulumi config set --path 'retail-api-edge:%s' %s", kv[0], kv[1]); !strings.Contains(string(docs), cmd) {
+			t.Errorf("docs/canary.md's first step lacks %q, which this scenario runs", cmd)
+		}
+	}
 	c.stackInit(t, "prod")
 	c.localChart(t, "prod")
 	for _, kv := range canaryRules {
 		c.pulumi(t, "config", "set", "--stack", "prod", "--path", "retail-api-edge:"+kv[0], kv[1])
 	}
 	ops := len(c.ledger(t).Ops)
-	_, err := c.cli.Run(c.cliCtx(t), "preview", "--stack", "prod")
+	_, err = c.cli.Run(c.cliCtx(t), "preview", "--stack", "prod")
 	want := "retail-api-edge:routing.rules[0].backends[1] routes to Service mlops/" + canaryService + ", which does not exist"
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("prod's preview must stop on the missing canary Service, saying %q; got %v", want, err)
@@ -64,6 +78,10 @@ func (c *cliWorld) canary(t *testing.T) {
 	diff := c.pulumi(t, "preview", "--diff", "--stack", "prod")
 	if changed := previewChanges(diff); strings.Join(changed, ",") != "~ kubernetes:networking.k8s.io/v1:Ingress retail-api-ingress" {
 		t.Errorf("moving the weights changes %v, want only an update of the Ingress:\n%s", changed, diff)
+	}
+	if props := changedProperties(t, c.pulumi(t, "preview", "--json", "--diff", "--stack", "prod"), "retail-api-ingress"); len(props) != 1 ||
+		!strings.Contains(props[0], "alb.ingress.kubernetes.io/actions.rule-predict-") {
+		t.Errorf("moving the weights changes the Ingress's %v, want only the /predict action annotation", props)
 	}
 	c.pulumi(t, "up", "--yes", "--stack", "prod")
 	after := c.ingress(t)
@@ -119,4 +137,27 @@ func (c *cliWorld) predictAction(t *testing.T, ing metav1.ObjectMeta) string {
 	}
 	t.Fatalf("no /predict action among %v", ing.Annotations)
 	return ""
+}
+
+// changedProperties are the input paths `pulumi preview --json --diff` reports changed for the
+// resource named name (its step's detailedDiff, as the Kubernetes provider computes it).
+func changedProperties(t *testing.T, previewJSON, name string) []string {
+	t.Helper()
+	var out struct {
+		Steps []struct {
+			Op           string         `json:"op"`
+			URN          string         `json:"urn"`
+			DetailedDiff map[string]any `json:"detailedDiff"`
+		} `json:"steps"`
+	}
+	if err := json.Unmarshal([]byte(previewJSON), &out); err != nil {
+		t.Fatalf("pulumi preview --json: %v\n%s", err, previewJSON)
+	}
+	var props []string
+	for _, s := range out.Steps {
+		if strings.HasSuffix(s.URN, "::"+name) {
+			props = append(props, slices.Sorted(maps.Keys(s.DetailedDiff))...)
+		}
+	}
+	return props
 }
