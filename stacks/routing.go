@@ -285,16 +285,50 @@ func (rule RouteRule) duplicates(earlier []RouteRule) bool {
 	return slices.ContainsFunc(earlier, func(e RouteRule) bool { return e.route().Name() == rule.route().Name() })
 }
 
-// shadowedBy is the earlier rule that matches every request rule matches, or -1: any host or the
-// same one, every client or the same ranges, and a path that covers rule's.
+// shadowedBy is the earlier rule that matches every request rule matches, or -1: a host that
+// covers rule's, source ranges that hold all of rule's clients, and a path that covers rule's.
 func (rule RouteRule) shadowedBy(earlier []RouteRule) int {
 	for j, e := range earlier {
-		sameClients := len(e.SourceRanges) == 0 || slices.Equal(slices.Sorted(slices.Values(e.SourceRanges)), slices.Sorted(slices.Values(rule.SourceRanges)))
-		if (e.Host == "" || e.Host == rule.Host) && sameClients && e.coversPath(rule) {
+		if hostCovers(e.Host, rule.Host) && rangesCover(e.SourceRanges, rule.SourceRanges) && e.coversPath(rule) {
 			return j
 		}
 	}
 	return -1
+}
+
+// hostCovers: any host (""), the same one, or a leading wildcard, which in an ALB host condition
+// matches any characters, dots included (ELB user guide, "Host conditions": * matches 0 or more
+// characters), so *.example.com covers a.example.com, a.b.example.com and *.b.example.com.
+func hostCovers(earlier, host string) bool {
+	if earlier == "" || earlier == host {
+		return true
+	}
+	suffix, ok := strings.CutPrefix(earlier, "*")
+	return ok && host != "" && !strings.ContainsAny(suffix, "*?") && strings.HasSuffix(host, suffix) && len(host) > len(suffix)
+}
+
+// rangesCover: every client (no ranges), or each of later's ranges inside one of earlier's.
+func rangesCover(earlier, later []string) bool {
+	if len(earlier) == 0 {
+		return true
+	}
+	if len(later) == 0 {
+		return false
+	}
+	return !slices.ContainsFunc(later, func(l string) bool {
+		_, ln, err := net.ParseCIDR(l)
+		return err != nil || !slices.ContainsFunc(earlier, func(e string) bool { return cidrContains(e, ln) })
+	})
+}
+
+func cidrContains(outer string, inner *net.IPNet) bool {
+	_, on, err := net.ParseCIDR(outer)
+	if err != nil || !on.Contains(inner.IP) {
+		return false
+	}
+	op, obits := on.Mask.Size()
+	ip, ibits := inner.Mask.Size()
+	return obits == ibits && op <= ip
 }
 
 func (rule RouteRule) coversPath(o RouteRule) bool {

@@ -67,6 +67,8 @@ func TestRoutingInvalid(t *testing.T) {
 		{"the same match twice", `[{"path": "/a", ` + fwd + `}, {"path": "/a", "fixedResponse": {"statusCode": 404}}]`, r1, "matches exactly what an earlier rule"},
 		{"shadowed by a prefix", `[{"path": "/", ` + fwd + `}, {"path": "/docs", "fixedResponse": {"statusCode": 404}}]`, r1, "can never match"},
 		{"shadowed by a parent path", `[{"path": "/api", ` + fwd + `}, {"path": "/api/v2", "pathType": "Exact", "fixedResponse": {"statusCode": 404}}]`, r1, "can never match"},
+		{"shadowed by a wildcard host", `[{"path": "/a", "host": "*.example.com", ` + fwd + `}, {"path": "/a/b", "host": "retail-api.example.com", "fixedResponse": {"statusCode": 404}}]`, r1, "can never match"},
+		{"shadowed by a wider source range", `[{"path": "/docs", "sourceRanges": ["203.0.113.0/24"], ` + fwd + `}, {"path": "/docs", "sourceRanges": ["203.0.113.128/25"], "fixedResponse": {"statusCode": 404}}]`, r1, "can never match"},
 		{"shadowed by any host", `[{"path": "/a", ` + fwd + `}, {"path": "/a/b", "host": "retail-api.example.com", "fixedResponse": {"statusCode": 404}}]`, r1, "can never match"},
 		{"101 rules", `[` + strings.TrimSuffix(strings.Repeat(`{"path": "/a", `+fwd+`},`, 101), ",") + `]`, stacks.K("routing.rules"), "at most 100 besides its default rules"},
 	}
@@ -98,6 +100,7 @@ func TestRoutingValid(t *testing.T) {
 		"exact then prefix":            `[{"path": "/a", "pathType": "Exact", ` + fwd + `}, {"path": "/a", "fixedResponse": {"statusCode": 404}}]`,
 		"sibling prefix":               `[{"path": "/api", ` + fwd + `}, {"path": "/apiv2", "fixedResponse": {"statusCode": 404}}]`,
 		"canary at 0/100":              `[{"path": "/a", "backends": [{"service": "retail-api-svc", "port": 80, "weight": 0}, {"service": "v2", "port": 80, "weight": 100}]}]`,
+		"narrower range first":         `[{"path": "/docs", "sourceRanges": ["203.0.113.128/25"], ` + fwd + `}, {"path": "/docs", "sourceRanges": ["203.0.113.0/24"], "fixedResponse": {"statusCode": 404}}]`,
 		"redirect reusing the request": `[{"path": "/old", "redirect": {"host": "#{host}", "path": "/v2/#{path}", "query": "#{query}&v=2"}}]`,
 		"redirect to another host":     `[{"path": "/old", "redirect": {"host": "New.Example.com", "path": "/predict", "query": "a=1&b=%20"}}]`,
 	} {

@@ -333,8 +333,9 @@ func (a *Args) serviceAccountAnnotations(roleArn pulumi.StringOutput) pulumi.Str
 	return out
 }
 
-// Values are the chart values, each key checked against the chart's values.yaml (the chart has
-// no schema: a misspelt key would be silently ignored).
+// Values are the chart values. The chart has no schema, so a misspelt key would be silently
+// ignored: TestChartValuesKeysExistInChart checks each key against the chart's values.yaml key list
+// (testdata/chart-values-keys.txt, which names the version it was read from).
 func (a *Args) Values() pulumi.Map {
 	return pulumi.Map{
 		"clusterName":  pulumi.String(a.ClusterName),
