@@ -1,6 +1,6 @@
 package stacks
 
-// The tests of this package are mostly in package stacks, so that they plan through
+// The tests of this package are mostly in package stacks_test, so that they plan through
 // internal/stackplan (which imports this package), as edgectl does; these are what they need of
 // its internals.
 
@@ -28,4 +28,10 @@ var (
 // SecretsOf is the strings of raw that the secret keys hold.
 func SecretsOf(raw map[string]string, secretKeys []string) []string {
 	return secretsOf(raw, secretKeys)
+}
+
+// HearCheckedKeys makes every validation check report the key it names, until the test ends.
+func HearCheckedKeys(cleanup func(func()), hear func(key string)) {
+	checkedKey = hear
+	cleanup(func() { checkedKey = nil })
 }

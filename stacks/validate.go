@@ -25,10 +25,16 @@ type validator struct {
 }
 
 func (v *validator) check(ok bool, key, format string, args ...any) {
+	if checkedKey != nil {
+		checkedKey(key)
+	}
 	if !ok {
 		v.errs = append(v.errs, keyErr(key, format, args...))
 	}
 }
+
+// checkedKey, when set (by the tests), hears every key a check names, whether it passes or not.
+var checkedKey func(key string)
 
 // field adds err, a component's field error, as the problem of the key its first field is set from
 // (fieldProblem); nil adds nothing.

@@ -44,7 +44,7 @@ const TypeToken = "retail-api-edge:albgateway:Gateway"
 const (
 	ControllerName = "gateway.k8s.aws/alb"
 	ConfigGroup    = "gateway.k8s.aws"
-	ConfigAPI      = ConfigGroup + "/v1"
+	configAPI      = ConfigGroup + "/v1"
 	GatewayAPI     = "gateway.networking.k8s.io/v1"
 
 	GatewayFinalizer      = "gateway.k8s.aws/alb"
@@ -185,13 +185,13 @@ func (b *builder) configurations() ([]pulumi.Resource, error) {
 	if err != nil {
 		return nil, err
 	}
-	lb, err := b.object("lb-config", ConfigAPI, lbConfigKind, a.Name, a.Settings.Resolve(a.lbConfigSpec), false)
+	lb, err := b.object("lb-config", configAPI, lbConfigKind, a.Name, a.Settings.Resolve(a.lbConfigSpec), false)
 	if err != nil {
 		return nil, err
 	}
 	out := []pulumi.Resource{class, lb}
 	for _, svc := range a.backendServices() {
-		tg, err := b.object("tg-config-"+svc, ConfigAPI, tgConfigKind, a.tgConfigName(svc), a.tgConfigSpec(svc), false)
+		tg, err := b.object("tg-config-"+svc, configAPI, tgConfigKind, a.tgConfigName(svc), a.tgConfigSpec(svc), false)
 		if err != nil {
 			return nil, err
 		}

@@ -43,7 +43,7 @@ func (b *builder) routes(gw pulumi.Resource) error {
 		for _, r := range byHost[host] {
 			rule, ruleConfig := a.rule(r)
 			if ruleConfig != nil {
-				rc, err := b.object("rule-config-"+r.Name(), ConfigAPI, ruleConfigKind, a.ruleConfigName(r), ruleConfig, false, gw)
+				rc, err := b.object("rule-config-"+r.Name(), configAPI, ruleConfigKind, a.ruleConfigName(r), ruleConfig, false, gw)
 				if err != nil {
 					return err
 				}

@@ -39,11 +39,11 @@ const MinBundleVersion = "v1.6.0"
 // The annotations every Gateway API CRD carries (config/crd/standard/*.yaml metadata).
 const (
 	BundleVersionAnnotation = "gateway.networking.k8s.io/bundle-version"
-	ChannelAnnotation       = "gateway.networking.k8s.io/channel"
+	channelAnnotation       = "gateway.networking.k8s.io/channel"
 )
 
-// Group is the Gateway API's API group.
-const Group = "gateway.networking.k8s.io"
+// group is the Gateway API's API group.
+const group = "gateway.networking.k8s.io"
 
 //go:embed standard-crds.json
 var standardCRDs []byte

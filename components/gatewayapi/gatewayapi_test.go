@@ -14,7 +14,7 @@ func TestEmbeddedCRDs(t *testing.T) {
 		t.Fatal(err)
 	}
 	names := Names()
-	for _, want := range []string{"gatewayclasses." + Group, "gateways." + Group, "httproutes." + Group, "referencegrants." + Group} {
+	for _, want := range []string{"gatewayclasses." + group, "gateways." + group, "httproutes." + group, "referencegrants." + group} {
 		if !slices.Contains(names, want) {
 			t.Errorf("%s missing from %v", want, names)
 		}
@@ -24,11 +24,11 @@ func TestEmbeddedCRDs(t *testing.T) {
 	}
 	for _, m := range ms {
 		a := m.Metadata.Annotations
-		if a[BundleVersionAnnotation] != BundleVersion || a[ChannelAnnotation] != "standard" {
-			t.Errorf("%s: bundle %q channel %q, want %s standard", m.Metadata.Name, a[BundleVersionAnnotation], a[ChannelAnnotation], BundleVersion)
+		if a[BundleVersionAnnotation] != BundleVersion || a[channelAnnotation] != "standard" {
+			t.Errorf("%s: bundle %q channel %q, want %s standard", m.Metadata.Name, a[BundleVersionAnnotation], a[channelAnnotation], BundleVersion)
 		}
-		if !strings.HasSuffix(m.Metadata.Name, "."+Group) || m.Spec["group"] != Group {
-			t.Errorf("%s: group %v, want %s", m.Metadata.Name, m.Spec["group"], Group)
+		if !strings.HasSuffix(m.Metadata.Name, "."+group) || m.Spec["group"] != group {
+			t.Errorf("%s: group %v, want %s", m.Metadata.Name, m.Spec["group"], group)
 		}
 	}
 }

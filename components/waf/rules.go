@@ -52,10 +52,10 @@ var DefaultManagedRuleGroups = []string{
 	"AWSManagedRulesAmazonIpReputationList",
 }
 
-// Rules are the ACL's rules: the rate limit first (priority 0, blocks), then each managed group in
+// rules are the ACL's rules: the rate limit first (priority 0, blocks), then each managed group in
 // order (priorities 1..n, their own actions apply). With countLargeBodies the Common rule set's
 // body-size rule only counts (metrics and sampled requests still show it) instead of blocking.
-func Rules(metricPrefix string, rateLimit int, groups []string, countLargeBodies bool) wafv2.WebAclRuleArray {
+func rules(metricPrefix string, rateLimit int, groups []string, countLargeBodies bool) wafv2.WebAclRuleArray {
 	rules := wafv2.WebAclRuleArray{wafv2.WebAclRuleArgs{
 		Name:     pulumi.String("rate-limit-per-ip"),
 		Priority: pulumi.Int(0),

@@ -62,7 +62,7 @@ func NewWebACL(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Reso
 		Description:   pulumi.String("Rate limit and AWS managed rules for " + args.Name),
 		Scope:         pulumi.String("REGIONAL"),
 		DefaultAction: wafv2.WebAclDefaultActionArgs{Allow: wafv2.WebAclDefaultActionAllowArgs{}},
-		Rules:         Rules(args.Name, args.RateLimit, args.ManagedRuleGroups, args.CountLargeBodies),
+		Rules:         rules(args.Name, args.RateLimit, args.ManagedRuleGroups, args.CountLargeBodies),
 		VisibilityConfig: wafv2.WebAclVisibilityConfigArgs{
 			CloudwatchMetricsEnabled: pulumi.Bool(true),
 			MetricName:               pulumi.String(args.Name),
