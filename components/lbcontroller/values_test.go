@@ -189,7 +189,7 @@ func TestChartValuesKeysCatchMisspellings(t *testing.T) {
 		want   string
 	}{
 		"top level":        {pulumi.Map{"clusterNmae": pulumi.String("c")}, "clusterNmae: not a key"},
-		"nested":           {pulumi.Map{"serviceAccount": pulumi.Map{"nmae": pulumi.String("sa")}}, "serviceAccount.nmae: not a key"},
+		"nested":           {pulumi.Map{"serviceAccount": pulumi.Map{"naem": pulumi.String("sa")}}, "serviceAccount.naem: not a key"},
 		"case":             {pulumi.Map{"enableWAFv2": pulumi.Bool(true)}, "enableWAFv2: not a key"},
 		"scalar for a map": {pulumi.Map{"serviceAccount": pulumi.String("sa")}, "serviceAccount: a map of fixed keys"},
 		"free-form ok": {pulumi.Map{

@@ -95,7 +95,7 @@ func (d *diagnosis) findClassic(ctx context.Context, host string) (*loadBalancer
 				continue
 			}
 			lb := &loadBalancer{name: aws.ToString(l.LoadBalancerName), dns: host, vpc: aws.ToString(l.VPCId),
-				kind: "classic", securityGroups: l.SecurityGroups, classic: true, stateCode: "active"}
+				kind: string(lbkind.Classic), securityGroups: l.SecurityGroups, classic: true, stateCode: "active"}
 			if l.HealthCheck != nil {
 				lb.healthCheck = aws.ToString(l.HealthCheck.Target)
 				lb.healthPort = classicPort(lb.healthCheck)
