@@ -225,7 +225,7 @@ func podIdentityArgs(cfg *Config, cl *cluster.Cluster) podidentity.Args {
 		}
 	case c.InstallPodIdentityAgent:
 		a.Agent = podidentity.AgentInstall
-	case cl.PodIdentityAgentBuiltIn, checksAgentFirst(cfg, cl):
+	case cl.AutoModeDetected, checksAgentFirst(cfg, cl):
 		a.Agent = podidentity.AgentProvided // EKS Auto Mode runs it, or checkPodIdentityAgent found it
 	default:
 		a.Agent = podidentity.AgentCheck
@@ -239,7 +239,7 @@ func podIdentityArgs(cfg *Config, cl *cluster.Cluster) podidentity.Args {
 func checksAgentFirst(cfg *Config, cl *cluster.Cluster) bool {
 	c := cfg.Controller
 	return cfg.exposure().needsPodIdentityAgent() && c.Install && !cfg.Cluster.Create && !c.InstallPodIdentityAgent &&
-		!cl.PodIdentityAgentBuiltIn && !cl.AutoMode
+		!cl.AutoModeDetected && !cl.AutoMode
 }
 
 // checkPodIdentityAgent is the preflight's add-on check, run before any resource other than the

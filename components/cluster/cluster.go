@@ -110,9 +110,9 @@ type Cluster struct {
 	// LoadBalancer Services: known when the program runs (a plain lookup), so the stack can choose
 	// what to register.
 	AutoMode bool `pulumi:"-"`
-	// PodIdentityAgentBuiltIn says the cluster runs the EKS Pod Identity Agent itself: EKS Auto
-	// Mode does (as DescribeCluster reports it, whatever Args.AutoMode says), with no add-on to find.
-	PodIdentityAgentBuiltIn bool `pulumi:"-"`
+	// AutoModeDetected is what DescribeCluster says of Auto Mode's load balancing, whatever
+	// Args.AutoMode says: such a cluster also runs the EKS Pod Identity Agent itself, with no add-on.
+	AutoModeDetected bool `pulumi:"-"`
 	// Addons are the EKS add-ons a new cluster gets (Create). Wait for them by name, not through
 	// the component: a dependency on a component covers only the children it has registered by
 	// then, and the add-ons register after the node group.
@@ -243,8 +243,10 @@ func (c *Cluster) lookup(ctx *pulumi.Context, name string, args *Args) (string, 
 	}
 	issuer := oidcIssuer(found)
 	c.AutoMode = autoModeLoadBalancing(found)
-	c.PodIdentityAgentBuiltIn = c.AutoMode
+	c.AutoModeDetected = c.AutoMode
 	if args.AutoMode != nil {
+		// Both can serve one cluster, each its own IngressClass controller (the Auto Mode migration
+		// runs them side by side); the user asked for it, so it is said, not refused.
 		if c.AutoMode && !*args.AutoMode {
 			if err := ctx.Log.Warn(fmt.Sprintf("EKS cluster %q runs Auto Mode's load balancing, which the stack's Auto Mode override (false) leaves "+
 				"beside what this stack installs: two controllers in one cluster, each with its own load balancers", args.Name), &pulumi.LogArgs{Resource: c}); err != nil {
