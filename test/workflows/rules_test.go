@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 )
 
 const dir = "../../.github/workflows"
@@ -290,9 +292,24 @@ func TestEnvironmentsMatchTheStackFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The choice input's options, read as YAML (on.workflow_dispatch.inputs.stack.options).
+	var parsed struct {
+		On struct {
+			WorkflowDispatch struct {
+				Inputs struct {
+					Stack struct {
+						Options []string `yaml:"options"`
+					} `yaml:"stack"`
+				} `yaml:"inputs"`
+			} `yaml:"workflow_dispatch"`
+		} `yaml:"on"`
+	}
+	if err := yaml.Unmarshal(destroy, &parsed); err != nil {
+		t.Fatal(err)
+	}
 	for _, s := range stacks {
-		if !regexp.MustCompile(`options: \[.*\b` + s + `\b.*\]`).Match(destroy) {
-			t.Errorf("destroy.yml cannot destroy stack %s", s)
+		if !slices.Contains(parsed.On.WorkflowDispatch.Inputs.Stack.Options, s) {
+			t.Errorf("destroy.yml cannot destroy stack %s (its stack input offers %v)", s, parsed.On.WorkflowDispatch.Inputs.Stack.Options)
 		}
 	}
 }
