@@ -93,8 +93,13 @@ func (g gatewayExposure) objects(autoMode bool) []ownership.Object {
 			return fmt.Sprintf("Give this stack its own %s, or destroy stack %q's first.", k(key), stackOf(owner))
 		}}
 	}
+	// Of the settings only TLS changes which objects exist (the HTTP listener's redirect route).
+	var s albingress.Settings
+	if cfg.TLS.Enabled {
+		s.TLS = &albingress.TLS{}
+	}
 	var objects []ownership.Object
-	for _, o := range g.gatewayArgs(albingress.Settings{}).Objects() {
+	for _, o := range g.gatewayArgs(s).Objects() {
 		if o.Kind == string(ownership.GatewayClass) {
 			objects = append(objects, own(ownership.GatewayClass, "", o.Name, "gateway.className"))
 			continue
@@ -110,13 +115,9 @@ func (g gatewayExposure) objects(autoMode bool) []ownership.Object {
 	return objects
 }
 
-// gatewayArgs are the Gateway component's args from the config; the preview's ownership check
-// passes settings with only TLS known (it decides the redirect route's existence).
+// gatewayArgs are the Gateway component's args from the config and the ALB settings.
 func (g gatewayExposure) gatewayArgs(s albingress.Settings) *albgateway.Args {
 	cfg := g.cfg
-	if s.TLS == nil && cfg.TLS.Enabled {
-		s.TLS = &albingress.TLS{}
-	}
 	return &albgateway.Args{
 		Namespace: cfg.App.Namespace, Name: cfg.Gateway.Name, ClassName: cfg.Gateway.ClassName,
 		ServiceName: cfg.App.ServiceName, ServicePort: cfg.App.Port,

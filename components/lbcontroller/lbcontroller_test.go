@@ -27,14 +27,7 @@ func planController(t *testing.T, mutate func(*Args)) *plan.Plan {
 		if err := ctx.RegisterResource("pulumi:providers:kubernetes", "k8s", pulumi.Map{}, &k8s); err != nil {
 			return nil, err
 		}
-		args := &Args{
-			ClusterName: "mlops-retail-cluster", Region: "us-east-1", Partition: "aws", VpcID: pulumi.String("vpc-1"),
-			OIDCProviderArn: pulumi.String("arn:aws:iam::123456789012:oidc-provider/oidc.example/id/X"),
-			OIDCIssuer:      pulumi.String("https://oidc.example/id/X"),
-			Namespace:       "kube-system", ServiceAccount: "aws-load-balancer-controller",
-			Chart: "aws-load-balancer-controller", ChartVersion: "3.5.0", Repository: "https://aws.github.io/eks-charts",
-			Replicas: 2, DefaultSSLPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
-		}
+		args := testArgs()
 		if mutate != nil {
 			mutate(args)
 		}
@@ -279,5 +272,17 @@ func TestIdentitySwitchKeepsTheRole(t *testing.T) {
 	b := one(t, podPlan, typetoken.HelmRelease).Value("values", "podAnnotations")
 	if reflect.DeepEqual(a, b) {
 		t.Errorf("the pod template must change with the identity (the role ARN stays): %v", a)
+	}
+}
+
+// testArgs are valid IRSA args for the cluster the tests use.
+func testArgs() *Args {
+	return &Args{
+		ClusterName: "mlops-retail-cluster", Region: "us-east-1", Partition: "aws", VpcID: pulumi.String("vpc-1"),
+		OIDCProviderArn: pulumi.String("arn:aws:iam::123456789012:oidc-provider/oidc.example/id/X"),
+		OIDCIssuer:      pulumi.String("https://oidc.example/id/X"),
+		Namespace:       "kube-system", ServiceAccount: "aws-load-balancer-controller",
+		Chart: "aws-load-balancer-controller", ChartVersion: "3.5.0", Repository: "https://aws.github.io/eks-charts",
+		Replicas: 2, DefaultSSLPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
 	}
 }

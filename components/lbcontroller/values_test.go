@@ -106,17 +106,6 @@ func asMap(v any) (map[string]any, bool) {
 	return nil, false
 }
 
-func valuesArgs() *Args {
-	return &Args{
-		ClusterName: "mlops-retail-cluster", Region: "us-east-1", Partition: "aws", VpcID: pulumi.String("vpc-1"),
-		OIDCProviderArn: pulumi.String("arn:aws:iam::123456789012:oidc-provider/oidc.example/id/X"),
-		OIDCIssuer:      pulumi.String("https://oidc.example/id/X"),
-		Namespace:       "kube-system", ServiceAccount: "aws-load-balancer-controller",
-		Chart: "aws-load-balancer-controller", ChartVersion: "3.5.0", Repository: "https://aws.github.io/eks-charts",
-		Replicas: 2, DefaultSSLPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
-	}
-}
-
 func TestChartValuesKeysListIsTheChart(t *testing.T) {
 	k := loadChartKeys(t)
 	if len(k.leaves) < 100 {
@@ -147,7 +136,7 @@ func TestChartValuesKeysExistInChart(t *testing.T) {
 	}
 	for name, mutate := range cases {
 		t.Run(name, func(t *testing.T) {
-			a := valuesArgs()
+			a := testArgs()
 			if mutate != nil {
 				mutate(a)
 			}
