@@ -257,8 +257,8 @@ func (r *RedirectRule) validate(v *validator, key string) {
 		"%q may hold only RFC 3986 query characters (letters, digits, - . _ ~ ! $ & ' ( ) * + , ; = : @ / ? %%): no spaces or control characters", r.Query)
 }
 
-// The keywords an ALB redirect reuses from the request (ELB user guide, "Listener rules for your
-// Application Load Balancer", redirect actions): what is left around them must be a valid URL part.
+// The keywords an ALB redirect reuses from the request (ELB user guide, "Action types for listener
+// rules", redirect actions): what is left around them must be a valid URL part.
 var (
 	redirectPlaceholders = strings.NewReplacer("#{protocol}", "", "#{host}", "", "#{port}", "", "#{path}", "", "#{query}", "")
 	redirectQueryRe      = regexp.MustCompile(`^[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*$`)
@@ -297,8 +297,9 @@ func (rule RouteRule) shadowedBy(earlier []RouteRule) int {
 }
 
 // hostCovers: any host (""), the same one, or a leading wildcard, which in an ALB host condition
-// matches any characters, dots included (ELB user guide, "Host conditions": * matches 0 or more
-// characters), so *.example.com covers a.example.com, a.b.example.com and *.b.example.com.
+// matches any characters, dots included (ELB user guide, "Condition types for listener rules",
+// host conditions; CloudFormation ListenerRule HostHeaderConfig: "* (matches 0 or more
+// characters)"), so *.example.com covers a.example.com, a.b.example.com and *.b.example.com.
 func hostCovers(earlier, host string) bool {
 	if earlier == "" || earlier == host {
 		return true

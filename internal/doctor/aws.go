@@ -66,8 +66,9 @@ func awsFailure(err error, doing string) Result {
 }
 
 // serverFault tells an AWS-side failure from a refused request. The EC2 protocol carries no
-// fault in its error body (aws-sdk-go-v2 internal/protocoltest, ec2query errors), so the HTTP
-// status decides there.
+// fault in its error body (aws-sdk-go-v2 aws/protocol/ec2query GetErrorResponseComponents reads
+// only Code, Message and RequestID, and the generated EC2 deserializer builds a GenericAPIError
+// from those), so the HTTP status decides there.
 func serverFault(err error, api smithy.APIError) bool {
 	var resp *awshttp.ResponseError
 	if errors.As(err, &resp) && resp.HTTPStatusCode() >= 500 {
